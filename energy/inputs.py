@@ -240,7 +240,7 @@ def step_hours(index: pd.DatetimeIndex, end: pd.Timestamp) -> np.ndarray:
     if index.tz is None:
         raise ValueError("time index must be tz-aware")
     edges = index.append(pd.DatetimeIndex([end]).tz_convert(index.tz))
-    dt = np.diff(edges.asi8) / 3.6e12
+    dt = np.diff(edges.as_unit("ns").asi8) / 3.6e12
     if len(dt) and (dt <= 0).any():
         raise ValueError("time index must be strictly increasing and end after its last step")
     return dt

@@ -1,0 +1,242 @@
+"""From a validated :class:`~energy.config.Config` to profiles and optimisation inputs.
+
+``build_profiles`` makes every exogenous series on the model's time index
+(weather, PV and wind power, fixed load, prices, emission factors);
+``build_inputs`` adds the asset parameters and the flexible jobs and returns the
+:class:`~energy.inputs.Inputs` the optimisation reads.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from energy import jobs as jobs_mod
+from energy import loads, solar, weather, wind
+from energy.config import Config, horizon_bounds
+from energy.errors import EnergyError
+from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams, step_hours
+from energy.timeseries import read_series_csv, read_vessel_calls
+
+
+@dataclass
+class Profiles:
+    """Exogenous series on the model index, plus provenance notes."""
+
+    series: pd.DataFrame
+    end: pd.Timestamp
+    notes: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def _weather_key(cfg: Config) -> str:
+    return json.dumps(
+        [cfg.site.model_dump(mode="json"), cfg.horizon.model_dump(mode="json"),
+         cfg.weather.model_dump(mode="json"), str(cfg.folder)],
+        sort_keys=True,
+    )
+
+
+def build_weather(cfg: Config, index: pd.DatetimeIndex, end: pd.Timestamp,
+                  cache: dict | None = None) -> tuple[pd.DataFrame, str]:
+    """Weather on the model index: synthetic or from the model's weather file."""
+    key = _weather_key(cfg)
+    if cache is not None and key in cache:
+        return cache[key]
+    w = cfg.weather
+    if w.source == "synthetic":
+        wx = weather.synthetic_weather(
+            index, latitude=cfg.site.latitude, longitude=cfg.site.longitude,
+            altitude_m=cfg.site.altitude_m, ghi_monthly_kwh_m2_day=w.ghi_monthly_kwh_m2_day,
+            temp_air_monthly_c=w.temp_air_monthly_c, wind_monthly_m_s=w.wind_monthly_m_s,
+            weibull_k=w.weibull_k, seed=w.seed, end=end,
+        )
+        src = f"synthetic (pvlib Ineichen clear sky scaled to monthly climatology, seed {w.seed})"
+    else:
+        path = cfg.resolve(w.file)
+        wx, meta = weather.read_weather_file(path, fmt=w.format, index=index, end=end)
+        src = f"weather file {path.name} ({meta.get('source', w.format)})"
+    out = (wx, src)
+    if cache is not None:
+        cache[key] = out
+    return out
+
+
+def peak_mask(index: pd.DatetimeIndex, start_hour: int, end_hour: int) -> np.ndarray:
+    """True for steps starting in the peak hours ``[start_hour, end_hour)``, local time."""
+    h = loads.local_hour(index)
+    return (h >= start_hour) & (h < end_hour)
+
+
+def build_profiles(cfg: Config, cache: dict | None = None) -> Profiles:
+    """Every exogenous series of the model on its time index.
+
+    Columns: weather (``ghi_w_m2, dni_w_m2, dhi_w_m2, temp_air_c, wind_speed_m_s``),
+    per-array ``pv_<name>_kw`` and ``pv_available_kw``, per-unit ``wind_<name>_kw``
+    and ``wind_available_kw``, ``base_load_kw`` and ``reefer_load_kw`` (or
+    ``metered_load_kw``), ``fixed_load_kw``, ``import_price_usd_per_kwh``,
+    ``export_price_usd_per_kwh``, ``grid_emission_kg_per_kwh``, ``is_peak``.
+    """
+    start, end = horizon_bounds(cfg)
+    index = cfg.index()
+    notes: list[str] = []
+    sources: dict[str, str] = {}
+    wx, sources["weather"] = build_weather(cfg, index, end, cache)
+    df = pd.DataFrame(index=index)
+    for col in ("ghi_w_m2", "dni_w_m2", "dhi_w_m2", "temp_air_c", "wind_speed_m_s"):
+        df[col] = wx[col].to_numpy()
+
+    site = {"latitude": cfg.site.latitude, "longitude": cfg.site.longitude, "altitude_m": cfg.site.altitude_m}
+    pv_total = np.zeros(len(index))
+    for name, arr in cfg.pv.items():
+        if arr.capacity_kwp == 0:
+            continue
+        p = solar.pv_ac_power_kw(wx, **site, **arr.model_dump(), end=end).to_numpy()
+        df[f"pv_{name}_kw"] = p
+        pv_total += p
+    df["pv_available_kw"] = pv_total
+
+    wind_total = np.zeros(len(index))
+    for name, unit in cfg.wind.items():
+        wind.check_turbine_type(unit.turbine_type, where=f"wind.{name}.turbine_type")
+        if unit.count == 0:
+            continue
+        p = wind.wind_power_kw(
+            wx["wind_speed_m_s"], turbine_type=unit.turbine_type, count=unit.count,
+            hub_height_m=unit.hub_height_m, measurement_height_m=cfg.weather.wind_measurement_height_m,
+            roughness_length_m=cfg.weather.roughness_length_m, temp_air_c=wx["temp_air_c"],
+            altitude_m=cfg.site.altitude_m,
+        ).to_numpy()
+        df[f"wind_{name}_kw"] = p
+        wind_total += p
+    df["wind_available_kw"] = wind_total
+
+    L = cfg.loads
+    if L.metered is not None:
+        path = cfg.resolve(L.metered.file)
+        got = read_series_csv(L.metered, index, end, quantity="power_kw", path=path)
+        df["metered_load_kw"] = got.values.to_numpy()
+        df["fixed_load_kw"] = df["metered_load_kw"]
+        notes += got.notes
+        sources["fixed load"] = f"metered CSV {path.name}"
+    else:
+        df["base_load_kw"] = loads.base_load_kw(index, **L.base.model_dump()).to_numpy()
+        df["reefer_load_kw"] = loads.reefer_load_kw(index, df["temp_air_c"], **L.reefers.model_dump()).to_numpy()
+        df["fixed_load_kw"] = df["base_load_kw"] + df["reefer_load_kw"]
+        sources["fixed load"] = "synthetic base load + reefers (model file [loads])"
+
+    T = cfg.tariff
+    df["is_peak"] = peak_mask(index, T.peak_start_hour, T.peak_end_hour)
+    if T.import_price_file is not None:
+        path = cfg.resolve(T.import_price_file.file)
+        got = read_series_csv(T.import_price_file, index, end, quantity="price_usd_per_kwh", path=path,
+                              allow_negative=True)
+        df["import_price_usd_per_kwh"] = got.values.to_numpy()
+        notes += got.notes
+        sources["import price"] = f"price CSV {path.name}"
+    else:
+        df["import_price_usd_per_kwh"] = np.where(df["is_peak"], T.peak_energy_usd_per_kwh,
+                                                  T.offpeak_energy_usd_per_kwh)
+        sources["import price"] = (f"time-of-use {T.peak_energy_usd_per_kwh} USD/kWh peak "
+                                   f"({T.peak_start_hour}-{T.peak_end_hour} h), "
+                                   f"{T.offpeak_energy_usd_per_kwh} off-peak")
+    df["export_price_usd_per_kwh"] = T.export_price_usd_per_kwh
+
+    E = cfg.emissions
+    if E.emission_factor_file is not None:
+        path = cfg.resolve(E.emission_factor_file.file)
+        got = read_series_csv(E.emission_factor_file, index, end, quantity="emission_kg_per_kwh", path=path)
+        df["grid_emission_kg_per_kwh"] = got.values.to_numpy()
+        notes += got.notes
+        sources["emission factor"] = f"emission CSV {path.name}"
+    else:
+        df["grid_emission_kg_per_kwh"] = E.grid_emission_kg_per_kwh
+        sources["emission factor"] = f"constant {E.grid_emission_kg_per_kwh} kgCO2/kWh"
+    return Profiles(series=df, end=end, notes=notes, sources=sources)
+
+
+def vessel_calls(cfg: Config) -> pd.DataFrame:
+    """The vessel calls inside the horizon: generated, or read from the calls file."""
+    start, end = horizon_bounds(cfg)
+    V, sts = cfg.vessels, cfg.cranes.sts
+    if V.calls_file is not None:
+        path = cfg.resolve(V.calls_file.file)
+        calls = read_vessel_calls(V.calls_file, cfg.site.timezone, path=path, pool_size=sts.count)
+        return jobs_mod.cut_calls(calls, start, end)
+    return jobs_mod.generate_vessel_calls(
+        start, end, throughput_teu_per_year=V.throughput_teu_per_year, teu_per_move=V.teu_per_move,
+        classes=V.classes, container_berths=V.container_berths, window_slack=V.window_slack,
+        mooring_hours=V.mooring_hours, sts_count=sts.count, moves_per_crane_hour=sts.moves_per_crane_hour,
+        seed=V.seed,
+    )
+
+
+def build_inputs(cfg: Config, cache: dict | None = None, profiles: Profiles | None = None) -> Inputs:
+    """All optimisation inputs for one scenario of a model.
+
+    Parameters
+    ----------
+    cfg : Config
+        A validated model (scenario overrides applied).
+    cache : dict, optional
+        Shared between scenarios so that identical weather is computed once.
+    profiles : Profiles, optional
+        Already built profiles of this ``cfg``.
+    """
+    prof = profiles if profiles is not None else build_profiles(cfg, cache)
+    index, end = prof.series.index, prof.end
+    start = index[0]
+    dt_h = step_hours(index, end)
+
+    B = cfg.battery
+    battery = None
+    if B.energy_kwh > 0:
+        battery = BatteryParams(**B.model_dump())
+
+    calls = vessel_calls(cfg)
+    sts, armg = cfg.cranes.sts, cfg.cranes.armg
+    crane_jobs = jobs_mod.vessel_jobs(calls, energy_kwh_per_move=sts.energy_kwh_per_move,
+                                      moves_per_crane_hour=sts.moves_per_crane_hour)
+    horizon_days = float(dt_h.sum()) / 24.0
+    if cfg.yard.enabled and len(calls):
+        per_day = float(calls["moves"].sum()) * cfg.yard.moves_per_quay_move / horizon_days
+        crane_jobs += jobs_mod.yard_jobs(start, end, moves_per_day=per_day, cranes=armg.count,
+                                         moves_per_crane_hour=armg.moves_per_crane_hour,
+                                         energy_kwh_per_move=armg.energy_kwh_per_move)
+    Tk = cfg.trucks
+    windows = jobs_mod.truck_windows(start, end, energy_kwh_per_day=Tk.count * Tk.energy_kwh_per_truck_day,
+                                     windows=Tk.windows, charger_kw_total=Tk.charger_kw_total)
+    E = cfg.emissions
+    if E.cap_t is not None and E.carbon_price_usd_per_t > 0:
+        raise EnergyError("emissions: give either carbon_price_usd_per_t or cap_t, not both")
+    meta = {
+        "model": cfg.model.name,
+        "scenario": cfg.scenario,
+        "sources": prof.sources,
+        "notes": prof.notes,
+        "vessel_calls": len(calls),
+        "quay_moves": float(calls["moves"].sum()) if len(calls) else 0.0,
+    }
+    return Inputs(
+        series=prof.series,
+        dt_h=dt_h,
+        horizon_end=end,
+        battery=battery,
+        grid=GridParams(import_limit_kw=cfg.grid.import_limit_kw, export_limit_kw=cfg.grid.export_limit_kw),
+        tariff=TariffParams(
+            generation_capacity_usd_per_kw_month=cfg.tariff.generation_capacity_usd_per_kw_month,
+            distribution_capacity_usd_per_kw_month=cfg.tariff.distribution_capacity_usd_per_kw_month,
+        ),
+        crane_pools={"sts": sts.count, "armg": armg.count},
+        crane_jobs=crane_jobs,
+        truck_charger_kw=Tk.charger_kw_total,
+        truck_windows=windows,
+        value_of_lost_load_usd_per_kwh=cfg.solver.value_of_lost_load_usd_per_kwh,
+        carbon_price_usd_per_kg=E.carbon_price_usd_per_t / 1000.0,
+        emissions_cap_kg=None if E.cap_t is None else E.cap_t * 1000.0,
+        integer_cranes=cfg.solver.integer_cranes,
+        meta=meta,
+    )

@@ -1,0 +1,163 @@
+"""The ``port-energy`` command: a thin layer over :mod:`energy.runner`.
+
+Exit codes: 0 success; 1 bad input or refused request (one line on stderr);
+2 command-line usage error; 3 the optimisation found no usable solution;
+4 some scenarios of a comparison failed; 130 interrupted. Tracebacks appear only
+with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from energy.errors import EnergyError, SolveError
+
+EXIT_INPUT = 1
+EXIT_SOLVE = 3
+EXIT_PARTIAL = 4
+EXIT_INTERRUPTED = 130
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Optimise a seaport's renewable energy supply (PV, wind, battery, grid, flexible load).",
+)
+
+_state = {"debug": False}
+
+Model = Annotated[Path, typer.Argument(help="Model file (TOML), e.g. models/chancay.toml.")]
+Out = Annotated[Path | None, typer.Option("--out", help="Reports folder (default: reports).")]
+Scenario = Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario name (default: base).")]
+Start = Annotated[str | None, typer.Option("--start", help="Horizon start date, e.g. 2025-03-01.")]
+End = Annotated[str | None, typer.Option("--end", help="Horizon end date (exclusive).")]
+Resolution = Annotated[str | None, typer.Option("--resolution", help="Step length: 1h or 15min.")]
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
+    _state["debug"] = debug
+
+
+def _echo(msg: str = "") -> None:
+    typer.echo(msg)
+
+
+def _fmt(v, nd=0) -> str:
+    try:
+        return f"{v:,.{nd}f}"
+    except (TypeError, ValueError):
+        return str(v)
+
+
+@app.command("profiles")
+def profiles_cmd(model: Model, scenario: Scenario = None, out: Out = None, start: Start = None,
+                 end: End = None, resolution: Resolution = None) -> None:
+    """Write the model's time series (weather, PV, wind, loads, prices) to profiles.csv."""
+    from energy.runner import profiles
+
+    pr = profiles(model, scenario, out=out, start=start, end=end, resolution=resolution)
+    s = pr.summary
+    _echo(f"wrote {pr.path}  ({len(pr.profiles.series)} steps of {pr.config.horizon.resolution})")
+    if s["pv_capacity_kwp"]:
+        _echo(f"PV: {_fmt(s['pv_capacity_kwp'])} kWp, specific yield "
+              f"{_fmt(s['pv_specific_yield_kwh_per_kwp'])} kWh/kWp/yr")
+        _echo("  monthly kWh/kWp: " + "  ".join(f"{k[-2:]}:{v:.0f}" for k, v in s["pv_monthly_yield_kwh_per_kwp"].items()))
+    else:
+        _echo("PV: none")
+    if s["wind_capacity_kw"]:
+        _echo(f"wind: {_fmt(s['wind_capacity_kw'])} kW, capacity factor {s['wind_capacity_factor']:.1%}")
+    else:
+        _echo("wind: none")
+    _echo(f"fixed load: {_fmt(s['load_mwh'])} MWh, mean {_fmt(s['load_mean_kw'])} kW, "
+          f"peak {_fmt(s['load_peak_kw'])} kW")
+    for note in pr.profiles.notes:
+        _echo(f"note: {note}")
+
+
+def print_kpis(k: dict) -> None:
+    """The headline KPIs of a run."""
+    gap = k.get("mip_gap")
+    gap_s = f", gap {gap:.3%}" if isinstance(gap, float) else ""
+    _echo(f"solver: {k.get('status')}{gap_s}; build {k.get('build_s', 0):.1f} s, "
+          f"solve {k.get('solve_s', 0):.1f} s, extract {k.get('extract_s', 0):.1f} s")
+    _echo(f"total cost: {_fmt(k['total_cost_usd'])} USD  (energy {_fmt(k['energy_cost_usd'])}, "
+          f"capacity {_fmt(k['capacity_charge_usd'])}, battery wear {_fmt(k.get('battery_wear_usd', 0))}, "
+          f"unserved {_fmt(k.get('unserved_cost_usd', 0))})")
+    _echo(f"emissions: {_fmt(k['emissions_tco2'], 1)} tCO2; grid import {_fmt(k['grid_import_mwh'], 1)} MWh; "
+          f"peak import {_fmt(k['peak_import_kw'])} kW in peak hours, {_fmt(k['max_import_kw'])} kW overall")
+    _echo(f"renewable share {k['renewable_share']:.1%}; curtailed PV {_fmt(k['pv_curtailment_mwh'], 1)} MWh; "
+          f"battery {k.get('battery_cycles', 0):.0f} cycles; crane energy {_fmt(k['crane_energy_mwh'], 1)} MWh")
+    if k.get("unserved_mwh", 0) > 0:
+        _echo(f"WARNING: unserved load {k['unserved_mwh']:.1f} MWh: supply is short of demand")
+
+
+@app.command("run")
+def run_cmd(
+    model: Model,
+    scenario: Scenario = None,
+    start: Start = None,
+    end: End = None,
+    resolution: Resolution = None,
+    out: Out = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit [s].")] = None,
+    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap, e.g. 0.001.")] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier run's folder.")] = False,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and the HTML report.")] = False,
+) -> None:
+    """Optimise the dispatch of one scenario and write its reports."""
+    from energy.runner import run
+
+    rr = run(model, scenario, out=out, start=start, end=end, resolution=resolution,
+             time_limit_s=time_limit, mip_gap=mip_gap, threads=threads, overwrite=overwrite,
+             plots=not no_plots)
+    _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
+          f"{rr.config.horizon.resolution}")
+    print_kpis(rr.kpis)
+    _echo(f"wrote {rr.folder}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning user errors into one line and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        app(args=args, standalone_mode=False)
+    except SolveError as exc:
+        if debug:
+            raise
+        typer.secho(f"error: {exc}", err=True, fg="red")
+        return EXIT_SOLVE
+    except EnergyError as exc:
+        if debug:
+            raise
+        typer.secho(f"error: {exc}", err=True, fg="red")
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        typer.secho("interrupted: no report was written or replaced", err=True, fg="red")
+        return EXIT_INTERRUPTED
+    except typer.Exit as exc:
+        return exc.exit_code
+    except Exception as exc:  # click usage errors and unexpected bugs
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Abort):
+            return EXIT_INTERRUPTED
+        if debug:
+            raise
+        typer.secho(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                    err=True, fg="red")
+        return 70
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,795 @@
+"""The dispatch MILP of DESIGN §4: :class:`~energy.inputs.Inputs` -> Pyomo model.
+
+:func:`build_model` validates the inputs (one check per rule, messages with
+expected vs found), turns every series into plain Python floats and builds one
+flat Pyomo ``ConcreteModel``: each component is indexed over the step set ``T``
+(or over the few steps where it exists), one ``_add_*`` function per asset
+family. No file I/O, no pvlib. Solving is :mod:`energy.solve`'s job, reading
+the solution :mod:`energy.results`'.
+
+Symbols (t a step of length ``dt[t]`` hours, k a (job, step) pair inside that
+job's window, mo a calendar month of the index, local time):
+
+=========  ==============================  =======================================
+symbol     component                       meaning
+=========  ==============================  =======================================
+pv, wind   ``pv[t]``, ``wind[t]``          PV / wind power used, <= available [kW]
+                                           (steps with nothing available have none)
+ch, dis    ``battery_charge[t]``,          battery AC charge / discharge power [kW]
+           ``battery_discharge[t]``
+soc        ``battery_soc[t]``              stored energy at the END of step t [kWh]
+imp, exp   ``grid_import[t]``,             grid import / export power [kW]
+           ``grid_export[t]``              (export only if its limit > 0)
+u          ``unserved[t]``                 load not served [kW]
+q          ``truck_charge[t]``             truck charging power, window steps [kW]
+n          ``crane_cranes[k]``             cranes working job j at step t [cranes]
+mv         ``crane_moves[k]``              moves of job j during step t [moves]
+P_peak     ``grid_peak_import[mo]``        month's max import in peak hours [kW]
+P_max      ``grid_max_import[mo]``         month's max import [kW]
+y          ``battery_mode[t]``,            mode binaries, only on steps that
+           ``grid_mode[t]``                :func:`add_mode_binaries` adds
+=========  ==============================  =======================================
+
+Constraints::
+
+    energy_balance[t]:        pv + wind + dis + imp + u = L + crane + q + ch + exp
+                              crane = sum_k(t) eps_j * mv[k] / dt[t]
+    battery_soc_balance[t]:   soc[t] = soc[t-1]*(1 - sigma*dt) + eta_ch*ch*dt - dis*dt/eta_dis
+                              (soc[-1] = soc_initial*E)
+    battery_end_soc:          soc[last] >= soc_initial*E
+    crane_moves_capacity[k]:  mv[k] <= rho_j * dt[t] * n[k]
+    crane_job_moves[j]:       sum_t mv[j, t] = M_j
+    crane_pool_limit[r]:      sum_j n[j, t] <= cranes in the pool    (r = (pool, t) pairs
+                              where the jobs' max_cranes could exceed the pool)
+    truck_window_energy[w]:   sum_(t in w) q[t]*dt[t] = E_w
+    grid_peak_import_limit[t]: imp[t] <= P_peak[mo(t)]   for peak steps
+    grid_max_import_limit[t]:  imp[t] <= P_max[mo(t)]
+    emissions_cap:            sum dt*ef*imp <= cap        (only if a cap is set)
+    battery_mode_charge[t]:   ch <= P_ch*y;  battery_mode_discharge[t]: dis <= P_dis*(1-y)
+    grid_mode_import[t]:      imp <= I_max*y; grid_mode_export[t]:     exp <= X_max*(1-y)
+
+Objective ``total_cost`` [USD]::
+
+    sum_t dt*(pi_imp*imp - pi_exp*exp) + sum_mo f_mo*(r_gen*P_peak + r_dist*P_max)
+    + c_wear*sum dt*dis + VOLL*sum dt*u + carbon_price*sum dt*ef*imp
+
+with f_mo the share of month mo inside the horizon (:func:`~energy.inputs.month_fractions`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
+from pyomo.core.expr.numeric_expr import LinearExpression
+
+from energy.errors import EnergyError
+from energy.inputs import SERIES_COLUMNS, Inputs, month_fractions
+
+__all__ = ["Layout", "add_mode_binaries", "build_model", "mode_conflicts"]
+
+#: Power below which a flow counts as zero when looking for simultaneous
+#: charge/discharge or import/export. [kW]
+MODE_TOLERANCE_KW = 1e-6
+
+
+@dataclass
+class Layout:
+    """Plain-data map of the model: what exists where (no Pyomo objects).
+
+    Stored on the model as ``model.layout`` by :func:`build_model`; the solve and
+    results code read it to know which components exist and how job-steps map to
+    time steps.
+
+    Attributes
+    ----------
+    n_steps : int
+    dt_h : list of float
+        Step lengths. [h]
+    has_battery, has_export, has_pv, has_wind, has_trucks, has_cranes : bool
+    pv_steps, wind_steps, truck_steps : list of int
+        Steps where the variable exists (available power > 0, inside a window).
+    crane_job, crane_step : numpy.ndarray
+        Job number (position in ``Inputs.crane_jobs``) and step of each job-step k.
+    crane_rate : numpy.ndarray
+        Moves one crane makes during job-step k: rho_j * dt[t]. [moves/crane]
+    crane_energy_kwh_per_move : numpy.ndarray
+        eps_j of each job-step k. [kWh/move]
+    crane_n_upper : numpy.ndarray
+        Per job: most cranes at once, min(max_cranes, pool size). [cranes]
+    import_upper_kw : list of float
+        Upper bound of ``grid_import[t]`` (the import limit, tightened to the most
+        the site could absorb at t). [kW]
+    month_of_step : numpy.ndarray
+        Position of each step's calendar month in ``months``.
+    months : pandas.PeriodIndex
+    month_fraction : numpy.ndarray
+        Share of each month covered by the horizon. [-]
+    """
+
+    n_steps: int
+    dt_h: list
+    has_battery: bool = False
+    has_export: bool = False
+    has_pv: bool = False
+    has_wind: bool = False
+    has_trucks: bool = False
+    has_cranes: bool = False
+    pv_steps: list = field(default_factory=list)
+    wind_steps: list = field(default_factory=list)
+    truck_steps: list = field(default_factory=list)
+    crane_job: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    crane_step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    crane_rate: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    crane_energy_kwh_per_move: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    crane_n_upper: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    import_upper_kw: list = field(default_factory=list)
+    month_of_step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    months: pd.PeriodIndex | None = None
+    month_fraction: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+@dataclass
+class _Data:
+    """Validated inputs as plain Python floats/lists, shared by the _add_* functions."""
+
+    inputs: Inputs
+    n: int
+    dt: list
+    load: list
+    pv_avail: list
+    wind_avail: list
+    pi_imp: list
+    pi_exp: list
+    ef: list
+    peak_steps: list
+    layout: Layout
+    job_steps: list  # per job: range of steps (empty range for zero-move jobs)
+    job_k0: list  # per job: first k
+    window_steps: list  # per truck window: range of steps
+    crane_steps_at: list = field(default_factory=list)  # per step: list of k
+    pool_rows: list = field(default_factory=list)  # [(pool, size, t, [k...])]
+
+
+def _lin(coefs, variables, constant=0.0):
+    """A LinearExpression from parallel lists (the fastest way Pyomo builds one)."""
+    return LinearExpression(
+        constant=constant, linear_coefs=list(coefs), linear_vars=list(variables)
+    )
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _timestamp_ns(value, what: str) -> int:
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is None:
+        raise EnergyError(f"{what}: expected a tz-aware timestamp, found naive {ts}")
+    return ts.value
+
+
+def _window_steps(starts: np.ndarray, ends: np.ndarray, start_ns: int, end_ns: int) -> range:
+    """Steps whose whole interval [t, t+dt) lies inside [start, end)."""
+    first = int(np.searchsorted(starts, start_ns, side="left"))
+    last = int(np.searchsorted(ends, end_ns, side="right"))
+    return range(first, max(first, last))
+
+
+def _check_series(inputs: Inputs) -> pd.DataFrame:
+    s = inputs.series
+    missing = [c for c in SERIES_COLUMNS if c not in s.columns]
+    if missing:
+        raise EnergyError(
+            f"inputs series: expected columns {list(SERIES_COLUMNS)}, missing {missing}"
+        )
+    if not isinstance(s.index, pd.DatetimeIndex) or s.index.tz is None:
+        raise EnergyError("inputs series: expected a tz-aware DatetimeIndex")
+    if len(s) == 0:
+        raise EnergyError("inputs series: expected at least one time step, found none")
+    dt = np.asarray(inputs.dt_h, dtype=float)
+    if dt.shape != (len(s),):
+        raise EnergyError(
+            f"inputs dt_h: expected {len(s)} step lengths (one per row), found {dt.shape}"
+        )
+    if not np.all(np.isfinite(dt)) or (dt <= 0).any():
+        raise EnergyError("inputs dt_h: expected finite step lengths > 0 h")
+    for col in SERIES_COLUMNS:
+        values = s[col].to_numpy(dtype=float)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise EnergyError(
+                f"inputs series column '{col}': expected numbers, found a missing or "
+                f"infinite value at {s.index[int(np.argmax(bad))]}"
+            )
+    for col in ("fixed_load_kw", "pv_available_kw", "wind_available_kw"):
+        values = s[col].to_numpy(dtype=float)
+        if (values < 0).any():
+            i = int(np.argmax(values < 0))
+            raise EnergyError(
+                f"inputs series column '{col}': expected >= 0 kW, found {values[i]:g} "
+                f"at {s.index[i]}"
+            )
+    return s
+
+
+def _check_params(inputs: Inputs, dt: np.ndarray) -> None:
+    b = inputs.battery
+    if b is not None:
+        checks = [
+            ("energy_kwh", b.energy_kwh >= 0, ">= 0 kWh"),
+            ("charge_power_kw", b.charge_power_kw >= 0, ">= 0 kW"),
+            ("discharge_power_kw", b.discharge_power_kw >= 0, ">= 0 kW"),
+            ("charge_efficiency", 0 < b.charge_efficiency <= 1, "in (0, 1]"),
+            ("discharge_efficiency", 0 < b.discharge_efficiency <= 1, "in (0, 1]"),
+            ("soc_min", 0 <= b.soc_min <= b.soc_max, "in [0, soc_max]"),
+            ("soc_max", b.soc_min <= b.soc_max <= 1, "in [soc_min, 1]"),
+            ("soc_initial", b.soc_min <= b.soc_initial <= b.soc_max, "in [soc_min, soc_max]"),
+            ("self_discharge_per_h", 0 <= b.self_discharge_per_h * dt.max() < 1,
+             ">= 0 and below 1/(step length in h)"),
+            ("wear_cost_usd_per_kwh", b.wear_cost_usd_per_kwh >= 0, ">= 0 USD/kWh"),
+        ]
+        for name, ok, expected in checks:
+            if not ok:
+                raise EnergyError(
+                    f"battery {name}: expected {expected}, found {getattr(b, name)!r}"
+                )
+    g = inputs.grid
+    if not g.import_limit_kw >= 0:
+        raise EnergyError(f"grid import_limit_kw: expected >= 0 kW, found {g.import_limit_kw!r}")
+    if not (g.export_limit_kw >= 0 and math.isfinite(g.export_limit_kw)):
+        raise EnergyError(
+            f"grid export_limit_kw: expected a finite value >= 0 kW, found {g.export_limit_kw!r}"
+        )
+    t = inputs.tariff
+    for name in ("generation_capacity_usd_per_kw_month", "distribution_capacity_usd_per_kw_month"):
+        v = getattr(t, name)
+        if not (v >= 0 and math.isfinite(v)):
+            raise EnergyError(f"tariff {name}: expected a finite value >= 0, found {v!r}")
+    for name, v in (
+        ("value_of_lost_load_usd_per_kwh", inputs.value_of_lost_load_usd_per_kwh),
+        ("carbon_price_usd_per_kg", inputs.carbon_price_usd_per_kg),
+        ("truck_charger_kw", inputs.truck_charger_kw),
+    ):
+        if not (v >= 0 and math.isfinite(v)):
+            raise EnergyError(f"inputs {name}: expected a finite value >= 0, found {v!r}")
+    cap = inputs.emissions_cap_kg
+    if cap is not None and not (cap >= 0 and math.isfinite(cap)):
+        raise EnergyError(f"inputs emissions_cap_kg: expected a finite value >= 0 kg, found {cap!r}")
+    for pool, size in inputs.crane_pools.items():
+        if not (isinstance(size, int | np.integer) and size >= 0):
+            raise EnergyError(f"crane pool '{pool}': expected a whole number >= 0 of cranes, found {size!r}")
+
+
+def _fmt_window(start, end) -> str:
+    return f"[{pd.Timestamp(start).isoformat()}, {pd.Timestamp(end).isoformat()})"
+
+
+def _check_jobs(inputs: Inputs, starts, ends, dt) -> tuple[list, list]:
+    """Map each crane job to its steps and refuse jobs that cannot be done."""
+    seen = set()
+    job_steps, n_upper = [], []
+    for job in inputs.crane_jobs:
+        what = f"crane job '{job.name}'"
+        if job.name in seen:
+            raise EnergyError(f"{what}: expected unique job names, found '{job.name}' twice")
+        seen.add(job.name)
+        if job.pool not in inputs.crane_pools:
+            raise EnergyError(
+                f"{what}: expected pool in {sorted(inputs.crane_pools)}, found '{job.pool}'"
+            )
+        for name, ok, expected in (
+            ("moves", job.moves >= 0 and math.isfinite(job.moves), "a finite value >= 0"),
+            ("max_cranes", job.max_cranes >= 0, ">= 0"),
+            ("moves_per_crane_hour", job.moves_per_crane_hour > 0, "> 0 moves/h"),
+            ("energy_kwh_per_move", job.energy_kwh_per_move >= 0, ">= 0 kWh/move"),
+        ):
+            if not ok:
+                raise EnergyError(f"{what} {name}: expected {expected}, found {getattr(job, name)!r}")
+        s_ns = _timestamp_ns(job.start, f"{what} start")
+        e_ns = _timestamp_ns(job.end, f"{what} end")
+        steps = _window_steps(starts, ends, s_ns, e_ns)
+        if job.moves > 0 and len(steps) == 0:
+            raise EnergyError(
+                f"{what}: its window {_fmt_window(job.start, job.end)} contains no whole time "
+                f"step of the horizon [{pd.Timestamp(starts[0], tz='UTC').tz_convert(inputs.index.tz).isoformat()}, "
+                f"{pd.Timestamp(inputs.horizon_end).isoformat()}); expected at least one"
+            )
+        k_max = min(int(job.max_cranes), int(inputs.crane_pools[job.pool]))
+        hours = float(dt[steps.start:steps.stop].sum())
+        limit = job.moves_per_crane_hour * k_max * hours
+        if job.moves > limit * (1 + 1e-9):
+            raise EnergyError(
+                f"{what}: {job.moves:g} moves cannot be done in its window "
+                f"{_fmt_window(job.start, job.end)}; the limit is {limit:g} moves "
+                f"({k_max} cranes x {job.moves_per_crane_hour:g} moves/h x {hours:g} h "
+                f"of whole steps, cranes = min(max_cranes, pool '{job.pool}' size))"
+            )
+        job_steps.append(steps if job.moves > 0 else range(0))
+        n_upper.append(k_max)
+    return job_steps, n_upper
+
+
+def _check_trucks(inputs: Inputs, starts, ends, dt) -> list:
+    out = []
+    q = inputs.truck_charger_kw
+    for w in inputs.truck_windows:
+        what = f"truck window '{w.name}'"
+        if not (w.energy_kwh >= 0 and math.isfinite(w.energy_kwh)):
+            raise EnergyError(f"{what} energy_kwh: expected a finite value >= 0, found {w.energy_kwh!r}")
+        steps = _window_steps(
+            starts, ends, _timestamp_ns(w.start, f"{what} start"), _timestamp_ns(w.end, f"{what} end")
+        )
+        if w.energy_kwh > 0 and len(steps) == 0:
+            raise EnergyError(
+                f"{what}: its window {_fmt_window(w.start, w.end)} contains no whole time step "
+                "of the horizon; expected at least one"
+            )
+        hours = float(dt[steps.start:steps.stop].sum())
+        if w.energy_kwh > q * hours * (1 + 1e-9):
+            raise EnergyError(
+                f"{what}: {w.energy_kwh:g} kWh cannot be charged in its window "
+                f"{_fmt_window(w.start, w.end)}; the limit is {q * hours:g} kWh "
+                f"(truck_charger_kw {q:g} kW x {hours:g} h)"
+            )
+        out.append(steps if w.energy_kwh > 0 else range(0))
+    return out
+
+
+def _prepare(inputs: Inputs) -> _Data:
+    s = _check_series(inputs)
+    dt_arr = np.asarray(inputs.dt_h, dtype=float)
+    _check_params(inputs, dt_arr)
+    n = len(s)
+    index = s.index
+    starts = index.asi8 if index.unit == "ns" else index.as_unit("ns").asi8
+    end_ns = _timestamp_ns(inputs.horizon_end, "inputs horizon_end")
+    ends = np.append(starts[1:], end_ns)
+
+    job_steps, n_upper = _check_jobs(inputs, starts, ends, dt_arr)
+    window_steps = _check_trucks(inputs, starts, ends, dt_arr)
+
+    layout = Layout(n_steps=n, dt_h=dt_arr.tolist())
+    load = s["fixed_load_kw"].to_numpy(dtype=float)
+    pva = s["pv_available_kw"].to_numpy(dtype=float)
+    wa = s["wind_available_kw"].to_numpy(dtype=float)
+    b = inputs.battery
+    layout.has_battery = bool(
+        b is not None and b.energy_kwh > 0 and (b.charge_power_kw > 0 or b.discharge_power_kw > 0)
+    )
+    layout.has_export = inputs.grid.export_limit_kw > 0
+    layout.pv_steps = np.flatnonzero(pva > 0).tolist()
+    layout.wind_steps = np.flatnonzero(wa > 0).tolist()
+    layout.has_pv = bool(layout.pv_steps)
+    layout.has_wind = bool(layout.wind_steps)
+
+    # Crane job-steps k: contiguous per job, in job order.
+    job_k0, jobs_of_k, steps_of_k = [], [], []
+    k = 0
+    for j, steps in enumerate(job_steps):
+        job_k0.append(k)
+        jobs_of_k.append(np.full(len(steps), j, dtype=np.int64))
+        steps_of_k.append(np.arange(steps.start, steps.stop, dtype=np.int64))
+        k += len(steps)
+    crane_job = np.concatenate(jobs_of_k) if jobs_of_k else np.zeros(0, dtype=np.int64)
+    crane_step = np.concatenate(steps_of_k) if steps_of_k else np.zeros(0, dtype=np.int64)
+    jobs = inputs.crane_jobs
+    rho = np.array([jb.moves_per_crane_hour for jb in jobs], dtype=float)
+    eps = np.array([jb.energy_kwh_per_move for jb in jobs], dtype=float)
+    layout.crane_job = crane_job
+    layout.crane_step = crane_step
+    layout.crane_rate = rho[crane_job] * dt_arr[crane_step] if len(crane_job) else np.zeros(0)
+    layout.crane_energy_kwh_per_move = eps[crane_job] if len(crane_job) else np.zeros(0)
+    layout.has_cranes = len(crane_job) > 0
+
+    crane_steps_at = [[] for _ in range(n)]
+    for kk, t in enumerate(crane_step.tolist()):
+        crane_steps_at[t].append(kk)
+
+    # Pool rows only where the jobs' crane bounds could exceed the pool.
+    pool_rows = []
+    for pool, size in inputs.crane_pools.items():
+        members = [j for j, jb in enumerate(jobs) if jb.pool == pool and len(job_steps[j])]
+        if len(members) < 2:
+            continue
+        demand = np.zeros(n, dtype=np.int64)
+        for j in members:
+            demand[job_steps[j].start:job_steps[j].stop] += n_upper[j]
+        for t in np.flatnonzero(demand > size).tolist():
+            ks = [
+                job_k0[j] + t - job_steps[j].start
+                for j in members
+                if job_steps[j].start <= t < job_steps[j].stop
+            ]
+            pool_rows.append((pool, int(size), t, ks))
+    layout.crane_n_upper = np.array(n_upper, dtype=np.int64)
+
+    truck_steps = sorted({t for steps in window_steps for t in steps})
+    layout.truck_steps = truck_steps
+    layout.has_trucks = bool(truck_steps) and inputs.truck_charger_kw > 0
+
+    # Tightest valid import bound: the import limit, or everything the site
+    # could absorb at t (imp never exceeds the sinks of the balance).
+    sink = load.copy()
+    if layout.has_cranes:
+        np.add.at(
+            sink,
+            crane_step,
+            layout.crane_energy_kwh_per_move * rho[crane_job] * layout.crane_n_upper[crane_job],
+        )
+    if layout.has_trucks:
+        sink[truck_steps] += inputs.truck_charger_kw
+    if layout.has_battery:
+        sink += b.charge_power_kw
+    if layout.has_export:
+        sink += inputs.grid.export_limit_kw
+    layout.import_upper_kw = np.minimum(sink, inputs.grid.import_limit_kw).tolist()
+
+    months = index.tz_localize(None).to_period("M")
+    codes, uniques = pd.factorize(months)
+    layout.month_of_step = codes.astype(np.int64)
+    layout.months = pd.PeriodIndex(uniques)
+    layout.month_fraction = (
+        month_fractions(index, dt_arr).reindex(layout.months).to_numpy(dtype=float)
+    )
+
+    return _Data(
+        inputs=inputs,
+        n=n,
+        dt=layout.dt_h,
+        load=load.tolist(),
+        pv_avail=pva.tolist(),
+        wind_avail=wa.tolist(),
+        pi_imp=s["import_price_usd_per_kwh"].to_numpy(dtype=float).tolist(),
+        pi_exp=s["export_price_usd_per_kwh"].to_numpy(dtype=float).tolist(),
+        ef=s["grid_emission_kg_per_kwh"].to_numpy(dtype=float).tolist(),
+        peak_steps=np.flatnonzero(s["is_peak"].to_numpy(dtype=bool)).tolist(),
+        layout=layout,
+        job_steps=job_steps,
+        job_k0=job_k0,
+        window_steps=window_steps,
+        crane_steps_at=crane_steps_at,
+        pool_rows=pool_rows,
+    )
+
+
+# --------------------------------------------------------------------------- build
+
+
+def _add_pv_wind(m: pyo.ConcreteModel, d: _Data) -> None:
+    """``pv[t]`` in [0, PVa[t]] and ``wind[t]`` in [0, Wa[t]] where anything is available."""
+    pva, wa = d.pv_avail, d.wind_avail
+    if d.layout.has_pv:
+        m.pv_steps = pyo.Set(initialize=d.layout.pv_steps, ordered=True)
+        m.pv = pyo.Var(m.pv_steps, bounds=lambda m, t: (0.0, pva[t]))
+    if d.layout.has_wind:
+        m.wind_steps = pyo.Set(initialize=d.layout.wind_steps, ordered=True)
+        m.wind = pyo.Var(m.wind_steps, bounds=lambda m, t: (0.0, wa[t]))
+
+
+def _add_battery(m: pyo.ConcreteModel, d: _Data) -> None:
+    """Charge, discharge, state of charge and its balance; nothing without a battery."""
+    if not d.layout.has_battery:
+        return
+    b = d.inputs.battery
+    e = b.energy_kwh
+    dt = d.dt
+    m.battery_charge = pyo.Var(m.T, bounds=(0.0, b.charge_power_kw))
+    m.battery_discharge = pyo.Var(m.T, bounds=(0.0, b.discharge_power_kw))
+    m.battery_soc = pyo.Var(m.T, bounds=(b.soc_min * e, b.soc_max * e))
+    eta_ch, inv_eta_dis, sigma = b.charge_efficiency, 1.0 / b.discharge_efficiency, b.self_discharge_per_h
+    soc0 = b.soc_initial * e
+    ch, dis, soc = m.battery_charge, m.battery_discharge, m.battery_soc
+
+    def soc_balance(m, t):
+        h = dt[t]
+        if t == 0:
+            body = _lin((1.0, -eta_ch * h, inv_eta_dis * h), (soc[0], ch[0], dis[0]))
+            return body == soc0 * (1.0 - sigma * h)
+        body = _lin(
+            (1.0, -(1.0 - sigma * h), -eta_ch * h, inv_eta_dis * h),
+            (soc[t], soc[t - 1], ch[t], dis[t]),
+        )
+        return body == 0.0
+
+    m.battery_soc_balance = pyo.Constraint(m.T, rule=soc_balance)
+    m.battery_end_soc = pyo.Constraint(expr=soc[d.n - 1] >= soc0)
+    # Mode binaries: empty until energy.solve finds simultaneous charge and discharge.
+    m.battery_mode_steps = pyo.Set(initialize=[], ordered=True)
+    m.battery_mode = pyo.Var(m.battery_mode_steps, domain=pyo.Binary, dense=False)
+    m.battery_mode_charge = pyo.Constraint(m.battery_mode_steps)
+    m.battery_mode_discharge = pyo.Constraint(m.battery_mode_steps)
+
+
+def _add_grid(m: pyo.ConcreteModel, d: _Data) -> None:
+    """Import (bounded), export (only if allowed), unserved load, emissions cap."""
+    ub = d.layout.import_upper_kw
+    m.grid_import = pyo.Var(m.T, bounds=lambda m, t: (0.0, ub[t]))
+    if d.layout.has_export:
+        m.grid_export = pyo.Var(m.T, bounds=(0.0, d.inputs.grid.export_limit_kw))
+        m.grid_mode_steps = pyo.Set(initialize=[], ordered=True)
+        m.grid_mode = pyo.Var(m.grid_mode_steps, domain=pyo.Binary, dense=False)
+        m.grid_mode_import = pyo.Constraint(m.grid_mode_steps)
+        m.grid_mode_export = pyo.Constraint(m.grid_mode_steps)
+    # Unserved load needs no upper bound: every sink of the balance is bounded.
+    m.unserved = pyo.Var(m.T, domain=pyo.NonNegativeReals)
+    cap = d.inputs.emissions_cap_kg
+    if cap is not None:
+        coefs = [h * f for h, f in zip(d.dt, d.ef, strict=True)]
+        steps = [t for t in range(d.n) if coefs[t] != 0.0]
+        body = _lin([coefs[t] for t in steps], [m.grid_import[t] for t in steps])
+        m.emissions_cap = pyo.Constraint(expr=body <= float(cap))
+
+
+def _add_cranes(m: pyo.ConcreteModel, d: _Data) -> None:
+    """Crane counts and moves on the job-steps inside windows; job totals; pool limits."""
+    lay = d.layout
+    if not lay.has_cranes:
+        return
+    jobs = d.inputs.crane_jobs
+    rate = lay.crane_rate.tolist()
+    n_ub = lay.crane_n_upper[lay.crane_job].tolist()
+    m.crane_steps = pyo.RangeSet(0, len(rate) - 1)
+    domain = pyo.NonNegativeIntegers if d.inputs.integer_cranes else pyo.NonNegativeReals
+    m.crane_cranes = pyo.Var(m.crane_steps, domain=domain, bounds=lambda m, k: (0, n_ub[k]))
+    m.crane_moves = pyo.Var(m.crane_steps, bounds=lambda m, k: (0.0, rate[k] * n_ub[k]))
+    n, mv = m.crane_cranes, m.crane_moves
+
+    m.crane_moves_capacity = pyo.Constraint(
+        m.crane_steps, rule=lambda m, k: _lin((1.0, -rate[k]), (mv[k], n[k])) <= 0.0
+    )
+    job_ids = [j for j, steps in enumerate(d.job_steps) if len(steps)]
+    m.crane_jobs = pyo.Set(initialize=job_ids, ordered=True)
+
+    def job_moves(m, j):
+        k0, nk = d.job_k0[j], len(d.job_steps[j])
+        return _lin([1.0] * nk, [mv[k] for k in range(k0, k0 + nk)]) == float(jobs[j].moves)
+
+    m.crane_job_moves = pyo.Constraint(m.crane_jobs, rule=job_moves)
+    rows = d.pool_rows
+    if rows:
+        m.crane_pool_rows = pyo.RangeSet(0, len(rows) - 1)
+
+        def pool_limit(m, r):
+            _, size, _, ks = rows[r]
+            return _lin([1.0] * len(ks), [n[k] for k in ks]) <= float(size)
+
+        m.crane_pool_limit = pyo.Constraint(m.crane_pool_rows, rule=pool_limit)
+
+
+def _add_trucks(m: pyo.ConcreteModel, d: _Data) -> None:
+    """Truck charging power on window steps; each window's energy delivered."""
+    if not d.layout.has_trucks:
+        return
+    m.truck_steps = pyo.Set(initialize=d.layout.truck_steps, ordered=True)
+    m.truck_charge = pyo.Var(m.truck_steps, bounds=(0.0, d.inputs.truck_charger_kw))
+    windows = [w for w, steps in enumerate(d.window_steps) if len(steps)]
+    m.truck_windows = pyo.Set(initialize=windows, ordered=True)
+    dt, q = d.dt, m.truck_charge
+
+    def window_energy(m, w):
+        steps = d.window_steps[w]
+        body = _lin([dt[t] for t in steps], [q[t] for t in steps])
+        return body == float(d.inputs.truck_windows[w].energy_kwh)
+
+    m.truck_window_energy = pyo.Constraint(m.truck_windows, rule=window_energy)
+
+
+def _add_demand_charges(m: pyo.ConcreteModel, d: _Data) -> None:
+    """Monthly peak-hour and overall import maxima, where their rate is > 0."""
+    tariff = d.inputs.tariff
+    lay = d.layout
+    month = lay.month_of_step.tolist()
+    imp = m.grid_import
+    m.months = pyo.RangeSet(0, len(lay.months) - 1)
+    if tariff.generation_capacity_usd_per_kw_month > 0 and d.peak_steps:
+        peak_months = sorted({month[t] for t in d.peak_steps})
+        ub = max(lay.import_upper_kw)
+        m.peak_months = pyo.Set(initialize=peak_months, ordered=True)
+        m.peak_steps = pyo.Set(initialize=d.peak_steps, ordered=True)
+        m.grid_peak_import = pyo.Var(m.peak_months, bounds=(0.0, ub))
+        p = m.grid_peak_import
+        m.grid_peak_import_limit = pyo.Constraint(
+            m.peak_steps, rule=lambda m, t: _lin((1.0, -1.0), (imp[t], p[month[t]])) <= 0.0
+        )
+    if tariff.distribution_capacity_usd_per_kw_month > 0:
+        m.grid_max_import = pyo.Var(m.months, bounds=(0.0, max(lay.import_upper_kw)))
+        p = m.grid_max_import
+        m.grid_max_import_limit = pyo.Constraint(
+            m.T, rule=lambda m, t: _lin((1.0, -1.0), (imp[t], p[month[t]])) <= 0.0
+        )
+
+
+def _add_balance(m: pyo.ConcreteModel, d: _Data) -> None:
+    """``energy_balance[t]``: supply = demand at every step (kW)."""
+    lay = d.layout
+    has_pv = set(lay.pv_steps) if lay.has_pv else ()
+    has_wind = set(lay.wind_steps) if lay.has_wind else ()
+    has_q = set(lay.truck_steps) if lay.has_trucks else ()
+    battery, export = lay.has_battery, lay.has_export
+    crane_at, dt, load = d.crane_steps_at, d.dt, d.load
+    eps = lay.crane_energy_kwh_per_move.tolist()
+    imp, u = m.grid_import, m.unserved
+
+    def balance(m, t):
+        coefs = [1.0, 1.0]
+        variables = [imp[t], u[t]]
+        if t in has_pv:
+            coefs.append(1.0)
+            variables.append(m.pv[t])
+        if t in has_wind:
+            coefs.append(1.0)
+            variables.append(m.wind[t])
+        if battery:
+            coefs += (1.0, -1.0)
+            variables += (m.battery_discharge[t], m.battery_charge[t])
+        if export:
+            coefs.append(-1.0)
+            variables.append(m.grid_export[t])
+        if t in has_q:
+            coefs.append(-1.0)
+            variables.append(m.truck_charge[t])
+        ks = crane_at[t]
+        if ks:
+            inv = 1.0 / dt[t]
+            coefs += [-eps[k] * inv for k in ks]
+            variables += [m.crane_moves[k] for k in ks]
+        return _lin(coefs, variables) == load[t]
+
+    m.energy_balance = pyo.Constraint(m.T, rule=balance)
+
+
+def _add_objective(m: pyo.ConcreteModel, d: _Data) -> None:
+    """``total_cost`` [USD]: energy, demand charges, wear, lost load, carbon."""
+    inputs, lay, dt = d.inputs, d.layout, d.dt
+    coefs, variables = [], []
+    carbon = inputs.carbon_price_usd_per_kg
+    for t in range(d.n):
+        c = dt[t] * (d.pi_imp[t] + carbon * d.ef[t])
+        if c != 0.0:
+            coefs.append(c)
+            variables.append(m.grid_import[t])
+    if lay.has_export:
+        for t in range(d.n):
+            c = dt[t] * d.pi_exp[t]
+            if c != 0.0:
+                coefs.append(-c)
+                variables.append(m.grid_export[t])
+    wear = inputs.battery.wear_cost_usd_per_kwh if lay.has_battery else 0.0
+    if wear:
+        coefs += [wear * h for h in dt]
+        variables += list(m.battery_discharge.values())
+    voll = inputs.value_of_lost_load_usd_per_kwh
+    if voll:
+        coefs += [voll * h for h in dt]
+        variables += list(m.unserved.values())
+    frac = lay.month_fraction
+    if hasattr(m, "grid_peak_import"):
+        rate = inputs.tariff.generation_capacity_usd_per_kw_month
+        for mo, v in m.grid_peak_import.items():
+            coefs.append(rate * float(frac[mo]))
+            variables.append(v)
+    if hasattr(m, "grid_max_import"):
+        rate = inputs.tariff.distribution_capacity_usd_per_kw_month
+        for mo, v in m.grid_max_import.items():
+            coefs.append(rate * float(frac[mo]))
+            variables.append(v)
+    m.total_cost = pyo.Objective(expr=_lin(coefs, variables), sense=pyo.minimize)
+
+
+def build_model(inputs: Inputs) -> pyo.ConcreteModel:
+    """Build the dispatch MILP of DESIGN §4 from the inputs.
+
+    Parameters
+    ----------
+    inputs : energy.inputs.Inputs
+        Series on the model's time index, asset parameters and flexible jobs.
+
+    Returns
+    -------
+    pyomo.environ.ConcreteModel
+        Flat model (components documented in this module's docstring), minimising
+        ``total_cost`` [USD]. ``model.layout`` (a :class:`Layout`) tells which
+        components exist and maps crane job-steps to time steps.
+
+    Raises
+    ------
+    energy.errors.EnergyError
+        Inputs that cannot make a valid model: missing or non-numeric series,
+        out-of-range parameters, a crane job whose window holds no whole step or
+        whose moves cannot fit (names the job and the limit), a truck window that
+        cannot receive its energy.
+    """
+    d = _prepare(inputs)
+    with PauseGC():
+        m = pyo.ConcreteModel(name="port_energy_dispatch")
+        m.layout = d.layout
+        m.T = pyo.RangeSet(0, d.n - 1)
+        _add_pv_wind(m, d)
+        _add_battery(m, d)
+        _add_grid(m, d)
+        _add_cranes(m, d)
+        _add_trucks(m, d)
+        _add_demand_charges(m, d)
+        _add_balance(m, d)
+        _add_objective(m, d)
+    m.inputs = inputs
+    return m
+
+
+# --------------------------------------------------------------------------- modes
+
+
+def _values(var, steps) -> np.ndarray:
+    return np.array([var[t].value or 0.0 for t in steps], dtype=float)
+
+
+def mode_conflicts(m: pyo.ConcreteModel, tol_kw: float = MODE_TOLERANCE_KW) -> tuple[list, list]:
+    """Steps of the loaded solution that charge and discharge, or import and export, at once.
+
+    Steps already carrying a mode binary are left out (there the binary rules it
+    out up to the solver's integrality tolerance).
+
+    Returns
+    -------
+    (list of int, list of int)
+        Battery steps and grid steps with both flows above ``tol_kw``.
+    """
+    lay = m.layout
+    battery, grid = [], []
+    steps = range(lay.n_steps)
+    if lay.has_battery:
+        both = (_values(m.battery_charge, steps) > tol_kw) & (
+            _values(m.battery_discharge, steps) > tol_kw
+        )
+        done = set(m.battery_mode_steps)
+        battery = [t for t in np.flatnonzero(both).tolist() if t not in done]
+    if lay.has_export:
+        both = (_values(m.grid_import, steps) > tol_kw) & (_values(m.grid_export, steps) > tol_kw)
+        done = set(m.grid_mode_steps)
+        grid = [t for t in np.flatnonzero(both).tolist() if t not in done]
+    return battery, grid
+
+
+def add_mode_binaries(m: pyo.ConcreteModel, battery_steps=(), grid_steps=()) -> int:
+    """Add charge/discharge and import/export mode binaries on the given steps.
+
+    ``battery_mode[t]`` = 1 allows charging, 0 discharging:
+    ``ch[t] <= P_ch*y[t]``, ``dis[t] <= P_dis*(1 - y[t])``; ``grid_mode[t]`` = 1
+    allows import, 0 export: ``imp[t] <= I_ub[t]*y[t]``, ``exp[t] <= X_max*(1 - y[t])``.
+
+    Returns
+    -------
+    int
+        Number of binaries added.
+    """
+    added = 0
+    lay = m.layout
+    if battery_steps and lay.has_battery:
+        b = m.inputs.battery
+        p_ch, p_dis = float(b.charge_power_kw), float(b.discharge_power_kw)
+        for t in battery_steps:
+            if t in m.battery_mode_steps:
+                continue
+            m.battery_mode_steps.add(t)
+            y = m.battery_mode[t]
+            m.battery_mode_charge[t] = _lin((1.0, -p_ch), (m.battery_charge[t], y)) <= 0.0
+            m.battery_mode_discharge[t] = (
+                _lin((1.0, p_dis), (m.battery_discharge[t], y)) <= p_dis
+            )
+            added += 1
+    if grid_steps and lay.has_export:
+        x_max = float(m.inputs.grid.export_limit_kw)
+        for t in grid_steps:
+            if t in m.grid_mode_steps:
+                continue
+            m.grid_mode_steps.add(t)
+            y = m.grid_mode[t]
+            i_ub = float(lay.import_upper_kw[t])
+            m.grid_mode_import[t] = _lin((1.0, -i_ub), (m.grid_import[t], y)) <= 0.0
+            m.grid_mode_export[t] = _lin((1.0, x_max), (m.grid_export[t], y)) <= x_max
+            added += 1
+    return added

@@ -1,0 +1,180 @@
+"""Flexible port work: vessel calls, yard housekeeping and truck charging windows.
+
+The vessel schedule is generated, seeded, for whole calendar years (so a week's
+run sees the same vessels as the year's run), then cut to the horizon. A call
+whose berth window crosses a horizon edge keeps the part inside, with its moves
+prorated by the share of the window kept.
+
+Generated windows are always feasible: each call's window is long enough for it
+to finish with its share of the ship-to-shore cranes when every container berth
+is busy (``sts.count // container_berths`` cranes, at most its ``max_cranes``),
+stretched by ``window_slack`` plus the mooring time.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from energy.errors import EnergyError
+from energy.inputs import CraneJob, TruckWindow
+
+
+def generate_vessel_calls(start: pd.Timestamp, end: pd.Timestamp, *, throughput_teu_per_year: float,
+                          teu_per_move: float, classes: dict, container_berths: int,
+                          window_slack: float, mooring_hours: float, sts_count: int,
+                          moves_per_crane_hour: float, seed: int) -> pd.DataFrame:
+    """Seeded vessel calls for the calendar years spanning ``[start, end)``, cut to it.
+
+    Parameters
+    ----------
+    throughput_teu_per_year : float
+        Quay throughput. [TEU/yr]
+    teu_per_move : float
+        TEU per container move (TEU factor). [TEU/move]
+    classes : dict of name -> VesselClass-like (share_of_calls, moves_mean, moves_spread, max_cranes)
+    container_berths : int
+        Berths that serve container vessels at once.
+    window_slack : float
+        Berth window = slack x the time needed with the cranes a call is sure to get. [-]
+    mooring_hours : float
+        Time alongside without crane work (mooring, lashing, unmooring). [h]
+    sts_count : int
+        Ship-to-shore cranes of the port.
+    moves_per_crane_hour : float
+        Productivity of one STS crane. [moves/h]
+    seed : int
+        Seed; the same seed gives the same schedule.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``vessel, vessel_class, arrival, departure, moves, max_cranes``, tz-aware.
+    """
+    tz = start.tz
+    cols = ["vessel", "vessel_class", "arrival", "departure", "moves", "max_cranes"]
+    if throughput_teu_per_year <= 0 or not classes or sts_count == 0:
+        return pd.DataFrame(columns=cols)
+    names = list(classes)
+    shares = np.array([classes[n].share_of_calls for n in names])
+    means = np.array([classes[n].moves_mean for n in names])
+    sure_cranes = max(1, sts_count // container_berths)
+    frames = []
+    for year in range(start.year, (end - pd.Timedelta("1ns")).year + 1):
+        rng = np.random.default_rng([seed, year])
+        y0 = pd.Timestamp(year=year, month=1, day=1, tz=tz)
+        y1 = pd.Timestamp(year=year + 1, month=1, day=1, tz=tz)
+        hours = (y1 - y0) / pd.Timedelta("1h")
+        moves_year = throughput_teu_per_year / teu_per_move * hours / 8760.0
+        n_calls = int(round(moves_year / float(shares @ means)))
+        kind = rng.choice(len(names), size=n_calls, p=shares / shares.sum())
+        spread = np.array([classes[names[k]].moves_spread for k in kind])
+        moves = np.round(means[kind] * (1 + spread * rng.uniform(-1, 1, n_calls)))
+        moves *= moves_year / moves.sum()  # exact annual throughput
+        moves = np.maximum(np.round(moves), 1)
+        want = np.sort(rng.uniform(0, hours, n_calls))
+        berth_free = np.zeros(container_berths)
+        rows = []
+        for i in range(n_calls):
+            k = kind[i]
+            mc = int(classes[names[k]].max_cranes)
+            cr = min(mc, sure_cranes)
+            stay = math.ceil(moves[i] / (cr * moves_per_crane_hour) * window_slack + mooring_hours)
+            b = int(np.argmin(berth_free))
+            arr_h = math.ceil(max(want[i], berth_free[b]))
+            berth_free[b] = arr_h + stay
+            rows.append((f"{year}_{i + 1:04d}", names[k], y0 + pd.Timedelta(hours=arr_h),
+                         y0 + pd.Timedelta(hours=arr_h + stay), float(moves[i]), min(mc, sts_count)))
+        frames.append(pd.DataFrame(rows, columns=cols))
+    calls = pd.concat(frames, ignore_index=True)
+    return cut_calls(calls, start, end)
+
+
+def cut_calls(calls: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Keep the parts of calls inside ``[start, end)``; prorate moves of cut calls."""
+    if calls.empty:
+        return calls
+    a = calls["arrival"].clip(lower=start)
+    d = calls["departure"].clip(upper=end)
+    keep = d > a
+    full = (calls["departure"] - calls["arrival"]) / pd.Timedelta("1h")
+    kept = (d - a) / pd.Timedelta("1h")
+    out = calls.loc[keep].copy()
+    out["arrival"] = a[keep]
+    out["departure"] = d[keep]
+    out["moves"] = (calls["moves"] * kept / full)[keep].round(3)
+    return out.reset_index(drop=True)
+
+
+def vessel_jobs(calls: pd.DataFrame, *, energy_kwh_per_move: float, moves_per_crane_hour: float) -> list[CraneJob]:
+    """One ship-to-shore crane job per vessel call."""
+    return [
+        CraneJob(name=f"vessel_{r.vessel}", pool="sts", start=r.arrival, end=r.departure,
+                 moves=float(r.moves), max_cranes=int(r.max_cranes),
+                 moves_per_crane_hour=moves_per_crane_hour,
+                 energy_kwh_per_move=energy_kwh_per_move, kind="vessel")
+        for r in calls.itertuples(index=False)
+    ]
+
+
+def yard_jobs(start: pd.Timestamp, end: pd.Timestamp, *, moves_per_day: float, cranes: int,
+              moves_per_crane_hour: float, energy_kwh_per_move: float) -> list[CraneJob]:
+    """A housekeeping quota per local day, free to move within its day.
+
+    Days cut by the horizon get the quota prorated by the hours kept.
+    """
+    if moves_per_day <= 0 or cranes == 0:
+        return []
+    jobs = []
+    day = start.normalize()
+    while day < end:
+        nxt = day + pd.DateOffset(days=1)
+        a, b = max(day, start), min(nxt, end)
+        share = (b - a) / (nxt - day)
+        jobs.append(CraneJob(name=f"yard_{day.date().isoformat()}", pool="armg", start=a, end=b,
+                             moves=round(moves_per_day * share, 3), max_cranes=cranes,
+                             moves_per_crane_hour=moves_per_crane_hour,
+                             energy_kwh_per_move=energy_kwh_per_move, kind="yard"))
+        day = nxt
+    return jobs
+
+
+def truck_windows(start: pd.Timestamp, end: pd.Timestamp, *, energy_kwh_per_day: float,
+                  windows: list, charger_kw_total: float) -> list[TruckWindow]:
+    """Daily charging windows of the truck fleet, cut to the horizon.
+
+    Each day's energy need is split over the windows by ``energy_share``; a window
+    wrapping past midnight belongs to the day it starts. A window cut by the
+    horizon keeps the energy share of the hours kept.
+
+    Raises
+    ------
+    EnergyError
+        If a window cannot deliver its energy at ``charger_kw_total``.
+    """
+    if energy_kwh_per_day <= 0 or not windows:
+        return []
+    out = []
+    day = start.normalize() - pd.DateOffset(days=1)
+    while day < end:
+        for i, w in enumerate(windows):
+            length_h = (w.end_hour - w.start_hour) % 24 or 24.0
+            need = energy_kwh_per_day * w.energy_share
+            if need > charger_kw_total * length_h + 1e-9:
+                raise EnergyError(
+                    f"trucks.windows[{i}]: {need:.0f} kWh cannot be charged in {length_h:g} h at "
+                    f"trucks.charger_kw_total = {charger_kw_total:g} kW; expected at most "
+                    f"{charger_kw_total * length_h:.0f} kWh"
+                )
+            ws = day + pd.Timedelta(hours=w.start_hour)
+            we = ws + pd.Timedelta(hours=length_h)
+            a, b = max(ws, start), min(we, end)
+            if b <= a or need <= 0:
+                continue
+            kept = (b - a) / (we - ws)
+            out.append(TruckWindow(name=f"trucks_{ws.strftime('%Y-%m-%dT%H:%M')}", start=a, end=b,
+                                   energy_kwh=need * kept))
+        day = day + pd.DateOffset(days=1)
+    return sorted(out, key=lambda w: w.start)

@@ -1,0 +1,149 @@
+"""Report files: atomic writers for CSV and JSON, and the run-folder protocol.
+
+Every file is written to a temporary name in its folder and renamed into place,
+so an interrupted run never leaves a half-written file under a final name. A run
+folder is assembled in a hidden staging folder beside its target and renamed
+into place only when complete; an existing complete run folder is replaced only
+when the caller asks for it (``overwrite=True``), and even then the old folder
+stays intact until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from energy.errors import EnergyError
+
+COMPLETE_MARK = "summary.json"
+
+
+def iso_index(index: pd.DatetimeIndex) -> list[str]:
+    """ISO 8601 timestamps with a ``+HH:MM`` offset, e.g. ``2025-01-01T00:00:00-05:00``."""
+    s = pd.Series(index.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    return (s.str[:-2] + ":" + s.str[-2:]).tolist()
+
+
+def _atomic(path: Path, write) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write text atomically."""
+    return _atomic(path, lambda fh: fh.write(text))
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write bytes atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def series_frame(df: pd.DataFrame, index_label: str = "timestamp") -> pd.DataFrame:
+    """A time-indexed frame with an ISO 8601 (with offset) timestamp column first."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == bool:
+            out[c] = out[c].astype(int)
+    out.insert(0, index_label, iso_index(df.index))
+    return out.reset_index(drop=True)
+
+
+def write_csv(path: Path, df: pd.DataFrame, *, float_format: str | None = "%.6g") -> Path:
+    """Write a DataFrame as CSV atomically (no pandas index column)."""
+    return _atomic(path, lambda fh: df.to_csv(fh, index=False, float_format=float_format, lineterminator="\n"))
+
+
+def _jsonable(v):
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    if isinstance(v, Path):
+        return str(v)
+    return v
+
+
+def write_json(path: Path, data: dict) -> Path:
+    """Write a dict as indented JSON atomically (NaN/inf become null)."""
+    return write_text(path, json.dumps(_jsonable(data), indent=2, ensure_ascii=False) + "\n")
+
+
+def check_writable(target: Path, overwrite: bool) -> None:
+    """Refuse to replace a complete earlier run unless asked, before any work is done."""
+    target = Path(target)
+    if target.exists() and any(target.iterdir()) and not overwrite:
+        raise EnergyError(
+            f"{target}: holds an earlier run; pass --overwrite (overwrite=True) to replace it, "
+            "or --out to write elsewhere"
+        )
+
+
+@contextmanager
+def staged_folder(target: Path, overwrite: bool = False) -> Iterator[Path]:
+    """Yield a hidden staging folder; on success it replaces ``target`` atomically.
+
+    On an exception (or interruption) the staging folder is removed and
+    ``target`` is left exactly as it was.
+    """
+    target = Path(target)
+    check_writable(target, overwrite)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    old = None
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{os.getpid()}"
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(target, old)
+    try:
+        os.replace(stage, target)
+    except BaseException:
+        if old is not None:
+            os.replace(old, target)
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

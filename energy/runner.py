@@ -1,0 +1,209 @@
+"""The public pipeline: profiles and runs of one model, as a Python user calls them.
+
+The CLI is a thin wrapper around these functions.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from energy import report
+from energy.build import Profiles, build_inputs, build_profiles
+from energy.config import Config, load_config
+
+DEFAULT_REPORTS = Path("reports")
+
+
+def horizon_overrides(start=None, end=None, resolution=None) -> dict:
+    """Command-line horizon options as model-file overrides."""
+    h = {k: v for k, v in {"start": start, "end": end, "resolution": resolution}.items() if v is not None}
+    return {"horizon": h} if h else {}
+
+
+def model_reports_dir(cfg: Config, out: str | Path | None) -> Path:
+    """``<out or reports>/<model name>``."""
+    return Path(out if out is not None else DEFAULT_REPORTS) / cfg.model.name
+
+
+def profile_summary(prof: Profiles, cfg: Config) -> dict:
+    """Headline figures of the profiles.
+
+    Returns
+    -------
+    dict
+        ``pv_capacity_kwp``, ``pv_specific_yield_kwh_per_kwp`` (scaled to a year
+        when the horizon is not one), ``pv_monthly_yield_kwh_per_kwp`` (per month
+        of the horizon), ``wind_capacity_kw``, ``wind_capacity_factor``,
+        ``load_mwh``, ``load_peak_kw``, ``load_mean_kw``, ``hours``.
+    """
+    from energy.inputs import step_hours
+    from energy.wind import nominal_power_kw
+
+    df = prof.series
+    dt_h = step_hours(df.index, prof.end)
+    hours = float(dt_h.sum())
+    kwp = sum(a.capacity_kwp for a in cfg.pv.values())
+    wind_kw = sum(nominal_power_kw(u.turbine_type) * u.count for u in cfg.wind.values() if u.count)
+    pv_kwh = float((df["pv_available_kw"] * dt_h).sum())
+    monthly = {}
+    if kwp > 0:
+        e = pd.Series(df["pv_available_kw"].to_numpy() * dt_h, index=df.index)
+        by_m = e.groupby(df.index.strftime("%Y-%m")).sum() / kwp
+        monthly = {k: round(float(v), 1) for k, v in by_m.items()}
+    return {
+        "hours": hours,
+        "pv_capacity_kwp": kwp,
+        "pv_specific_yield_kwh_per_kwp": pv_kwh / kwp * 8760.0 / hours if kwp else float("nan"),
+        "pv_monthly_yield_kwh_per_kwp": monthly,
+        "wind_capacity_kw": wind_kw,
+        "wind_capacity_factor": (float((df["wind_available_kw"] * dt_h).sum()) / (wind_kw * hours)
+                                 if wind_kw else float("nan")),
+        "load_mwh": float((df["fixed_load_kw"] * dt_h).sum()) / 1000.0,
+        "load_peak_kw": float(df["fixed_load_kw"].max()),
+        "load_mean_kw": float((df["fixed_load_kw"] * dt_h).sum() / hours),
+    }
+
+
+@dataclass
+class ProfilesRun:
+    config: Config
+    profiles: Profiles
+    summary: dict
+    path: Path | None
+
+
+def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path | None = None,
+             start=None, end=None, resolution=None, write: bool = True) -> ProfilesRun:
+    """Make the model's time series and write ``<out>/<model>/profiles.csv``.
+
+    Returns
+    -------
+    ProfilesRun
+        The config, the profiles, their summary and the written path.
+    """
+    cfg = load_config(model, scenario, horizon_overrides(start, end, resolution))
+    prof = build_profiles(cfg)
+    summ = profile_summary(prof, cfg)
+    path = None
+    if write:
+        name = "profiles.csv" if cfg.scenario == "base" else f"profiles_{cfg.scenario}.csv"
+        path = report.write_csv(model_reports_dir(cfg, out) / name, report.series_frame(prof.series))
+    return ProfilesRun(cfg, prof, summ, path)
+
+
+@dataclass
+class RunResult:
+    """A finished run: inputs, results and where they were written."""
+
+    config: Config
+    results: object
+    folder: Path | None
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def kpis(self) -> dict:
+        return self.results.kpis
+
+    @property
+    def dispatch(self) -> pd.DataFrame:
+        return self.results.dispatch
+
+
+def _assumptions(cfg: Config, inputs) -> dict:
+    return {
+        "model_file": str(cfg.path) if cfg.path else None,
+        "site": cfg.site.model_dump(mode="json"),
+        "horizon": cfg.horizon.model_dump(mode="json"),
+        "pv": {k: v.model_dump(mode="json") for k, v in cfg.pv.items()},
+        "wind": {k: v.model_dump(mode="json") for k, v in cfg.wind.items()},
+        "battery": cfg.battery.model_dump(mode="json"),
+        "grid": cfg.grid.model_dump(mode="json"),
+        "tariff": cfg.tariff.model_dump(mode="json"),
+        "emissions": cfg.emissions.model_dump(mode="json"),
+        "sources": inputs.meta.get("sources", {}),
+        "notes": inputs.meta.get("notes", []),
+        "vessel_calls": inputs.meta.get("vessel_calls"),
+        "quay_moves": inputs.meta.get("quay_moves"),
+        "crane_jobs": len(inputs.crane_jobs),
+        "truck_windows": len(inputs.truck_windows),
+    }
+
+
+def run(model: str | Path, scenario: str | None = None, *, out: str | Path | None = None,
+        start=None, end=None, resolution=None, time_limit_s: float | None = None,
+        mip_gap: float | None = None, threads: int | None = None, overwrite: bool = False,
+        plots: bool = True, write: bool = True, cache: dict | None = None,
+        config: Config | None = None, progress=None) -> RunResult:
+    """Optimise one scenario of a model and write its run folder.
+
+    Writes ``<out>/<model>/<scenario>/``: ``dispatch.csv``, ``jobs.csv``,
+    ``summary.json``, ``summary.csv`` (and plots and ``report.html`` unless
+    ``plots=False``). The folder appears only when complete; an existing one is
+    replaced only with ``overwrite=True``.
+
+    Raises
+    ------
+    EnergyError
+        Bad input, or a refused overwrite (before any solving).
+    SolveError
+        No usable solution (infeasible, solver error, time limit without incumbent).
+    """
+    from energy.solve import optimise
+
+    t0 = time.perf_counter()
+    cfg = config if config is not None else load_config(model, scenario,
+                                                         horizon_overrides(start, end, resolution))
+    folder = model_reports_dir(cfg, out) / cfg.scenario if write else None
+    if folder is not None:
+        report.check_writable(folder, overwrite)
+    if progress:
+        progress("building")
+    inputs = build_inputs(cfg, cache)
+    t_inputs = time.perf_counter() - t0
+    S = cfg.solver
+    results = optimise(
+        inputs,
+        time_limit_s=time_limit_s if time_limit_s is not None else S.time_limit_s,
+        mip_gap=mip_gap if mip_gap is not None else S.mip_gap,
+        threads=threads if threads is not None else S.threads,
+        progress=progress,
+    )
+    results.kpis["inputs_s"] = round(t_inputs, 3)
+    rr = RunResult(cfg, results, folder, {"inputs_s": t_inputs})
+    rr.assumptions = _assumptions(cfg, inputs)
+    if folder is not None:
+        write_run(rr, overwrite=overwrite, plots=plots)
+    rr.timings["total_s"] = time.perf_counter() - t0
+    return rr
+
+
+def summary_row(kpis: dict) -> dict:
+    """KPIs as one flat row (scalars only)."""
+    return {k: v for k, v in kpis.items() if np.isscalar(v) or v is None}
+
+
+def write_run(rr: RunResult, *, overwrite: bool, plots: bool) -> Path:
+    """Write a run folder atomically (see :mod:`energy.report`)."""
+    res = rr.results
+    with report.staged_folder(rr.folder, overwrite=overwrite) as stage:
+        report.write_csv(stage / "dispatch.csv", report.series_frame(res.dispatch))
+        jobs = res.jobs.copy()
+        if "timestamp" in jobs.columns and len(jobs):
+            jobs["timestamp"] = report.iso_index(pd.DatetimeIndex(jobs["timestamp"]))
+        report.write_csv(stage / "jobs.csv", jobs)
+        report.write_json(stage / "assumptions.json", rr.assumptions)
+        if plots:
+            from energy import plots as plots_mod
+
+            plots_mod.write_run_plots(stage, res.dispatch, res.jobs, rr.kpis, rr.assumptions)
+        report.write_csv(stage / "summary.csv", pd.DataFrame([summary_row(rr.kpis)]), float_format=None)
+        # summary.json last: its presence marks a complete run folder
+        report.write_json(stage / report.COMPLETE_MARK, {"model": rr.config.model.name,
+                                                         "scenario": rr.config.scenario,
+                                                         "kpis": rr.kpis})
+    return rr.folder

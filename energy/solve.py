@@ -1,0 +1,326 @@
+"""Solve the dispatch model with HiGHS, straight from memory (no LP files).
+
+Translation path, chosen by measurement (full synthetic Chancay year, hourly:
+94.7k columns, 49.3k rows, relaxed LP so HiGHS itself takes ~0.9-1.2 s; 2-core
+machine, second of two runs in one process):
+
+=====================================================  ==========  ==========  ========
+path                                                   translate   HiGHS run   load-back
+=====================================================  ==========  ==========  ========
+``pyomo.repn.plugins.standard_form`` compiler
++ ``highspy.HighsLp`` arrays (this module)             0.57 s      0.90 s      0.01 s
+``pyomo.contrib.appsi.solvers.highs`` (persistent)     1.45 s      1.21 s(*)   0.10 s
+``pyomo.contrib.solver.solvers.highs`` (persistent)    1.48 s      1.18 s(*)   0.15 s
+=====================================================  ==========  ==========  ========
+
+(*) the persistent interfaces add a further ~0.3 s of Python around ``run()``.
+The persistent interfaces only pay off when a model is changed and re-solved
+many times; here a mode-binary round recompiles the whole model (~0.6 s), and
+such rounds are rare (they need negative prices or export dearer than import).
+
+Mode binaries (DESIGN §4 "Solve strategy"): the first solve leaves out the
+battery charge/discharge and grid import/export binaries (crane counts stay
+integer). That problem is a relaxation of the full MILP, so if no step of its
+solution charges and discharges (or imports and exports) at once, above
+:data:`~energy.dispatch.MODE_TOLERANCE_KW`, the solution is optimal (within the
+gap) for the full MILP. Otherwise binaries are added on the offending steps only
+and the model solved again, until none remain; ``mode_binary_rounds`` counts the
+re-solves.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from energy.dispatch import add_mode_binaries, build_model, mode_conflicts
+from energy.inputs import Inputs
+
+__all__ = ["DEFAULT_MIP_GAP", "SolveOutcome", "solve"]
+
+#: Default relative MIP gap. The objective of a Chancay year is ~3 M USD, so
+#: 1e-3 is at most ~3 kUSD/yr from the proven optimum -- far below the input
+#: uncertainty (prices, loads, weather). On the synthetic full year (benchmarks/
+#: bench_dispatch_synthetic.py) HiGHS met every gap from 1e-2 down to 1e-4 in its
+#: first node round (root LP + heuristics), so the tighter default costs next to
+#: nothing; see the table in benchmarks/bench_dispatch_synthetic.py.
+DEFAULT_MIP_GAP = 1e-3
+
+#: Fixed random seed, so repeated runs give identical results.
+RANDOM_SEED = 0
+
+#: Most re-solves with added mode binaries before giving up (each round adds
+#: binaries on every offending step, so a handful is the norm).
+MAX_MODE_ROUNDS = 50
+
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: "optimal",
+    highspy.HighsModelStatus.kTimeLimit: "time_limit",
+    highspy.HighsModelStatus.kInfeasible: "infeasible",
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible",
+    highspy.HighsModelStatus.kUnbounded: "unbounded",
+}
+
+_threads_in_use: int | None = None
+
+
+@dataclass
+class SolveOutcome:
+    """What a solve produced: status, objective, gap, sizes and timings.
+
+    Attributes
+    ----------
+    status : str
+        ``"optimal"`` (within the gap), ``"time_limit"`` (stopped by the time
+        limit; check ``has_solution``), ``"infeasible"``, ``"unbounded"`` or ``"error"``.
+    has_solution : bool
+        A feasible solution is loaded into the model's variables.
+    objective_usd : float
+        Objective of the loaded solution (NaN without one). [USD]
+    mip_gap : float
+        Relative gap achieved, |primal - dual bound| / |primal| (0 for a pure LP,
+        NaN without a solution). [-]
+    build_s : float
+        Building the Pyomo model (0 when a model was passed in). [s]
+    translate_s : float
+        Compiling the Pyomo model to HiGHS arrays, summed over rounds. [s]
+    solve_s : float
+        HiGHS run time, summed over rounds. [s]
+    extract_s : float
+        Reading the results out (set by :func:`energy.results.extract`). [s]
+    mode_binary_rounds : int
+        Re-solves that added charge/discharge or import/export binaries.
+    n_variables, n_constraints, n_integer : int
+        Size of the last model HiGHS saw (columns, rows, integer + binary columns).
+    message : str
+        Plain-words account of the outcome.
+    """
+
+    status: str
+    has_solution: bool
+    objective_usd: float = math.nan
+    mip_gap: float = math.nan
+    build_s: float = 0.0
+    translate_s: float = 0.0
+    solve_s: float = 0.0
+    extract_s: float = 0.0
+    mode_binary_rounds: int = 0
+    n_variables: int = 0
+    n_constraints: int = 0
+    n_integer: int = 0
+    message: str = ""
+
+
+@dataclass
+class _Compiled:
+    highs: highspy.Highs
+    columns: list
+    rows: list
+    n_integer: int
+
+
+def _compile(m: pyo.ConcreteModel) -> _Compiled:
+    """Pyomo model -> a ``highspy.Highs`` holding it (column-wise arrays)."""
+    info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
+    cols = info.columns
+    inf = highspy.kHighsInf
+    lower = np.fromiter((-inf if v.lb is None else v.lb for v in cols), float, len(cols))
+    upper = np.fromiter((inf if v.ub is None else v.ub for v in cols), float, len(cols))
+    integer = np.fromiter((v.is_integer() for v in cols), bool, len(cols))
+    rhs = np.asarray(info.rhs, dtype=float)
+    sense = np.fromiter((r[1] for r in info.rows), np.int8, len(info.rows))
+    a = info.A
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(cols)
+    lp.num_row_ = len(rhs)
+    lp.col_cost_ = info.c.toarray().ravel() if len(cols) else np.zeros(0)
+    lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    lp.row_lower_ = np.where(sense == 1, -inf, rhs)
+    lp.row_upper_ = np.where(sense == -1, inf, rhs)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a.indptr
+    lp.a_matrix_.index_ = a.indices
+    lp.a_matrix_.value_ = a.data
+    lp.a_matrix_.num_col_ = len(cols)
+    lp.a_matrix_.num_row_ = len(rhs)
+    if integer.any():
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+            for i in integer.tolist()
+        ]
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    status = h.passModel(lp)
+    if status == highspy.HighsStatus.kError:
+        raise RuntimeError("HiGHS refused the compiled model (passModel returned an error)")
+    return _Compiled(h, cols, [r[0] for r in info.rows], int(integer.sum()))
+
+
+def _configure(h: highspy.Highs, time_limit_s, mip_gap, threads, verbose) -> None:
+    global _threads_in_use
+    want = 0 if threads is None else int(threads)
+    if _threads_in_use is not None and want != _threads_in_use:
+        # HiGHS sizes one global thread pool at its first run.
+        highspy.Highs.resetGlobalScheduler(True)
+    _threads_in_use = want
+    h.setOptionValue("output_flag", bool(verbose))
+    h.setOptionValue("log_to_console", bool(verbose))
+    h.setOptionValue("threads", want)
+    h.setOptionValue("random_seed", RANDOM_SEED)
+    h.setOptionValue("mip_rel_gap", float(mip_gap))
+    if time_limit_s is not None:
+        h.setOptionValue("time_limit", max(float(time_limit_s), 0.0))
+
+
+def _load(c: _Compiled) -> None:
+    x = c.highs.getSolution().col_value
+    for v, val in zip(c.columns, x, strict=True):
+        v.set_value(val, skip_validation=True)
+
+
+def _clear(m: pyo.ConcreteModel) -> None:
+    for var in m.component_data_objects(pyo.Var, descend_into=True):
+        var.set_value(None, skip_validation=True)
+
+
+def _infeasibility_hint(m: pyo.ConcreteModel) -> str:
+    """Which model-file items can make this model infeasible (unserved load cannot)."""
+    inputs = m.inputs
+    hints = []
+    if len(inputs.crane_jobs) > 1:
+        hints.append(
+            "overlapping crane jobs of one pool may need more cranes than the pool has: "
+            "check each crane job's window, moves and max_cranes against crane_pools"
+        )
+    if len(inputs.truck_windows) > 1:
+        hints.append(
+            "overlapping truck windows share truck_charger_kw: check their energy_kwh"
+        )
+    if m.layout.has_battery and inputs.battery.self_discharge_per_h > 0:
+        hints.append("battery end SOC must reach soc_initial despite self_discharge_per_h")
+    if not hints:
+        hints.append("check the battery end SOC (soc_initial) and each crane job's window")
+    return "; ".join(hints)
+
+
+def solve(
+    model_or_inputs: pyo.ConcreteModel | Inputs,
+    *,
+    time_limit_s: float | None = None,
+    mip_gap: float = DEFAULT_MIP_GAP,
+    threads: int | None = None,
+    verbose: bool = False,
+) -> SolveOutcome:
+    """Solve the dispatch model with HiGHS, adding mode binaries only where needed.
+
+    Parameters
+    ----------
+    model_or_inputs : pyomo.environ.ConcreteModel or energy.inputs.Inputs
+        A model from :func:`energy.dispatch.build_model`, or inputs to build one
+        from (the build is timed in ``build_s``). A passed model gains the mode
+        binaries the rounds add, and holds the solution in its variables.
+    time_limit_s : float, optional
+        Wall-clock budget for all rounds together. [s]
+    mip_gap : float
+        Relative MIP gap at which HiGHS stops. [-]
+    threads : int, optional
+        HiGHS threads (default: HiGHS's choice). Results do not depend on it
+        for a fixed value; HiGHS's random seed is fixed.
+    verbose : bool
+        Show HiGHS's log.
+
+    Returns
+    -------
+    SolveOutcome
+        Never raises for a non-optimal outcome: read ``status`` and ``has_solution``.
+    """
+    if not (0 <= mip_gap < 1):
+        raise ValueError(f"mip_gap: expected a relative gap in [0, 1), found {mip_gap!r}")
+    build_s = 0.0
+    if isinstance(model_or_inputs, Inputs):
+        t = time.perf_counter()
+        m = build_model(model_or_inputs)
+        build_s = time.perf_counter() - t
+    else:
+        m = model_or_inputs
+    out = SolveOutcome(status="error", has_solution=False, build_s=build_s)
+    start = time.perf_counter()
+    rounds = 0
+    with PauseGC():
+        while True:
+            t = time.perf_counter()
+            c = _compile(m)
+            out.translate_s += time.perf_counter() - t
+            remaining = None
+            if time_limit_s is not None:
+                remaining = time_limit_s - (time.perf_counter() - start)
+            _configure(c.highs, remaining, mip_gap, threads, verbose)
+            t = time.perf_counter()
+            c.highs.run()
+            out.solve_s += time.perf_counter() - t
+
+            h = c.highs
+            info = h.getInfo()
+            model_status = h.getModelStatus()
+            status = _STATUS.get(model_status, "error")
+            has_solution = info.primal_solution_status == 2 and status in ("optimal", "time_limit")
+            out.n_variables, out.n_constraints = h.getNumCol(), h.getNumRow()
+            out.n_integer = c.n_integer
+            if not has_solution:
+                if rounds and out.has_solution:
+                    # A later round ran out of time: keep the earlier solution's report.
+                    out.status = "time_limit"
+                    out.message += " The time limit ended the mode-binary rounds."
+                    break
+                _clear(m)
+                out.status, out.has_solution = status, False
+                out.objective_usd = out.mip_gap = math.nan
+                out.message = _failure_message(m, status, h.modelStatusToString(model_status))
+                break
+            _load(c)
+            out.status, out.has_solution = status, True
+            out.objective_usd = float(info.objective_function_value)
+            out.mip_gap = float(info.mip_gap) if c.n_integer else 0.0
+            battery, grid = mode_conflicts(m)
+            if not (battery or grid):
+                out.message = _success_message(out, rounds)
+                break
+            if status != "optimal" or rounds >= MAX_MODE_ROUNDS:
+                out.message = (
+                    f"{_success_message(out, rounds)} Unresolved: {len(battery)} steps charge "
+                    f"and discharge, {len(grid)} steps import and export at once."
+                )
+                break
+            add_mode_binaries(m, battery, grid)
+            rounds += 1
+            out.mode_binary_rounds = rounds
+    return out
+
+
+def _success_message(out: SolveOutcome, rounds: int) -> str:
+    what = "optimal" if out.status == "optimal" else "stopped at the time limit"
+    extra = f" after {rounds} mode-binary round(s)" if rounds else ""
+    return (
+        f"Solution {what}{extra}: total cost {out.objective_usd:,.2f} USD, "
+        f"relative MIP gap {out.mip_gap:.2e}."
+    )
+
+
+def _failure_message(m, status: str, highs_text: str) -> str:
+    if status == "infeasible":
+        return f"The model is infeasible (HiGHS: {highs_text}). Hint: {_infeasibility_hint(m)}."
+    if status == "time_limit":
+        return "The time limit was reached before any feasible solution was found."
+    if status == "unbounded":
+        return f"The model is unbounded (HiGHS: {highs_text}); check prices and limits."
+    return f"HiGHS stopped without a usable solution: {highs_text}."

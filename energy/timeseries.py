@@ -1,0 +1,343 @@
+"""Time-series CSV files: reading, checking and resampling onto the model index.
+
+Users bring metered load, prices and emission factors as CSV exports from meters
+and spreadsheets. :func:`read_series_csv` reads one value column against one
+timestamp column and checks, in this order, that
+
+1. the file exists and has the named columns;
+2. every timestamp parses (ISO 8601 with or without offset, or day-first dates
+   such as ``31/01/2025 18:15`` when ``dayfirst = true``); Excel serial numbers
+   are refused with a hint;
+3. timestamps without an offset exist in the file's zone (no DST gap or
+   ambiguous hour); timestamps with an offset are converted to the model's zone;
+4. every value is a number (decimal comma allowed), not NaN, not negative
+   (unless the series allows it);
+5. timestamps are unique, increasing and evenly spaced (no gaps);
+6. the series covers the whole model horizon.
+
+Every failure raises :class:`~energy.errors.EnergyError` naming the file and the
+row (the line number in the file, header = line 1).
+
+Resampling rule onto the model resolution: when the file is finer, the value of
+a model step is the **mean** of the file intervals inside it (energy-preserving
+for power); when the file is coarser, each file value is **held** over the model
+steps inside its interval. File and model intervals must align (a file step
+that is not a multiple or divisor of the model step is an error).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from energy.errors import EnergyError
+
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+_NUMERIC = re.compile(r"^\s*\d+(\.\d+)?\s*$")
+
+UNITS: dict[str, dict[str, float]] = {
+    "power_kw": {"kW": 1.0, "MW": 1000.0, "W": 0.001},
+    "price_usd_per_kwh": {"USD/kWh": 1.0, "USD/MWh": 0.001},
+    "emission_kg_per_kwh": {"kg/kWh": 1.0, "kgCO2/kWh": 1.0, "g/kWh": 0.001, "gCO2/kWh": 0.001, "t/MWh": 1.0, "tCO2/MWh": 1.0},
+}
+
+
+def fmt_step(td: pd.Timedelta) -> str:
+    """A step length as people write it: '15min', '1h', '1D'."""
+    secs = int(pd.Timedelta(td).total_seconds())
+    if secs % 86400 == 0:
+        return f"{secs // 86400}D"
+    if secs % 3600 == 0:
+        return f"{secs // 3600}h"
+    if secs % 60 == 0:
+        return f"{secs // 60}min"
+    return f"{secs}s"
+
+
+@dataclass
+class SeriesRead:
+    """A series on the model index, with notes for the run's log."""
+
+    values: pd.Series
+    notes: list[str] = field(default_factory=list)
+
+
+def _line(i: int) -> int:
+    """File line number of data row i (0-based), header being line 1."""
+    return int(i) + 2
+
+
+def read_table(path: Path, *, delimiter: str = ",", what: str = "file") -> pd.DataFrame:
+    """Read a CSV file as strings; errors name the file."""
+    if not path.is_file():
+        raise EnergyError(f"{path}: {what} not found")
+    try:
+        df = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except UnicodeDecodeError:
+        try:
+            df = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False,
+                             skipinitialspace=True, encoding="latin-1")
+        except Exception as exc:  # noqa: BLE001
+            raise EnergyError(f"{path}: cannot read as CSV: {exc}") from None
+    except pd.errors.EmptyDataError:
+        raise EnergyError(f"{path}: file is empty; expected a header row and data rows") from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        msg = str(exc).strip().splitlines()[-1]
+        raise EnergyError(f"{path}: cannot parse as CSV with delimiter {delimiter!r}: {msg}") from None
+    df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
+    if df.empty:
+        raise EnergyError(f"{path}: no data rows; expected a header row and data rows")
+    return df
+
+
+def require_columns(df: pd.DataFrame, path: Path, columns: list[str], delimiter: str) -> None:
+    """Error naming the missing column and the columns found."""
+    for col in columns:
+        if col not in df.columns:
+            found = ", ".join(repr(c) for c in df.columns)
+            hint = ""
+            if len(df.columns) == 1 and any(d in df.columns[0] for d in ";,\t"):
+                hint = f" (is the delimiter right? it is {delimiter!r})"
+            raise EnergyError(f"{path}: column {col!r} not found; columns are {found}{hint}")
+
+
+def parse_timestamps(raw: pd.Series, path: Path, column: str, *, tz: str, file_tz: str,
+                     dayfirst: bool = False) -> pd.DatetimeIndex:
+    """Parse a column of timestamps into a tz-aware index in zone ``tz``.
+
+    Strings with an offset (``2025-01-01T00:00-05:00``, ``...Z``) are converted;
+    strings without one are read as local time of ``file_tz``.
+    """
+    s = raw.astype(str).str.strip()
+    empty = s == ""
+    if empty.any():
+        i = int(np.flatnonzero(empty.to_numpy())[0])
+        raise EnergyError(f"{path}: row {_line(i)}: column {column!r} is empty; expected a timestamp")
+    numeric = s.str.match(_NUMERIC)
+    if numeric.any():
+        i = int(np.flatnonzero(numeric.to_numpy())[0])
+        raise EnergyError(
+            f"{path}: row {_line(i)}: timestamp {s.iloc[i]!r} looks like a number (an Excel serial date?); "
+            "expected a date-time such as 2025-01-31 18:15 or 2025-01-31T18:15-05:00"
+        )
+    has_offset = s.str.contains(_OFFSET)
+    if has_offset.any() and not has_offset.all():
+        i = int(np.flatnonzero((~has_offset).to_numpy())[0])
+        raise EnergyError(
+            f"{path}: row {_line(i)}: timestamp {s.iloc[i]!r} has no UTC offset while others do; "
+            "expected all timestamps with an offset or none"
+        )
+    kwargs = {"dayfirst": True, "format": "mixed"} if dayfirst else {"format": "ISO8601"}
+    try:
+        parsed = pd.to_datetime(s, errors="coerce", utc=bool(has_offset.all()), **kwargs)
+    except (ValueError, TypeError, OverflowError):
+        parsed = pd.Series(pd.NaT, index=s.index)
+    bad = parsed.isna()
+    if bad.all() and not dayfirst:
+        # tolerate other unambiguous layouts (e.g. "2025/01/31 18:15")
+        try:
+            parsed = pd.to_datetime(s, errors="coerce", utc=bool(has_offset.all()), format="mixed")
+        except (ValueError, TypeError, OverflowError):
+            pass
+        bad = parsed.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        hint = " (day-first dates need dayfirst = true)" if not dayfirst and "/" in s.iloc[i] else ""
+        raise EnergyError(
+            f"{path}: row {_line(i)}: cannot parse timestamp {s.iloc[i]!r} in column {column!r}; "
+            f"expected ISO 8601 such as 2025-01-31 18:15{hint}"
+        )
+    idx = pd.DatetimeIndex(parsed)
+    if idx.tz is not None:
+        return idx.tz_convert(tz)
+    try:
+        local = idx.tz_localize(file_tz, ambiguous="raise", nonexistent="raise")
+    except Exception:  # noqa: BLE001 - pytz/zoneinfo errors differ between pandas versions
+        for i, ts in enumerate(idx):
+            try:
+                pd.Timestamp(ts).tz_localize(file_tz, ambiguous="raise", nonexistent="raise")
+            except Exception:  # noqa: BLE001
+                raise EnergyError(
+                    f"{path}: row {_line(i)}: local time {s.iloc[i]!r} does not exist or is ambiguous in "
+                    f"{file_tz} (a daylight-saving change); expected timestamps with a UTC offset "
+                    "or in a zone without daylight saving"
+                ) from None
+        raise
+    return local.tz_convert(tz)
+
+
+def parse_numbers(raw: pd.Series, path: Path, column: str, *, decimal: str = ".",
+                  allow_negative: bool = False) -> np.ndarray:
+    """Parse a column of numbers; decimal comma allowed. Errors name the row."""
+    s = raw.astype(str).str.strip().str.replace("\u00a0", "", regex=False)
+    if decimal == ",":
+        s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(vals)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        shown = raw.iloc[i]
+        what = "is empty" if str(shown).strip() == "" else f"is {shown!r}"
+        hint = " (is the decimal separator right?)" if ("," in str(shown) and decimal == ".") else ""
+        raise EnergyError(f"{path}: row {_line(i)}: column {column!r} {what}; expected a number{hint}")
+    if not allow_negative and (vals < 0).any():
+        i = int(np.flatnonzero(vals < 0)[0])
+        raise EnergyError(f"{path}: row {_line(i)}: column {column!r} is {raw.iloc[i]!r}; expected a value >= 0")
+    return vals
+
+
+def check_spacing(idx: pd.DatetimeIndex, path: Path) -> pd.Timedelta:
+    """Unique, increasing, evenly spaced timestamps; returns the step."""
+    if len(idx) < 2:
+        raise EnergyError(f"{path}: only {len(idx)} row; expected a series of at least 2 timestamps")
+    ns = idx.as_unit("ns").asi8
+    d = np.diff(ns)
+    if (d == 0).any():
+        i = int(np.flatnonzero(d == 0)[0]) + 1
+        raise EnergyError(f"{path}: row {_line(i)}: duplicate timestamp {idx[i].isoformat()}; expected unique timestamps")
+    if (d < 0).any():
+        i = int(np.flatnonzero(d < 0)[0]) + 1
+        raise EnergyError(
+            f"{path}: row {_line(i)}: timestamp {idx[i].isoformat()} is earlier than the row before "
+            f"({idx[i - 1].isoformat()}); expected increasing timestamps"
+        )
+    step = int(np.median(d))
+    off = d != step
+    if off.any():
+        i = int(np.flatnonzero(off)[0]) + 1
+        gap = pd.Timedelta(int(d[i - 1]), unit="ns")
+        kind = "gap" if d[i - 1] > step else "irregular step"
+        raise EnergyError(
+            f"{path}: row {_line(i)}: {kind} of {gap} before {idx[i].isoformat()}; "
+            f"expected evenly spaced timestamps every {fmt_step(pd.Timedelta(step, unit='ns'))}"
+        )
+    return pd.Timedelta(step, unit="ns")
+
+
+def to_model_index(values: np.ndarray, idx: pd.DatetimeIndex, step: pd.Timedelta, path: Path,
+                   index: pd.DatetimeIndex, end: pd.Timestamp) -> tuple[np.ndarray, str | None]:
+    """Cover check and resampling (mean when coarsening, hold when refining)."""
+    file_end = idx[-1] + step
+    if idx[0] > index[0] or file_end < end:
+        raise EnergyError(
+            f"{path}: covers {idx[0].isoformat()} .. {file_end.isoformat()}; expected it to cover the "
+            f"model horizon {index[0].isoformat()} .. {end.isoformat()}"
+        )
+    model_step = pd.Timedelta(index.freq) if index.freq is not None else pd.Timedelta(index[1] - index[0])
+    ser = pd.Series(values, index=idx)
+    if step == model_step:
+        out = ser.reindex(index)
+        note = None
+    elif step < model_step:
+        if model_step % step:
+            raise EnergyError(f"{path}: step {step} does not divide the model resolution {model_step}")
+        sel = ser[(ser.index >= index[0]) & (ser.index < end)]
+        out = sel.groupby(((sel.index - index[0]) // model_step)).mean()
+        out.index = index[out.index.to_numpy().astype(int)] if len(out) == len(index) else out.index
+        if len(out) != len(index):
+            raise EnergyError(f"{path}: step {step} does not align with the model steps")
+        note = f"{path.name}: resampled from {fmt_step(step)} to {fmt_step(model_step)} by the mean of each step"
+    else:
+        if step % model_step:
+            raise EnergyError(f"{path}: step {step} is not a multiple of the model resolution {model_step}")
+        out = ser.reindex(ser.index.union(index)).ffill().reindex(index)
+        note = f"{path.name}: refined from {fmt_step(step)} to {fmt_step(model_step)} by holding each value"
+    if out.isna().any():
+        i = int(np.flatnonzero(out.isna().to_numpy())[0])
+        raise EnergyError(
+            f"{path}: no value for model step {index[i].isoformat()}; the file's timestamps do not align "
+            f"with the model steps of {model_step}"
+        )
+    return out.to_numpy(dtype=float), note
+
+
+def read_series_csv(spec, index: pd.DatetimeIndex, end: pd.Timestamp, *, quantity: str,
+                    path: Path | None = None, allow_negative: bool = False) -> SeriesRead:
+    """Read a time-series CSV described by a :class:`~energy.config.SeriesFile`.
+
+    Parameters
+    ----------
+    spec : energy.config.SeriesFile
+        File, columns, units, time zone, delimiter, decimal separator.
+    index : pandas.DatetimeIndex
+        The model's step starts (tz-aware).
+    end : pandas.Timestamp
+        End of the model horizon (exclusive).
+    quantity : {"power_kw", "price_usd_per_kwh", "emission_kg_per_kwh"}
+        What the values are; selects the accepted units and the conversion.
+    path : Path, optional
+        The resolved file path (default ``spec.file``).
+    allow_negative : bool
+        Accept negative values (prices).
+
+    Returns
+    -------
+    SeriesRead
+        Values on the model index, in the canonical unit of ``quantity``.
+    """
+    path = Path(path if path is not None else spec.file)
+    units = UNITS[quantity]
+    if spec.units not in units:
+        raise EnergyError(f"{path}: units {spec.units!r} not understood; expected one of {', '.join(units)}")
+    df = read_table(path, delimiter=spec.delimiter, what="time-series file")
+    require_columns(df, path, [spec.timestamp_column, spec.value_column], spec.delimiter)
+    idx = parse_timestamps(df[spec.timestamp_column], path, spec.timestamp_column,
+                           tz=str(index.tz), file_tz=spec.timezone, dayfirst=spec.dayfirst)
+    vals = parse_numbers(df[spec.value_column], path, spec.value_column, decimal=spec.decimal,
+                         allow_negative=allow_negative) * units[spec.units]
+    step = check_spacing(idx, path)
+    out, note = to_model_index(vals, idx, step, path, index, end)
+    notes = [note] if note else []
+    return SeriesRead(pd.Series(out, index=index), notes)
+
+
+def read_vessel_calls(spec, tz: str, *, path: Path | None = None, pool_size: int | None = None) -> pd.DataFrame:
+    """Read a vessel-call CSV described by :class:`~energy.config.VesselCallsFile`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``vessel, arrival, departure, moves, max_cranes``; arrival and
+        departure tz-aware in ``tz``.
+    """
+    path = Path(path if path is not None else spec.file)
+    df = read_table(path, delimiter=spec.delimiter, what="vessel-call file")
+    cols = [spec.arrival_column, spec.departure_column, spec.moves_column, spec.max_cranes_column]
+    require_columns(df, path, cols + ([spec.name_column] if spec.name_column else []), spec.delimiter)
+    arr = parse_timestamps(df[spec.arrival_column], path, spec.arrival_column, tz=tz,
+                           file_tz=spec.timezone, dayfirst=spec.dayfirst)
+    dep = parse_timestamps(df[spec.departure_column], path, spec.departure_column, tz=tz,
+                           file_tz=spec.timezone, dayfirst=spec.dayfirst)
+    moves = parse_numbers(df[spec.moves_column], path, spec.moves_column)
+    cranes = parse_numbers(df[spec.max_cranes_column], path, spec.max_cranes_column)
+    for i in range(len(df)):
+        if dep[i] <= arr[i]:
+            raise EnergyError(
+                f"{path}: row {_line(i)}: departure {dep[i].isoformat()} is not after arrival "
+                f"{arr[i].isoformat()}; expected departure > arrival"
+            )
+        if moves[i] <= 0:
+            raise EnergyError(f"{path}: row {_line(i)}: {spec.moves_column} is {moves[i]:g}; expected a number of moves > 0")
+        if cranes[i] < 1 or cranes[i] != int(cranes[i]):
+            raise EnergyError(f"{path}: row {_line(i)}: {spec.max_cranes_column} is {cranes[i]:g}; expected a whole number >= 1")
+        if pool_size is not None and cranes[i] > pool_size:
+            raise EnergyError(
+                f"{path}: row {_line(i)}: {spec.max_cranes_column} is {int(cranes[i])}; the port has only "
+                f"{pool_size} ship-to-shore cranes (cranes.sts.count)"
+            )
+    names = (df[spec.name_column].astype(str).str.strip() if spec.name_column
+             else pd.Series([f"call_{i + 1:03d}" for i in range(len(df))]))
+    if names.duplicated().any():
+        i = int(np.flatnonzero(names.duplicated().to_numpy())[0])
+        raise EnergyError(f"{path}: row {_line(i)}: vessel name {names.iloc[i]!r} repeats; expected unique names")
+    return pd.DataFrame({
+        "vessel": names.to_numpy(),
+        "arrival": arr,
+        "departure": dep,
+        "moves": moves,
+        "max_cranes": cranes.astype(int),
+    })
