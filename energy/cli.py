@@ -122,6 +122,40 @@ def run_cmd(
     _echo(f"wrote {rr.folder}")
 
 
+@app.command("compare")
+def compare_cmd(
+    model: Model,
+    scenarios: Annotated[str | None, typer.Option("--scenarios", help="Comma-separated names (default: all).")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    out: Out = None,
+    start: Start = None,
+    end: End = None,
+    resolution: Resolution = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per run [s].")] = None,
+    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace earlier run folders.")] = False,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and HTML reports.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Run the base and scenarios and write one comparison CSV."""
+    from energy.scenarios import compare
+
+    names = [s.strip() for s in scenarios.split(",") if s.strip()] if scenarios else None
+    table = compare(model, names, jobs, out=out, overwrite=overwrite, plots=not no_plots,
+                    progress="none" if quiet else "auto", start=start, end=end, resolution=resolution,
+                    time_limit_s=time_limit, mip_gap=mip_gap)
+    cols = ["scenario", "status", "total_cost_usd", "total_cost_usd_delta_pct", "emissions_tco2",
+            "emissions_tco2_delta_pct", "peak_import_kw"]
+    shown = table[[c for c in cols if c in table.columns]]
+    _echo(shown.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    _echo(f"wrote {table.attrs.get('path')}")
+    failed = table.attrs.get("failed", [])
+    if failed:
+        for _, r in table[table["scenario"].isin(failed)].iterrows():
+            typer.secho(f"error: scenario {r['scenario']!r} failed: {r['error']}", err=True, fg="red")
+        raise typer.Exit(EXIT_PARTIAL)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning user errors into one line and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -143,14 +177,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except typer.Exit as exc:
         return exc.exit_code
-    except Exception as exc:  # click usage errors and unexpected bugs
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except typer.Abort:
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        # usage errors: click's exception API (typer may vendor click, so duck-type it)
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
-            return EXIT_INTERRUPTED
         if debug:
             raise
         typer.secho(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",

@@ -81,7 +81,7 @@ def read_table(path: Path, *, delimiter: str = ",", what: str = "file") -> pd.Da
         try:
             df = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False,
                              skipinitialspace=True, encoding="latin-1")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise EnergyError(f"{path}: cannot read as CSV: {exc}") from None
     except pd.errors.EmptyDataError:
         raise EnergyError(f"{path}: file is empty; expected a header row and data rows") from None
@@ -156,11 +156,11 @@ def parse_timestamps(raw: pd.Series, path: Path, column: str, *, tz: str, file_t
         return idx.tz_convert(tz)
     try:
         local = idx.tz_localize(file_tz, ambiguous="raise", nonexistent="raise")
-    except Exception:  # noqa: BLE001 - pytz/zoneinfo errors differ between pandas versions
+    except Exception:
         for i, ts in enumerate(idx):
             try:
                 pd.Timestamp(ts).tz_localize(file_tz, ambiguous="raise", nonexistent="raise")
-            except Exception:  # noqa: BLE001
+            except Exception:
                 raise EnergyError(
                     f"{path}: row {_line(i)}: local time {s.iloc[i]!r} does not exist or is ambiguous in "
                     f"{file_tz} (a daylight-saving change); expected timestamps with a UTC offset "
@@ -236,7 +236,7 @@ def to_model_index(values: np.ndarray, idx: pd.DatetimeIndex, step: pd.Timedelta
         if model_step % step:
             raise EnergyError(f"{path}: step {step} does not divide the model resolution {model_step}")
         sel = ser[(ser.index >= index[0]) & (ser.index < end)]
-        out = sel.groupby(((sel.index - index[0]) // model_step)).mean()
+        out = sel.groupby((sel.index - index[0]) // model_step).mean()
         out.index = index[out.index.to_numpy().astype(int)] if len(out) == len(index) else out.index
         if len(out) != len(index):
             raise EnergyError(f"{path}: step {step} does not align with the model steps")

@@ -152,8 +152,7 @@ def test_units_checked(tmp_path):
 
 
 def test_bundled_metered_sample_reads():
-    from energy.config import load_config
-    from energy.config import horizon_bounds
+    from energy.config import horizon_bounds, load_config
 
     cfg = load_config(ROOT / "models" / "chancay.toml", "metered_load")
     _, end = horizon_bounds(cfg)

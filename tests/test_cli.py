@@ -1,0 +1,81 @@
+"""The port-energy command, run in a temporary folder: exit codes, files, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from energy.cli import main
+from tests.conftest import CHANCAY
+
+
+def _run(args, capsys):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_profiles_writes_csv_with_units_and_offsets(small_model, tmp_path, capsys):
+    code, out, err = _run(["profiles", small_model, "--out", tmp_path / "r"], capsys)
+    assert code == 0, err
+    path = tmp_path / "r" / "small" / "profiles.csv"
+    assert f"wrote {path}" in out and "specific yield" in out and "fixed load" in out
+    df = pd.read_csv(path)
+    assert df["timestamp"].iloc[0] == "2025-01-06T00:00:00-05:00"
+    for col in ("pv_available_kw", "wind_available_kw", "fixed_load_kw", "ghi_w_m2", "temp_air_c",
+                "import_price_usd_per_kwh", "grid_emission_kg_per_kwh"):
+        assert col in df.columns
+    assert len(df) == 7 * 24
+
+
+def test_run_writes_folder_and_refuses_overwrite(small_model, tmp_path, capsys):
+    out_dir = tmp_path / "r"
+    code, out, err = _run(["run", small_model, "--out", out_dir, "--no-plots"], capsys)
+    assert code == 0, err
+    folder = out_dir / "small" / "base"
+    assert {"dispatch.csv", "summary.json", "summary.csv", "jobs.csv"} <= {p.name for p in folder.iterdir()}
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["kpis"]["status"] == "optimal"
+    assert "total cost" in out and "USD" in out
+    before = (folder / "dispatch.csv").read_text()
+    code, out, err = _run(["run", small_model, "--out", out_dir, "--no-plots"], capsys)
+    assert code == 1 and "holds an earlier run; pass --overwrite" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert (folder / "dispatch.csv").read_text() == before
+
+
+@pytest.mark.parametrize(
+    ("edit", "needle"),
+    [
+        (("capacity_kwp = 2000.0", "capacity_kwp = 'x'"), "pv.roof.capacity_kwp"),
+        (("[grid]", "[grid]\nbogus = 1"), "grid.bogus: unknown key"),
+        (("[pv.roof]", "[wind.w]\nturbine_type = 'E82/2300'\nhub_height_m = 78\n\n[pv.roof]"), "did you mean 'E-82/2300'"),
+    ],
+)
+def test_bad_model_one_line_exit_1(small_model, tmp_path, capsys, edit, needle):
+    small_model.write_text(small_model.read_text().replace(*edit))
+    code, out, err = _run(["run", small_model, "--out", tmp_path / "r"], capsys)
+    assert code == 1
+    assert needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not (tmp_path / "r" / "small" / "base").exists()
+
+
+def test_usage_error_exit_2(capsys):
+    code, _, err = _run(["run"], capsys)
+    assert code == 2 and "Missing argument" in err
+
+
+def test_console_script_module_entry_point(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "energy", "run", str(tmp_path / "missing.toml")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"error: {tmp_path / 'missing.toml'}: model file not found"
+
+
+def test_bundled_model_check_unknown_scenario(capsys):
+    code, _, err = _run(["run", CHANCAY, "--scenario", "nope"], capsys)
+    assert code == 1 and "unknown scenario 'nope'" in err and "grid_only" in err
