@@ -253,11 +253,11 @@ class Emissions(_Strict):
 class BaseLoad(_Strict):
     """Inflexible site load besides reefers: buildings, workshops, gates, lighting."""
 
-    constant_kw: NonNeg = 900.0
-    daytime_extra_kw: NonNeg = 400.0
+    constant_kw: NonNeg = 600.0
+    daytime_extra_kw: NonNeg = 300.0
     daytime_start_hour: Annotated[int, Field(ge=0, le=23)] = 7
     daytime_end_hour: Annotated[int, Field(ge=1, le=24)] = 19
-    lighting_kw: NonNeg = 500.0
+    lighting_kw: NonNeg = 400.0
     lighting_start_hour: Annotated[int, Field(ge=0, le=23)] = 18
     lighting_end_hour: Annotated[int, Field(ge=0, le=23)] = 6
 
@@ -270,7 +270,7 @@ class Reefers(_Strict):
         default_factory=lambda: [0.75, 0.65, 0.55, 0.55, 0.6, 0.65, 0.6, 0.55, 0.6, 0.75, 0.85, 0.85]
     )
     occupancy_scale: Fraction = 1.0
-    kw_per_box_at_20c: NonNeg = 2.8
+    kw_per_box_at_20c: NonNeg = 2.5
     kw_per_box_per_c: NonNeg = 0.12
     max_kw_per_box: Pos = 7.0
 
@@ -348,7 +348,7 @@ class Vessels(_Strict):
 class Yard(_Strict):
     """Yard housekeeping: a daily quota of yard-crane moves, free within its day."""
 
-    moves_per_quay_move: NonNeg = 0.6
+    moves_per_quay_move: NonNeg = 0.4
     enabled: bool = True
 
 
