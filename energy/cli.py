@@ -161,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
-        app(args=args, standalone_mode=False)
+        rv = app(args=args, standalone_mode=False)
+        if isinstance(rv, int) and rv:
+            return rv  # typer.Exit(code) inside a command, returned in non-standalone mode
     except SolveError as exc:
         if debug:
             raise

@@ -51,7 +51,6 @@ def _run_one(task: _Task, cache: dict | None, events=None) -> dict:
         if events is not None:
             events.put((task.scenario, phase, time.perf_counter() - t0))
 
-    progress("building")
     try:
         rr = run(task.model, task.scenario, out=task.out, overwrite=task.overwrite, plots=task.plots,
                  cache=cache, progress=progress, **task.options)

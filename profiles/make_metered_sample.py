@@ -26,11 +26,11 @@ def main() -> None:
     rng = np.random.default_rng(15)
     hour = idx.hour + idx.minute / 60
     temp = np.asarray(LIMA_TEMP)[idx.month - 1] + 2.5 * np.sin(2 * np.pi * (hour - 9) / 24)
-    base = base_load_kw(idx, constant_kw=950, daytime_extra_kw=420, daytime_start_hour=7,
-                        daytime_end_hour=19, lighting_kw=480, lighting_start_hour=18, lighting_end_hour=6)
+    base = base_load_kw(idx, constant_kw=640, daytime_extra_kw=330, daytime_start_hour=7,
+                        daytime_end_hour=19, lighting_kw=380, lighting_start_hour=18, lighting_end_hour=6)
     reef = reefer_load_kw(idx, temp, plugs=960,
                           occupancy_monthly=[0.75, 0.65, 0.55, 0.55, 0.6, 0.65, 0.6, 0.55, 0.6, 0.75, 0.85, 0.85],
-                          occupancy_scale=1.0, kw_per_box_at_20c=2.8, kw_per_box_per_c=0.12, max_kw_per_box=7.0)
+                          occupancy_scale=1.0, kw_per_box_at_20c=2.5, kw_per_box_per_c=0.12, max_kw_per_box=7.0)
     kw = (base + reef).to_numpy() * (1 + 0.03 * rng.standard_normal(len(idx)))
     df = pd.DataFrame({
         "Fecha y hora": idx.strftime("%d/%m/%Y %H:%M"),
