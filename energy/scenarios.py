@@ -209,6 +209,9 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
             pass  # reported by that scenario's own run
 
     run_opts = {k: v for k, v in options.items() if v is not None}
+    # one HiGHS thread per run unless asked otherwise: workers then use the cores, and a
+    # serial and a parallel comparison solve the very same way (identical results)
+    run_opts.setdefault("threads", 1)
     tasks = [_Task(str(model_path), n, None if out is None else str(out), overwrite, plots, run_opts)
              for n in names]
     mode = progress if progress != "auto" else ("live" if sys.stdout.isatty() else "plain")
