@@ -3,7 +3,7 @@
 Not part of the test suite. Builds a year (hourly by default) with PV, wind, a
 battery, ToU prices, about 250 vessel calls (24-48 h windows, 3-4 of 6 STS
 cranes, 1,500-4,000 moves), one yard housekeeping job per day (pool of 15 ARMG)
-and two truck-charging windows per day, then runs :func:`energy.results.optimise`
+and two truck-charging windows per day, then runs :func:`energy.solve.optimise`
 and prints build / solve / extract seconds, model size and peak memory.
 
 Usage::
@@ -41,6 +41,7 @@ def synthetic_inputs(
     *,
     seed: int = 7,
     export: bool = False,
+    export_price: float = 0.03,
     start: str = "2025-01-01",
 ) -> Inputs:
     """Chancay-like synthetic inputs for ``days`` days at step ``freq``.
@@ -54,7 +55,10 @@ def synthetic_inputs(
     seed : int
         Seed of the random generator (inputs are reproducible).
     export : bool
-        Allow 5 MW of export at 0.03 USD/kWh (exercises the import/export binaries).
+        Allow 5 MW of export.
+    export_price : float
+        Export price when ``export``; above the off-peak import price (0.063) the
+        relaxation imports to export, which exercises the mode-binary rounds. [USD/kWh]
     """
     rng = np.random.default_rng(seed)
     t0 = pd.Timestamp(start, tz=TZ)
@@ -62,7 +66,7 @@ def synthetic_inputs(
     index = pd.date_range(t0, end, freq=freq, inclusive="left")
     dt = step_hours(index, end)
     hour = index.hour.to_numpy() + index.minute.to_numpy() / 60.0
-    doy = index.dayofyear.to_numpy()
+    doy = index.day_of_year.to_numpy()
     n = len(index)
 
     # Fixed load: base + reefers, daily shape and noise. [kW]
@@ -74,7 +78,9 @@ def synthetic_inputs(
     bell = np.clip(np.sin((hour - 6) / 12 * np.pi), 0, None)
     pv = 6000 * 0.8 * bell * season * day_cloud
     # Wind 2 x 2.3 MW, sea breeze peaking in the afternoon. [kW]
-    speed = np.clip(3.8 + 1.8 * np.sin((hour - 11) / 24 * 2 * np.pi) + rng.normal(0, 1.2, n), 0, None)
+    speed = np.clip(
+        3.8 + 1.8 * np.sin((hour - 11) / 24 * 2 * np.pi) + rng.normal(0, 1.2, n), 0, None
+    )
     wind = 4600 * np.clip((speed - 2.5) / (12 - 2.5), 0, 1) ** 3 * 3.0
     wind = np.clip(wind, 0, 4600)
     is_peak = (hour >= 18) & (hour < 23)
@@ -84,7 +90,7 @@ def synthetic_inputs(
             "pv_available_kw": pv,
             "wind_available_kw": wind,
             "import_price_usd_per_kwh": np.where(is_peak, 0.074, 0.063),
-            "export_price_usd_per_kwh": np.full(n, 0.03 if export else 0.0),
+            "export_price_usd_per_kwh": np.full(n, export_price if export else 0.0),
             "grid_emission_kg_per_kwh": np.full(n, 0.186),
             "is_peak": is_peak,
         },
@@ -110,9 +116,15 @@ def synthetic_inputs(
             moves = float(min(rng.integers(1500, 4001), int(0.6 * rho * k * h)))
             jobs.append(
                 CraneJob(
-                    name=f"vessel_b{berth}_{i:03d}", pool="sts", start=arrive, end=depart,
-                    moves=moves, max_cranes=k, moves_per_crane_hour=rho,
-                    energy_kwh_per_move=8.0, kind="vessel",
+                    name=f"vessel_b{berth}_{i:03d}",
+                    pool="sts",
+                    start=arrive,
+                    end=depart,
+                    moves=moves,
+                    max_cranes=k,
+                    moves_per_crane_hour=rho,
+                    energy_kwh_per_move=8.0,
+                    kind="vessel",
                 )
             )
     # Yard housekeeping: one job per day.
@@ -120,25 +132,45 @@ def synthetic_inputs(
         s = t0 + pd.Timedelta(days=dday)
         jobs.append(
             CraneJob(
-                name=f"yard_{s.date()}", pool="armg", start=s, end=s + pd.Timedelta(days=1),
-                moves=float(rng.integers(1500, 3000)), max_cranes=12,
-                moves_per_crane_hour=20.0, energy_kwh_per_move=15.0, kind="yard",
+                name=f"yard_{s.date()}",
+                pool="armg",
+                start=s,
+                end=s + pd.Timedelta(days=1),
+                moves=float(rng.integers(1500, 3000)),
+                max_cranes=12,
+                moves_per_crane_hour=20.0,
+                energy_kwh_per_move=15.0,
+                kind="yard",
             )
         )
     # Trucks: midday and night windows every day.
     trucks = []
     for dday in range(days):
         s = t0 + pd.Timedelta(days=dday)
-        trucks.append(TruckWindow(f"trucks_noon_{s.date()}", s + pd.Timedelta(hours=11),
-                                  s + pd.Timedelta(hours=15), 3000.0))
-        trucks.append(TruckWindow(f"trucks_night_{s.date()}", s + pd.Timedelta(hours=22),
-                                  min(s + pd.Timedelta(hours=30), end), 6000.0))
+        trucks.append(
+            TruckWindow(
+                f"trucks_noon_{s.date()}",
+                s + pd.Timedelta(hours=11),
+                s + pd.Timedelta(hours=15),
+                3000.0,
+            )
+        )
+        trucks.append(
+            TruckWindow(
+                f"trucks_night_{s.date()}",
+                s + pd.Timedelta(hours=22),
+                min(s + pd.Timedelta(hours=30), end),
+                6000.0,
+            )
+        )
     return Inputs(
         series=series,
         dt_h=dt,
         horizon_end=end,
         battery=BatteryParams(
-            energy_kwh=8000.0, charge_power_kw=4000.0, discharge_power_kw=4000.0,
+            energy_kwh=8000.0,
+            charge_power_kw=4000.0,
+            discharge_power_kw=4000.0,
             wear_cost_usd_per_kwh=0.01,
         ),
         grid=GridParams(import_limit_kw=20000.0, export_limit_kw=5000.0 if export else 0.0),
@@ -154,22 +186,25 @@ def synthetic_inputs(
 
 
 def main(argv=None) -> int:
-    from energy.results import optimise
+    from energy.solve import optimise
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--days", type=int, default=365)
     p.add_argument("--freq", default="1h")
     p.add_argument("--gap", type=float, default=None, help="relative MIP gap (default: solve's)")
     p.add_argument("--threads", type=int, default=None)
-    p.add_argument("--export", action="store_true")
+    p.add_argument("--export", action="store_true", help="allow 5 MW of export")
+    p.add_argument("--export-price", type=float, default=0.03, help="USD/kWh (with --export)")
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--verbose", action="store_true")
     a = p.parse_args(argv)
 
     t = time.perf_counter()
-    inputs = synthetic_inputs(a.days, a.freq, export=a.export)
-    print(f"inputs: {len(inputs.series)} steps, {len(inputs.crane_jobs)} crane jobs, "
-          f"{len(inputs.truck_windows)} truck windows ({time.perf_counter() - t:.2f} s)")
+    inputs = synthetic_inputs(a.days, a.freq, export=a.export, export_price=a.export_price)
+    print(
+        f"inputs: {len(inputs.series)} steps, {len(inputs.crane_jobs)} crane jobs, "
+        f"{len(inputs.truck_windows)} truck windows ({time.perf_counter() - t:.2f} s)"
+    )
     opts = {"verbose": a.verbose, "threads": a.threads}
     if a.gap is not None:
         opts["mip_gap"] = a.gap
@@ -180,7 +215,8 @@ def main(argv=None) -> int:
         k = res.kpis
         print(
             f"run {r + 1}: status={k['status']} objective={k['total_cost_usd']:.2f} USD "
-            f"gap={k['mip_gap']:.2e} build={k['build_s']:.2f}s solve={k['solve_s']:.2f}s "
+            f"gap={k['mip_gap']:.2e} build={k['build_s']:.2f}s translate={k['translate_s']:.2f}s "
+            f"solve={k['solve_s']:.2f}s "
             f"extract={k['extract_s']:.2f}s wall={wall:.2f}s rounds={k['mode_binary_rounds']} "
             f"vars={k['n_variables']} ints={k['n_integer']}"
         )

@@ -58,6 +58,7 @@ def build_weather(cfg: Config, index: pd.DatetimeIndex, end: pd.Timestamp,
     else:
         path = cfg.resolve(w.file)
         wx, meta = weather.read_weather_file(path, fmt=w.format, index=index, end=end)
+        wx.attrs["notes"] = list(meta.get("notes", []))
         src = f"weather file {path.name} ({meta.get('source', w.format)})"
     out = (wx, src)
     if cache is not None:
@@ -85,6 +86,7 @@ def build_profiles(cfg: Config, cache: dict | None = None) -> Profiles:
     notes: list[str] = []
     sources: dict[str, str] = {}
     wx, sources["weather"] = build_weather(cfg, index, end, cache)
+    notes += wx.attrs.get("notes", [])
     df = pd.DataFrame(index=index)
     for col in ("ghi_w_m2", "dni_w_m2", "dhi_w_m2", "temp_air_c", "wind_speed_m_s"):
         df[col] = wx[col].to_numpy()
@@ -101,7 +103,7 @@ def build_profiles(cfg: Config, cache: dict | None = None) -> Profiles:
 
     wind_total = np.zeros(len(index))
     for name, unit in cfg.wind.items():
-        wind.check_turbine_type(unit.turbine_type, where=f"wind.{name}.turbine_type")
+        wind.check_turbine_type(unit.turbine_type, where=f"{cfg.where}: wind.{name}.turbine_type")
         if unit.count == 0:
             continue
         p = wind.wind_power_kw(
@@ -174,6 +176,83 @@ def vessel_calls(cfg: Config) -> pd.DataFrame:
     )
 
 
+def _whole_step_hours(index: pd.DatetimeIndex, end: pd.Timestamp, dt_h: np.ndarray,
+                      start: pd.Timestamp, stop: pd.Timestamp) -> float:
+    """Hours of the model steps lying wholly inside ``[start, stop)``. [h]"""
+    starts = index.as_unit("ns").asi8
+    ends = np.append(starts[1:], pd.Timestamp(end).as_unit("ns").value)
+    inside = (starts >= pd.Timestamp(start).as_unit("ns").value) & (ends <= pd.Timestamp(stop).as_unit("ns").value)
+    return float(dt_h[inside].sum())
+
+
+def _fit_jobs_to_steps(cfg: Config, calls: pd.DataFrame, crane_jobs: list, windows: list,
+                       index: pd.DatetimeIndex, end: pd.Timestamp, dt_h: np.ndarray,
+                       notes: list[str]) -> tuple[list, list]:
+    """Check that every job fits the whole model steps of its window; explain in model-file terms.
+
+    The optimisation only places work in steps lying wholly inside a window. A
+    window cut by a horizon edge to less than one step is left out (with a note);
+    any other job that cannot be done raises an error naming the file row or key.
+    """
+    start = index[0]
+    res = cfg.horizon.resolution
+    rows = dict(zip(("vessel_" + calls["vessel"].astype(str)).tolist(), calls["row"].tolist(), strict=True)) \
+        if "row" in calls.columns else {}
+    calls_path = cfg.resolve(cfg.vessels.calls_file.file) if cfg.vessels.calls_file is not None else None
+    pools = {"sts": cfg.cranes.sts.count, "armg": cfg.cranes.armg.count}
+    kept_jobs = []
+    for job in crane_jobs:
+        hours = _whole_step_hours(index, end, dt_h, job.start, job.end)
+        at_edge = job.start <= start or job.end >= end
+        if job.moves > 0 and hours == 0 and at_edge:
+            notes.append(f"{job.name}: the part of its window inside the horizon is shorter than one "
+                         f"{res} step; its {job.moves:g} prorated moves are left out")
+            continue
+        cranes = min(job.max_cranes, pools.get(job.pool, job.max_cranes))
+        limit = cranes * job.moves_per_crane_hour * hours
+        if job.moves > limit * (1 + 1e-9):
+            pool = f"cranes.{job.pool}"
+            why = (f"at most {limit:g} moves (min(max_cranes {job.max_cranes}, {pool}.count "
+                   f"{pools.get(job.pool)}) x {pool}.moves_per_crane_hour {job.moves_per_crane_hour:g} x "
+                   f"{hours:g} h of whole {res} steps)")
+            span = f"{job.start.isoformat()} .. {job.end.isoformat()}"
+            if job.kind == "vessel" and job.name in rows and calls_path is not None:
+                raise EnergyError(
+                    f"{calls_path}: row {rows[job.name]}: vessel {job.name.removeprefix('vessel_')!r}: "
+                    f"{job.moves:g} moves cannot be done in its berth window {span}; {why}; expected "
+                    "fewer moves, more cranes or a longer window"
+                )
+            if job.kind == "yard":
+                raise EnergyError(
+                    f"{cfg.where}: yard: {job.moves:g} housekeeping moves on {job.name.removeprefix('yard_')} "
+                    f"(yard.moves_per_quay_move x quay moves per day) are more than the yard cranes can do: "
+                    f"{why}; expected "
+                    "a smaller yard.moves_per_quay_move or more cranes.armg"
+                )
+            raise EnergyError(
+                f"{cfg.where}: vessels: generated call {job.name.removeprefix('vessel_')!r} cannot do its "
+                f"{job.moves:g} moves in its berth window {span}; {why}; expected a finer "
+                "horizon.resolution or a larger vessels.window_slack"
+            )
+        kept_jobs.append(job)
+    kept_windows = []
+    for w in windows:
+        hours = _whole_step_hours(index, end, dt_h, w.start, w.end)
+        if w.energy_kwh > 0 and hours == 0 and (w.start <= start or w.end >= end):
+            notes.append(f"{w.name}: the part of the charging window inside the horizon is shorter than "
+                         f"one {res} step; its {w.energy_kwh:.0f} kWh are left out")
+            continue
+        if w.energy_kwh > cfg.trucks.charger_kw_total * hours * (1 + 1e-9):
+            raise EnergyError(
+                f"{cfg.where}: trucks.windows: {w.name} needs {w.energy_kwh:.0f} kWh but has only "
+                f"{hours:g} h of whole {res} steps at trucks.charger_kw_total = "
+                f"{cfg.trucks.charger_kw_total:g} kW; expected charging windows aligned with the "
+                "horizon.resolution or a finer resolution"
+            )
+        kept_windows.append(w)
+    return kept_jobs, kept_windows
+
+
 def build_inputs(cfg: Config, cache: dict | None = None, profiles: Profiles | None = None) -> Inputs:
     """All optimisation inputs for one scenario of a model.
 
@@ -209,16 +288,25 @@ def build_inputs(cfg: Config, cache: dict | None = None, profiles: Profiles | No
     Tk = cfg.trucks
     windows = jobs_mod.truck_windows(start, end, energy_kwh_per_day=Tk.count * Tk.energy_kwh_per_truck_day,
                                      windows=Tk.windows, charger_kw_total=Tk.charger_kw_total)
+    notes = list(prof.notes)
+    if "cut" in calls.columns and calls["cut"].any():
+        cut = calls.loc[calls["cut"].to_numpy(dtype=bool), "vessel"].astype(str).tolist()
+        notes.append(f"{len(cut)} vessel call(s) cut by the horizon, moves prorated to the part inside: "
+                     + ", ".join(cut[:5]) + (", ..." if len(cut) > 5 else ""))
+    crane_jobs, windows = _fit_jobs_to_steps(cfg, calls, crane_jobs, windows, index, end, dt_h, notes)
+    if not len(calls) and cfg.vessels.calls_file is None and cfg.vessels.throughput_teu_per_year > 0:
+        why = ("cranes.sts.count = 0" if sts.count == 0 else
+               "no vessels.classes" if not cfg.vessels.classes else "no call falls inside the horizon")
+        notes.append(f"vessels: throughput_teu_per_year > 0 but no vessel call is scheduled ({why})")
     E = cfg.emissions
-    if E.cap_t is not None and E.carbon_price_usd_per_t > 0:
-        raise EnergyError("emissions: give either carbon_price_usd_per_t or cap_t, not both")
     meta = {
         "model": cfg.model.name,
         "scenario": cfg.scenario,
         "sources": prof.sources,
-        "notes": prof.notes,
+        "notes": notes,
         "vessel_calls": len(calls),
         "quay_moves": float(calls["moves"].sum()) if len(calls) else 0.0,
+        "vessel_calls_cut": int(calls["cut"].sum()) if "cut" in calls.columns else 0,
     }
     return Inputs(
         series=prof.series,

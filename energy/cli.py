@@ -79,6 +79,62 @@ def profiles_cmd(model: Model, scenario: Scenario = None, out: Out = None, start
         _echo(f"note: {note}")
 
 
+@app.command("check")
+def check_cmd(model: Model, scenario: Scenario = None, start: Start = None, end: End = None,
+              resolution: Resolution = None) -> None:
+    """Validate the model file and all its inputs without solving; print what was found.
+
+    Checks the base and every scenario (or the base and --scenario). Scenarios
+    print only the lines that differ from the base.
+    """
+    from energy.runner import check
+
+    rep = check(model, scenario, start=start, end=end, resolution=resolution)
+    base_lines: list[str] = []
+    for r in rep["scenarios"]:
+        lines = check_lines(r)
+        if r["scenario"] == "base":
+            base_lines = lines
+            shown = lines
+        else:
+            shown = [ln for ln in lines if ln not in base_lines]
+        _echo(f"[{r['scenario']}]" + ("" if r["scenario"] == "base" else " as base except:"))
+        for ln in shown:
+            _echo(f"  {ln}")
+    names = [r["scenario"] for r in rep["scenarios"]]
+    n_warn = sum(len(r["warnings"]) for r in rep["scenarios"])
+    _echo(f"ok: {rep['model']} ({rep['name']}): {len(names)} scenario(s) valid, nothing solved"
+          + (f"; {n_warn} warning(s)" if n_warn else ""))
+
+
+def check_lines(r: dict) -> list[str]:
+    """One scenario's check report as lines: horizon, assets, data sources, work, warnings."""
+    h, a, w = r["horizon"], r["assets"], r["work"]
+    lines = [f"horizon: {h['start']} .. {h['end']}, {h['steps']} steps of {h['resolution']} "
+             f"({_fmt(h['hours'])} h)"]
+    pv = a["pv_kwp"]
+    lines.append("PV: " + ("; ".join(f"{k} {_fmt(v)} kWp" for k, v in pv.items()) if pv else "none"))
+    wind = a["wind"]
+    lines.append("wind: " + ("; ".join(f"{k} {u['count']} x {u['turbine_type']} at {_fmt(u['hub_height_m'])} m "
+                                       f"({_fmt(u['kw'])} kW)" for k, u in wind.items()) if wind else "none"))
+    b = a["battery"]
+    lines.append("battery: " + (f"{_fmt(b['energy_kwh'])} kWh, charge {_fmt(b['charge_power_kw'])} kW, "
+                                f"discharge {_fmt(b['discharge_power_kw'])} kW" if b else "none"))
+    g = a["grid"]
+    lines.append(f"grid: import up to {_fmt(g['import_limit_kw'])} kW, "
+                 f"export up to {_fmt(g['export_limit_kw'])} kW")
+    lines += [f"{key}: {src}" for key, src in r["sources"].items()]
+    o = r["objective"]
+    cap = o["emissions_cap_t"]
+    lines.append(f"carbon: price {_fmt(o['carbon_price_usd_per_t'], 1)} USD/tCO2, "
+                 + (f"emissions cap {_fmt(cap, 1)} tCO2" if cap is not None else "no emissions cap")
+                 + f"; export price {o['export_price_usd_per_kwh']:g} USD/kWh")
+    lines.append(f"work: {w['vessel_calls']} vessel call(s) ({_fmt(w['quay_moves'])} moves), "
+                 f"{w['yard_jobs']} yard job(s), {w['truck_windows']} truck charging window(s)")
+    lines += [f"warning: {note}" for note in r["warnings"]]
+    return lines
+
+
 def print_kpis(k: dict) -> None:
     """The headline KPIs of a run."""
     gap = k.get("mip_gap")
@@ -109,13 +165,14 @@ def run_cmd(
     threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier run's folder.")] = False,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and the HTML report.")] = False,
+    week: Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.")] = None,
 ) -> None:
     """Optimise the dispatch of one scenario and write its reports."""
     from energy.runner import run
 
     rr = run(model, scenario, out=out, start=start, end=end, resolution=resolution,
              time_limit_s=time_limit, mip_gap=mip_gap, threads=threads, overwrite=overwrite,
-             plots=not no_plots)
+             plots=not no_plots, week=week)
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)
@@ -156,6 +213,23 @@ def compare_cmd(
         raise typer.Exit(EXIT_PARTIAL)
 
 
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line (the CLI promises one line per error)."""
+    return " ".join(str(exc).split())
+
+
+@app.command("report")
+def report_cmd(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run folder, e.g. reports/chancay/base.")],
+    week: Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.")] = None,
+) -> None:
+    """Rebuild the plots and report.html of a finished run from its CSVs (no solving)."""
+    from energy.plots import rebuild_report
+
+    path = rebuild_report(run_dir, week)
+    _echo(f"wrote {path}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning user errors into one line and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -167,12 +241,12 @@ def main(argv: list[str] | None = None) -> int:
     except SolveError as exc:
         if debug:
             raise
-        typer.secho(f"error: {exc}", err=True, fg="red")
+        typer.secho(f"error: {_one_line(exc)}", err=True, fg="red")
         return EXIT_SOLVE
     except EnergyError as exc:
         if debug:
             raise
-        typer.secho(f"error: {exc}", err=True, fg="red")
+        typer.secho(f"error: {_one_line(exc)}", err=True, fg="red")
         return EXIT_INPUT
     except KeyboardInterrupt:
         typer.secho("interrupted: no report was written or replaced", err=True, fg="red")
@@ -188,8 +262,8 @@ def main(argv: list[str] | None = None) -> int:
             return exc.exit_code
         if debug:
             raise
-        typer.secho(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-                    err=True, fg="red")
+        typer.secho(f"internal error: {type(exc).__name__}: {_one_line(exc)} (run with --debug for the "
+                    "traceback)", err=True, fg="red")
         return 70
     return 0
 

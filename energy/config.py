@@ -24,7 +24,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import difflib
+import json
+import re
 import tomllib
+import types
+import typing
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -72,6 +77,10 @@ class Site(_Strict):
         return v
 
 
+MAX_HORIZON_DAYS = 3660
+"""Longest horizon a model file may ask for (about ten years). [days]"""
+
+
 class Horizon(_Strict):
     """Optimisation horizon: ``[start, end)`` at a fixed resolution."""
 
@@ -92,15 +101,37 @@ class Horizon(_Strict):
 
     @model_validator(mode="after")
     def _order(self) -> Horizon:
-        if pd.Timestamp(self.end) <= pd.Timestamp(self.start):
+        start, end = pd.Timestamp(self.start), pd.Timestamp(self.end)
+        if (start.tzinfo is None) != (end.tzinfo is None):
+            raise ValueError(
+                f"expected start and end both with a UTC offset or both without, found start "
+                f"{self.start} and end {self.end}"
+            )
+        if end <= start:
             raise ValueError(f"expected end after start, found start {self.start} and end {self.end}")
-        span = pd.Timestamp(self.end) - pd.Timestamp(self.start)
+        span = end - start
+        if span > pd.Timedelta(days=MAX_HORIZON_DAYS):
+            raise ValueError(
+                f"expected a horizon of at most {MAX_HORIZON_DAYS} days, found {span.days} days "
+                f"({self.start} .. {self.end})"
+            )
         if span % pd.Timedelta(self.resolution):
             raise ValueError(
                 f"expected the resolution {self.resolution!r} to divide the horizon "
                 f"{self.start} .. {self.end} into whole steps"
             )
         return self
+
+
+def _series_units(spec: SeriesFile | None, quantity: str) -> SeriesFile | None:
+    """Refuse units a series file of this quantity cannot have (e.g. kVA for a load)."""
+    from energy.timeseries import UNITS
+
+    if spec is not None and spec.units not in UNITS[quantity]:
+        raise ValueError(
+            f"units: expected one of {', '.join(UNITS[quantity])}, found {spec.units!r}"
+        )
+    return spec
 
 
 class SeriesFile(_Strict):
@@ -147,7 +178,8 @@ class Weather(_Strict):
     @model_validator(mode="after")
     def _file_given(self) -> Weather:
         if self.source == "file" and self.file is None:
-            raise ValueError("source = 'file' expects a 'file' path to an EPW, TMY3 or PVGIS TMY file")
+            raise ValueError("source = 'file' expects a 'file' path; expected file = \"...\" naming an EPW, "
+                             "TMY3 or PVGIS TMY file")
         return self
 
 
@@ -202,7 +234,8 @@ class Battery(_Strict):
             )
         has_power = self.charge_power_kw > 0 or self.discharge_power_kw > 0
         if has_power and self.energy_kwh == 0:
-            raise ValueError("battery has charge/discharge power but energy_kwh = 0; give an energy capacity or set the powers to 0")
+            raise ValueError("battery has charge/discharge power but energy_kwh = 0; expected an energy "
+                             "capacity energy_kwh > 0, or both powers = 0 for no battery")
         if self.energy_kwh > 0 and not (self.charge_power_kw > 0 and self.discharge_power_kw > 0):
             raise ValueError("battery has energy_kwh > 0 but no charge_power_kw or discharge_power_kw; expected both > 0")
         return self
@@ -232,6 +265,11 @@ class Tariff(_Strict):
     export_price_usd_per_kwh: NonNeg = 0.0
     import_price_file: SeriesFile | None = None
 
+    @field_validator("import_price_file")
+    @classmethod
+    def _price_units(cls, v: SeriesFile | None) -> SeriesFile | None:
+        return _series_units(v, "price_usd_per_kwh")
+
     @model_validator(mode="after")
     def _hours(self) -> Tariff:
         if self.peak_end_hour <= self.peak_start_hour:
@@ -248,6 +286,20 @@ class Emissions(_Strict):
     carbon_price_usd_per_t: NonNeg = 0.0
     cap_t: NonNeg | None = None
     emission_factor_file: SeriesFile | None = None
+
+    @field_validator("emission_factor_file")
+    @classmethod
+    def _ef_units(cls, v: SeriesFile | None) -> SeriesFile | None:
+        return _series_units(v, "emission_kg_per_kwh")
+
+    @model_validator(mode="after")
+    def _cap_or_price(self) -> Emissions:
+        if self.cap_t is not None and self.carbon_price_usd_per_t > 0:
+            raise ValueError(
+                f"expected either carbon_price_usd_per_t or cap_t, not both; found "
+                f"carbon_price_usd_per_t = {self.carbon_price_usd_per_t:g} and cap_t = {self.cap_t:g}"
+            )
+        return self
 
 
 class BaseLoad(_Strict):
@@ -281,6 +333,11 @@ class Loads(_Strict):
     base: BaseLoad = Field(default_factory=BaseLoad)
     reefers: Reefers = Field(default_factory=Reefers)
     metered: SeriesFile | None = None
+
+    @field_validator("metered")
+    @classmethod
+    def _load_units(cls, v: SeriesFile | None) -> SeriesFile | None:
+        return _series_units(v, "power_kw")
 
 
 class CranePool(_Strict):
@@ -379,7 +436,18 @@ class Trucks(_Strict):
         if self.count and self.windows and abs(total - 1) > 1e-6:
             raise ValueError(f"expected windows' energy_share to sum to 1, found {total:g}")
         if self.count and self.energy_kwh_per_truck_day > 0 and not self.windows:
-            raise ValueError("trucks need energy but no charging windows are given")
+            raise ValueError("trucks need energy but no charging windows are given; expected a "
+                             "list of {start_hour, end_hour, energy_share}")
+        daily = self.count * self.energy_kwh_per_truck_day
+        for i, w in enumerate(self.windows):
+            length_h = (w.end_hour - w.start_hour) % 24 or 24.0
+            need = daily * w.energy_share
+            if need > self.charger_kw_total * length_h * (1 + 1e-9):
+                raise ValueError(
+                    f"windows[{i}]: {need:.0f} kWh (count x energy_kwh_per_truck_day x energy_share) "
+                    f"cannot be charged in {length_h:g} h at charger_kw_total = "
+                    f"{self.charger_kw_total:g} kW; expected at most {self.charger_kw_total * length_h:.0f} kWh"
+                )
         return self
 
 
@@ -424,6 +492,12 @@ class Config(_Strict):
     scenario: str = Field(default="base", exclude=True)
 
     @property
+    def where(self) -> str:
+        """The model file (and scenario) for the start of an error message."""
+        where = str(self.path) if self.path is not None else "<model>"
+        return where if self.scenario == "base" else f"{where}: scenario {self.scenario!r}"
+
+    @property
     def folder(self) -> Path:
         return self.path.parent if self.path is not None else Path.cwd()
 
@@ -451,14 +525,69 @@ def horizon_bounds(cfg: Config) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 # --------------------------------------------------------------------- loading
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
 def _fmt_loc(loc: tuple) -> str:
+    """A key path as written in TOML: ``pv.roof.tilt_deg``, ``trucks.windows[0]``, ``a."odd key"``."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            key = str(part) if _BARE_KEY.match(str(part)) else json.dumps(str(part))
+            out += ("." if out else "") + key
     return out
+
+
+def _unwrap(tp: Any) -> Any:
+    """The type inside ``Annotated[...]`` and ``X | None`` (a model class when a union has one)."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            if not models and len(args) > 1:
+                return args[0]
+            tp = models[0] if models else args[0]
+        else:
+            return tp
+
+
+def _known_keys(loc: tuple) -> list[str]:
+    """Keys the schema allows in the table holding the key at ``loc`` ([] if unknown)."""
+    node: Any = Config
+    for part in loc[:-1]:
+        node = _unwrap(node)
+        origin = typing.get_origin(node)
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            field = node.model_fields.get(str(part))
+            if field is None:
+                return []
+            node = field.annotation
+        elif origin is dict:
+            node = typing.get_args(node)[1]
+        elif origin is list:
+            node = typing.get_args(node)[0]
+        else:
+            return []
+    node = _unwrap(node)
+    if isinstance(node, type) and issubclass(node, BaseModel):
+        return [k for k in node.model_fields if k not in ("path", "scenario")]
+    return []
+
+
+def _key_hint(loc: tuple) -> str:
+    """'; did you mean ...?' or '; expected one of ...' for an unknown key."""
+    known = _known_keys(tuple(loc))
+    if not known:
+        return ""
+    close = difflib.get_close_matches(str(loc[-1]), known, n=2, cutoff=0.6)
+    if close:
+        return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return "; expected one of " + ", ".join(known)
 
 
 def _describe(err: dict) -> str:
@@ -466,19 +595,26 @@ def _describe(err: dict) -> str:
     typ = err["type"]
     found = err.get("input")
     if typ == "extra_forbidden":
-        return f"{loc}: unknown key"
+        return f"{loc}: unknown key{_key_hint(err['loc'])}"
     if typ == "missing":
-        return f"{loc}: missing required key"
+        return f"{loc}: missing required key; expected a value for it"
     msg = err["msg"]
     msg = msg.removeprefix("Value error, ")
     if typ in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         msg = "expected a value " + msg.replace("Input should be ", "")
     elif msg.startswith("Input should be "):
         msg = "expected " + msg.removeprefix("Input should be ")
-    found_s = repr(found) if not isinstance(found, dict) else "a table"
-    if "found" in msg:
+    msg = " ".join(msg.split())
+    if "found" in msg or (typ == "value_error" and isinstance(found, dict)):
         return f"{loc}: {msg}" if loc else msg
+    found_s = "a table" if isinstance(found, dict) else _short_repr(found)
     return f"{loc}: {msg}, found {found_s}" if loc else f"{msg}, found {found_s}"
+
+
+def _short_repr(value: Any, limit: int = 80) -> str:
+    """``repr`` of a found value, cut to one short line."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def validation_message(where: str, exc: ValidationError) -> str:
@@ -487,6 +623,14 @@ def validation_message(where: str, exc: ValidationError) -> str:
     Unknown keys come first (a typo also makes its intended key "missing").
     """
     errs = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
+    # a typo makes its intended key "missing" too: say it once, as "did you mean"
+    meant = set()
+    for e in errs:
+        if e["type"] == "extra_forbidden":
+            loc = tuple(e["loc"])
+            for key in difflib.get_close_matches(str(loc[-1]), _known_keys(loc), n=1, cutoff=0.6):
+                meant.add((*loc[:-1], key))
+    errs = [e for e in errs if not (e["type"] == "missing" and tuple(e["loc"]) in meant)]
     parts = [_describe(e) for e in errs[:3]]
     more = f" (and {len(errs) - 3} more)" if len(errs) > 3 else ""
     return f"{where}: " + "; ".join(parts) + more
@@ -506,13 +650,16 @@ def deep_merge(base: dict, override: dict) -> dict:
 def read_model_file(path: str | Path) -> dict:
     """Parse a TOML model file into a dict; errors name the file and line."""
     path = Path(path)
+    if path.is_dir():
+        raise EnergyError(f"{path}: is a folder; expected a TOML model file")
     if not path.is_file():
         raise EnergyError(f"{path}: model file not found")
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise EnergyError(f"{path}: not valid TOML: {exc}") from None
+        raise EnergyError(f"{path}: not valid TOML: {exc}; expected TOML syntax (key = value, "
+                          "[table], \"quoted strings\")") from None
     except UnicodeDecodeError as exc:
         raise EnergyError(f"{path}: not valid TOML: expected UTF-8 text ({exc.reason})") from None
 

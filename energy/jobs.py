@@ -93,9 +93,12 @@ def generate_vessel_calls(start: pd.Timestamp, end: pd.Timestamp, *, throughput_
 
 
 def cut_calls(calls: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Keep the parts of calls inside ``[start, end)``; prorate moves of cut calls."""
+    """Keep the parts of calls inside ``[start, end)``; prorate moves of cut calls.
+
+    A boolean column ``cut`` marks the calls whose berth window was cut.
+    """
     if calls.empty:
-        return calls
+        return calls.assign(cut=pd.Series(dtype=bool))
     a = calls["arrival"].clip(lower=start)
     d = calls["departure"].clip(upper=end)
     keep = d > a
@@ -105,6 +108,7 @@ def cut_calls(calls: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd
     out["arrival"] = a[keep]
     out["departure"] = d[keep]
     out["moves"] = (calls["moves"] * kept / full)[keep].round(3)
+    out["cut"] = ((calls["arrival"] < start) | (calls["departure"] > end))[keep].to_numpy(dtype=bool)
     return out.reset_index(drop=True)
 
 

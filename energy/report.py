@@ -27,6 +27,17 @@ from energy.errors import EnergyError
 COMPLETE_MARK = "summary.json"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _normal_mode(path: str | Path, directory: bool = False) -> None:
+    """Give a temporary file/folder (created private) the user's usual permissions."""
+    os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
+
+
 def iso_index(index: pd.DatetimeIndex) -> list[str]:
     """ISO 8601 timestamps with a ``+HH:MM`` offset, e.g. ``2025-01-01T00:00:00-05:00``."""
     s = pd.Series(index.strftime("%Y-%m-%dT%H:%M:%S%z"))
@@ -38,6 +49,7 @@ def _atomic(path: Path, write) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        _normal_mode(tmp)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             write(fh)
             fh.flush()
@@ -60,6 +72,7 @@ def write_bytes(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        _normal_mode(tmp)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -128,6 +141,7 @@ def staged_folder(target: Path, overwrite: bool = False) -> Iterator[Path]:
     check_writable(target, overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    _normal_mode(stage, directory=True)
     try:
         yield stage
     except BaseException:

@@ -96,6 +96,137 @@ def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path 
     return ProfilesRun(cfg, prof, summ, path)
 
 
+def presolve_checks(inputs) -> None:
+    """The optimisation layer's input checks (no Pyomo model is built).
+
+    Uses :mod:`energy.dispatch`'s validation (the same checks ``build_model``
+    runs first): series, parameters, every crane job and truck window fitting
+    the whole steps of its window with the cranes or chargers available.
+    """
+    from energy import dispatch
+
+    validate = getattr(dispatch, "check_inputs", None) or getattr(dispatch, "_prepare", None)
+    if validate is not None:
+        validate(inputs)
+
+
+def _check_one(cfg: Config, cache: dict) -> dict:
+    """What one scenario's model and inputs hold, after building them (no solving)."""
+    from energy.wind import nominal_power_kw
+
+    prof = build_profiles(cfg, cache)
+    inputs = build_inputs(cfg, cache, profiles=prof)
+    presolve_checks(inputs)
+    index, end = inputs.index, inputs.horizon_end
+    B, G = cfg.battery, cfg.grid
+    meta = inputs.meta
+    return {
+        "scenario": cfg.scenario,
+        "horizon": {
+            "start": index[0].isoformat(),
+            "end": pd.Timestamp(end).isoformat(),
+            "resolution": cfg.horizon.resolution,
+            "steps": len(index),
+            "hours": float(np.sum(inputs.dt_h)),
+        },
+        "assets": {
+            "pv_kwp": {name: a.capacity_kwp for name, a in cfg.pv.items()},
+            "wind": {
+                name: {
+                    "turbine_type": u.turbine_type,
+                    "count": u.count,
+                    "hub_height_m": u.hub_height_m,
+                    "kw": nominal_power_kw(u.turbine_type) * u.count,
+                }
+                for name, u in cfg.wind.items()
+            },
+            "battery": (
+                {
+                    "energy_kwh": B.energy_kwh,
+                    "charge_power_kw": B.charge_power_kw,
+                    "discharge_power_kw": B.discharge_power_kw,
+                }
+                if B.energy_kwh > 0
+                else None
+            ),
+            "grid": {"import_limit_kw": G.import_limit_kw, "export_limit_kw": G.export_limit_kw},
+        },
+        "sources": dict(prof.sources),
+        "objective": {
+            "carbon_price_usd_per_t": cfg.emissions.carbon_price_usd_per_t,
+            "emissions_cap_t": cfg.emissions.cap_t,
+            "export_price_usd_per_kwh": cfg.tariff.export_price_usd_per_kwh,
+        },
+        "work": {
+            "vessel_calls": int(meta.get("vessel_calls", 0)),
+            "vessel_calls_cut": int(meta.get("vessel_calls_cut", 0)),
+            "quay_moves": float(meta.get("quay_moves", 0.0)),
+            "vessel_jobs": sum(1 for j in inputs.crane_jobs if j.kind == "vessel"),
+            "yard_jobs": sum(1 for j in inputs.crane_jobs if j.kind == "yard"),
+            "truck_windows": len(inputs.truck_windows),
+        },
+        "warnings": list(meta.get("notes", [])),
+    }
+
+
+def check(
+    model: str | Path, scenario: str | None = None, *, start=None, end=None, resolution=None
+) -> dict:
+    """Validate a model file and all its inputs without solving.
+
+    Loads the model, builds every profile (weather, PV, wind, loads, prices,
+    emission factors: every input file is read and checked), the vessel calls,
+    yard jobs and truck windows and the optimisation inputs, and runs the
+    optimisation layer's pre-solve checks (:func:`presolve_checks`). No Pyomo
+    model is built, nothing is written.
+
+    Parameters
+    ----------
+    model : str or Path
+        The TOML model file.
+    scenario : str, optional
+        Check the base and this scenario only; default: the base and every scenario.
+    start, end, resolution : optional
+        Horizon overrides, as for :func:`run`.
+
+    Returns
+    -------
+    dict
+        ``model`` (the path), ``name``, ``scenarios``: one report per scenario
+        checked (``horizon``, ``assets``, ``sources``, ``work``, ``warnings``).
+
+    Raises
+    ------
+    EnergyError
+        The first problem found, in one line naming the file, key or row (and the
+        scenario when it is not the base).
+    """
+    from energy.config import read_model_file, scenario_names
+    from energy.errors import EnergyError
+
+    path = Path(model)
+    raw = read_model_file(path)
+    names = (
+        ["base", *scenario_names(raw)]
+        if scenario in (None, "")
+        else list(dict.fromkeys(["base", scenario]))
+    )
+    overrides = horizon_overrides(start, end, resolution)
+    cache: dict = {}
+    reports = []
+    name = None
+    for name in names:
+        cfg = load_config(path, name, overrides)
+        try:
+            reports.append(_check_one(cfg, cache))
+        except EnergyError as exc:
+            msg = str(exc)
+            if name != "base" and f"scenario {name!r}" not in msg:
+                raise type(exc)(f"scenario {name!r}: {msg}") from exc
+            raise
+    return {"model": str(path), "name": cfg.model.name, "scenarios": reports}
+
+
 @dataclass
 class RunResult:
     """A finished run: inputs, results and where they were written."""
@@ -131,6 +262,8 @@ def _assumptions(cfg: Config, inputs) -> dict:
         "quay_moves": inputs.meta.get("quay_moves"),
         "crane_jobs": len(inputs.crane_jobs),
         "truck_windows": len(inputs.truck_windows),
+        "value_of_lost_load_usd_per_kwh": cfg.solver.value_of_lost_load_usd_per_kwh,
+        "solver": cfg.solver.model_dump(mode="json"),
     }
 
 
@@ -138,13 +271,14 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         start=None, end=None, resolution=None, time_limit_s: float | None = None,
         mip_gap: float | None = None, threads: int | None = None, overwrite: bool = False,
         plots: bool = True, write: bool = True, cache: dict | None = None,
-        config: Config | None = None, progress=None) -> RunResult:
+        config: Config | None = None, progress=None, week: str | None = None) -> RunResult:
     """Optimise one scenario of a model and write its run folder.
 
     Writes ``<out>/<model>/<scenario>/``: ``dispatch.csv``, ``jobs.csv``,
     ``summary.json``, ``summary.csv`` (and plots and ``report.html`` unless
-    ``plots=False``). The folder appears only when complete; an existing one is
-    replaced only with ``overwrite=True``.
+    ``plots=False``; ``week`` = an ISO date picks the dispatch week plotted). The
+    folder appears only when complete; an existing one is replaced only with
+    ``overwrite=True``.
 
     Raises
     ------
@@ -161,6 +295,11 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     folder = model_reports_dir(cfg, out) / cfg.scenario if write else None
     if folder is not None:
         report.check_writable(folder, overwrite)
+    if plots and week is not None:
+        from energy.config import horizon_bounds
+        from energy.plots import check_week
+
+        check_week(week, *horizon_bounds(cfg))
     if progress:
         progress("building")
     inputs = build_inputs(cfg, cache)
@@ -177,7 +316,7 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     rr = RunResult(cfg, results, folder, {"inputs_s": t_inputs})
     rr.assumptions = _assumptions(cfg, inputs)
     if folder is not None:
-        write_run(rr, overwrite=overwrite, plots=plots)
+        write_run(rr, overwrite=overwrite, plots=plots, week=week)
     rr.timings["total_s"] = time.perf_counter() - t0
     return rr
 
@@ -187,7 +326,7 @@ def summary_row(kpis: dict) -> dict:
     return {k: v for k, v in kpis.items() if np.isscalar(v) or v is None}
 
 
-def write_run(rr: RunResult, *, overwrite: bool, plots: bool) -> Path:
+def write_run(rr: RunResult, *, overwrite: bool, plots: bool, week: str | None = None) -> Path:
     """Write a run folder atomically (see :mod:`energy.report`)."""
     res = rr.results
     with report.staged_folder(rr.folder, overwrite=overwrite) as stage:
@@ -200,7 +339,8 @@ def write_run(rr: RunResult, *, overwrite: bool, plots: bool) -> Path:
         if plots:
             from energy import plots as plots_mod
 
-            plots_mod.write_run_plots(stage, res.dispatch, res.jobs, rr.kpis, rr.assumptions)
+            plots_mod.write_run_plots(stage, res.dispatch, res.jobs, rr.kpis, rr.assumptions, week=week,
+                                      model_name=rr.config.model.name, scenario=rr.config.scenario)
         report.write_csv(stage / "summary.csv", pd.DataFrame([summary_row(rr.kpis)]), float_format=None)
         # summary.json last: its presence marks a complete run folder
         report.write_json(stage / report.COMPLETE_MARK, {"model": rr.config.model.name,

@@ -31,8 +31,12 @@ re-solves.
 from __future__ import annotations
 
 import math
+import os
+import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
@@ -40,10 +44,14 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-from energy.dispatch import add_mode_binaries, build_model, mode_conflicts
+from energy.dispatch import add_mode_binaries, build_model, dispose_model, mode_conflicts
+from energy.errors import SolveError
 from energy.inputs import Inputs
 
-__all__ = ["DEFAULT_MIP_GAP", "SolveOutcome", "solve"]
+if TYPE_CHECKING:
+    from energy.results import Results
+
+__all__ = ["DEFAULT_MIP_GAP", "SolveOutcome", "optimise", "solve"]
 
 #: Default relative MIP gap. The objective of a Chancay year is ~3 M USD, so
 #: 1e-3 is at most ~3 kUSD/yr from the proven optimum -- far below the input
@@ -131,8 +139,9 @@ def _compile(m: pyo.ConcreteModel) -> _Compiled:
     info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
     cols = info.columns
     inf = highspy.kHighsInf
-    lower = np.fromiter((-inf if v.lb is None else v.lb for v in cols), float, len(cols))
-    upper = np.fromiter((inf if v.ub is None else v.ub for v in cols), float, len(cols))
+    bounds = np.array([v.bounds for v in cols], dtype=float).reshape(len(cols), 2)
+    lower = np.where(np.isnan(bounds[:, 0]), -inf, bounds[:, 0])
+    upper = np.where(np.isnan(bounds[:, 1]), inf, bounds[:, 1])
     integer = np.fromiter((v.is_integer() for v in cols), bool, len(cols))
     rhs = np.asarray(info.rhs, dtype=float)
     sense = np.fromiter((r[1] for r in info.rows), np.int8, len(info.rows))
@@ -158,12 +167,45 @@ def _compile(m: pyo.ConcreteModel) -> _Compiled:
             highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
             for i in integer.tolist()
         ]
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = _new_highs()
     status = h.passModel(lp)
     if status == highspy.HighsStatus.kError:
         raise RuntimeError("HiGHS refused the compiled model (passModel returned an error)")
     return _Compiled(h, cols, [r[0] for r in info.rows], int(integer.sum()))
+
+
+_banner_shown = False
+
+
+def _new_highs() -> highspy.Highs:
+    """A silent ``highspy.Highs``.
+
+    HiGHS prints its banner when the first instance of the process is made,
+    before any option can be set; that one construction runs with the C-level
+    standard output sent to the null device.
+    """
+    global _banner_shown
+    if _banner_shown:
+        h = highspy.Highs()
+    else:
+        _banner_shown = True
+        try:
+            sys.stdout.flush()
+            saved = os.dup(1)
+        except (OSError, ValueError, AttributeError):
+            saved = None
+        if saved is None:
+            h = highspy.Highs()
+        else:
+            try:
+                with open(os.devnull, "w") as null:
+                    os.dup2(null.fileno(), 1)
+                    h = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
 
 
 def _configure(h: highspy.Highs, time_limit_s, mip_gap, threads, verbose) -> None:
@@ -193,33 +235,81 @@ def _clear(m: pyo.ConcreteModel) -> None:
         var.set_value(None, skip_validation=True)
 
 
-def _infeasibility_hint(m: pyo.ConcreteModel) -> str:
-    """Which model-file items can make this model infeasible (unserved load cannot)."""
-    inputs = m.inputs
-    hints = []
-    if len(inputs.crane_jobs) > 1:
-        hints.append(
-            "overlapping crane jobs of one pool may need more cranes than the pool has: "
-            "check each crane job's window, moves and max_cranes against crane_pools"
-        )
-    if len(inputs.truck_windows) > 1:
-        hints.append(
-            "overlapping truck windows share truck_charger_kw: check their energy_kwh"
-        )
-    if m.layout.has_battery and inputs.battery.self_discharge_per_h > 0:
-        hints.append("battery end SOC must reach soc_initial despite self_discharge_per_h")
-    if not hints:
-        hints.append("check the battery end SOC (soc_initial) and each crane job's window")
-    return "; ".join(hints)
+#: Constraints that can make the model infeasible (unserved load covers the
+#: energy balance, so only these "must deliver" rows remain).
+_ELASTIC = ("crane_job_moves", "truck_window_energy", "battery_end_soc")
+
+
+def _diagnose_infeasibility(c: _Compiled, m: pyo.ConcreteModel) -> str:
+    """Say which jobs, truck windows or battery end state cannot be met, in plain words.
+
+    Re-solves the compiled model with a shortfall column on every "must deliver"
+    row (job moves, truck window energy, battery end SOC) and no other cost, so
+    the rows left short are the ones the rest of the model cannot satisfy.
+    """
+    h = c.highs
+    rows = [
+        (i, con) for i, con in enumerate(c.rows) if con.parent_component().local_name in _ELASTIC
+    ]
+    if not rows:
+        return "no job, truck window or battery end state is involved; check the inputs"
+    n = h.getNumCol()
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
+    k = len(rows)
+    h.addCols(
+        k,
+        np.ones(k),
+        np.zeros(k),
+        np.full(k, highspy.kHighsInf),
+        k,
+        np.arange(k, dtype=np.int32),
+        np.array([i for i, _ in rows], dtype=np.int32),
+        np.ones(k),
+    )
+    h.setOptionValue("mip_rel_gap", 1e-2)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return "the diagnostic re-solve did not finish; check crane jobs, truck windows and battery"
+    short = h.getSolution().col_value[n:]
+    inputs, lay = m.inputs, m.layout
+    found = []
+    for (_, con), gap in zip(rows, short, strict=True):
+        if gap <= 1e-6:
+            continue
+        name, idx = con.parent_component().local_name, con.index()
+        if name == "crane_job_moves":
+            job = inputs.crane_jobs[idx]
+            size = inputs.crane_pools[job.pool]
+            found.append(
+                f"crane job '{job.name}' can make only {job.moves - gap:g} of its {job.moves:g} "
+                f"moves while overlapping jobs share pool '{job.pool}' ({size} cranes)"
+            )
+        elif name == "truck_window_energy":
+            w = inputs.truck_windows[idx]
+            found.append(
+                f"truck window '{w.name}' can receive only {w.energy_kwh - gap:g} of its "
+                f"{w.energy_kwh:g} kWh from chargers of {inputs.truck_charger_kw:g} kW "
+                "shared with overlapping windows"
+            )
+        elif name == "battery_end_soc" and lay.has_battery:
+            found.append(
+                f"the battery cannot end the horizon at soc_initial "
+                f"({inputs.battery.soc_initial:g}); it falls {gap:g} kWh short"
+            )
+    if not found:
+        return "check crane jobs, truck windows and the battery end state"
+    more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+    return "; ".join(found[:3]) + more
 
 
 def solve(
     model_or_inputs: pyo.ConcreteModel | Inputs,
     *,
     time_limit_s: float | None = None,
-    mip_gap: float = DEFAULT_MIP_GAP,
+    mip_gap: float | None = DEFAULT_MIP_GAP,
     threads: int | None = None,
     verbose: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> SolveOutcome:
     """Solve the dispatch model with HiGHS, adding mode binaries only where needed.
 
@@ -238,14 +328,18 @@ def solve(
         for a fixed value; HiGHS's random seed is fixed.
     verbose : bool
         Show HiGHS's log.
+    progress : callable, optional
+        Called with a short phase text when a mode-binary round starts.
 
     Returns
     -------
     SolveOutcome
         Never raises for a non-optimal outcome: read ``status`` and ``has_solution``.
     """
-    if not (0 <= mip_gap < 1):
-        raise ValueError(f"mip_gap: expected a relative gap in [0, 1), found {mip_gap!r}")
+    if mip_gap is None:
+        mip_gap = DEFAULT_MIP_GAP
+    if not (0 <= mip_gap <= 1):
+        raise ValueError(f"mip_gap: expected a relative gap in [0, 1], found {mip_gap!r}")
     build_s = 0.0
     if isinstance(model_or_inputs, Inputs):
         t = time.perf_counter()
@@ -285,7 +379,15 @@ def solve(
                 _clear(m)
                 out.status, out.has_solution = status, False
                 out.objective_usd = out.mip_gap = math.nan
-                out.message = _failure_message(m, status, h.modelStatusToString(model_status))
+                text = h.modelStatusToString(model_status)
+                if status == "infeasible":
+                    t = time.perf_counter()
+                    out.message = (
+                        f"The model is infeasible (HiGHS: {text}): {_diagnose_infeasibility(c, m)}."
+                    )
+                    out.solve_s += time.perf_counter() - t
+                else:
+                    out.message = _failure_message(status, text)
                 break
             _load(c)
             out.status, out.has_solution = status, True
@@ -304,6 +406,8 @@ def solve(
             add_mode_binaries(m, battery, grid)
             rounds += 1
             out.mode_binary_rounds = rounds
+            if progress:
+                progress(f"solving: mode-binary round {rounds}")
     return out
 
 
@@ -316,11 +420,64 @@ def _success_message(out: SolveOutcome, rounds: int) -> str:
     )
 
 
-def _failure_message(m, status: str, highs_text: str) -> str:
-    if status == "infeasible":
-        return f"The model is infeasible (HiGHS: {highs_text}). Hint: {_infeasibility_hint(m)}."
+def _failure_message(status: str, highs_text: str) -> str:
     if status == "time_limit":
         return "The time limit was reached before any feasible solution was found."
     if status == "unbounded":
         return f"The model is unbounded (HiGHS: {highs_text}); check prices and limits."
     return f"HiGHS stopped without a usable solution: {highs_text}."
+
+
+def optimise(
+    inputs: Inputs,
+    *,
+    time_limit_s: float | None = None,
+    mip_gap: float | None = DEFAULT_MIP_GAP,
+    threads: int | None = None,
+    verbose: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> Results:
+    """Build, solve (with the mode-binary rounds) and extract, timing each phase.
+
+    Parameters are those of :func:`solve`; ``progress`` is also told
+    ``"solving"`` and ``"extracting"``.
+
+    Returns
+    -------
+    energy.results.Results
+        Also for a run stopped by the time limit with a feasible solution:
+        ``kpis["status"] == "time_limit"`` and ``kpis["mip_gap"]`` tell how far
+        from proven optimal it is.
+
+    Raises
+    ------
+    energy.errors.EnergyError
+        Invalid inputs (before any solve), e.g. a crane job that cannot fit.
+    energy.errors.SolveError
+        No usable solution (infeasible, unbounded, time limit without one, error);
+        the message says which and, for infeasibility, where to look.
+    """
+    from energy.results import extract
+
+    t = time.perf_counter()
+    model = build_model(inputs)
+    build_s = time.perf_counter() - t
+    if progress:
+        progress("solving")
+    try:
+        outcome = solve(
+            model,
+            time_limit_s=time_limit_s,
+            mip_gap=mip_gap,
+            threads=threads,
+            verbose=verbose,
+            progress=progress,
+        )
+        outcome.build_s = build_s
+        if not outcome.has_solution:
+            raise SolveError(outcome.message)
+        if progress:
+            progress("extracting")
+        return extract(model, outcome)
+    finally:
+        dispose_model(model)

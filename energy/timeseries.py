@@ -38,6 +38,7 @@ from energy.errors import EnergyError
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _NUMERIC = re.compile(r"^\s*\d+(\.\d+)?\s*$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?(?=[\d,])(\d*|\d{1,3}(\.\d{3})+)(,\d+)?$")
 
 UNITS: dict[str, dict[str, float]] = {
     "power_kw": {"kW": 1.0, "MW": 1000.0, "W": 0.001},
@@ -71,24 +72,65 @@ def _line(i: int) -> int:
     return int(i) + 2
 
 
-def read_table(path: Path, *, delimiter: str = ",", what: str = "file") -> pd.DataFrame:
-    """Read a CSV file as strings; errors name the file."""
+def check_file(path: Path, what: str) -> str | None:
+    """A file that exists, is not a folder, and holds text; returns its encoding.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM (Excel's "Unicode text")
+    are read; other 8-bit text falls back to Latin-1.
+    """
+    if path.is_dir():
+        raise EnergyError(f"{path}: is a folder; expected a {what}")
     if not path.is_file():
         raise EnergyError(f"{path}: {what} not found")
     try:
-        df = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except UnicodeDecodeError:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError as exc:
+        raise EnergyError(f"{path}: cannot be opened ({exc.strerror or exc}); expected a readable {what}") from None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if not head.strip():
+        raise EnergyError(f"{path}: file is empty; expected a header row and data rows")
+    if b"\x00" in head:
+        raise EnergyError(f"{path}: binary content, not text; expected a {what} (CSV text)")
+    return None
+
+
+_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def read_table(path: Path, *, delimiter: str = ",", what: str = "file") -> pd.DataFrame:
+    """Read a CSV file as strings; errors name the file (and the line).
+
+    Every row must have at most as many fields as the header (a decimal comma in
+    a comma-separated file would shift the columns); missing trailing fields are
+    empty strings.
+    """
+    encoding = check_file(path, what)
+    kwargs = dict(sep=delimiter, dtype=str, keep_default_na=False, skipinitialspace=True,
+                  header=None, skip_blank_lines=True)
+    try:
         try:
-            df = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False,
-                             skipinitialspace=True, encoding="latin-1")
-        except Exception as exc:
-            raise EnergyError(f"{path}: cannot read as CSV: {exc}") from None
+            raw = pd.read_csv(path, encoding=encoding or "utf-8", **kwargs)
+        except UnicodeDecodeError:
+            raw = pd.read_csv(path, encoding="latin-1", **kwargs)
     except pd.errors.EmptyDataError:
         raise EnergyError(f"{path}: file is empty; expected a header row and data rows") from None
-    except (pd.errors.ParserError, ValueError) as exc:
-        msg = str(exc).strip().splitlines()[-1]
+    except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
+        text = str(exc).strip()
+        m = _FIELDS.search(text)
+        if m:
+            hint = (" (is the delimiter right? a decimal comma needs another delimiter, e.g. ';')"
+                    if delimiter == "," else " (is the delimiter right?)")
+            raise EnergyError(
+                f"{path}: row {m.group(2)}: {m.group(3)} fields; expected {m.group(1)} as in the header "
+                f"with delimiter {delimiter!r}{hint}"
+            ) from None
+        msg = " ".join(text.splitlines()[-1].split()) if text else type(exc).__name__
         raise EnergyError(f"{path}: cannot parse as CSV with delimiter {delimiter!r}: {msg}") from None
-    df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
+    header = [str(c).strip().lstrip("\ufeff").strip() for c in raw.iloc[0]] if len(raw) else []
+    df = raw.iloc[1:].reset_index(drop=True).fillna("")
+    df.columns = header
     if df.empty:
         raise EnergyError(f"{path}: no data rows; expected a header row and data rows")
     return df
@@ -97,12 +139,25 @@ def read_table(path: Path, *, delimiter: str = ",", what: str = "file") -> pd.Da
 def require_columns(df: pd.DataFrame, path: Path, columns: list[str], delimiter: str) -> None:
     """Error naming the missing column and the columns found."""
     for col in columns:
+        if list(df.columns).count(col) > 1:
+            raise EnergyError(f"{path}: column {col!r} appears more than once in the header; expected it once")
         if col not in df.columns:
             found = ", ".join(repr(c) for c in df.columns)
             hint = ""
             if len(df.columns) == 1 and any(d in df.columns[0] for d in ";,\t"):
                 hint = f" (is the delimiter right? it is {delimiter!r})"
             raise EnergyError(f"{path}: column {col!r} not found; columns are {found}{hint}")
+
+
+def _parse_reason(text: str, dayfirst: bool) -> str:
+    """Why pandas refuses one timestamp, when it says so briefly (e.g. a day out of range)."""
+    try:
+        pd.to_datetime(text, dayfirst=dayfirst, format="mixed")
+    except (ValueError, TypeError, OverflowError) as exc:
+        reason = str(exc).split(":")[0].split(",")[0].strip()
+        if "out of range" in reason or "must be in" in reason:
+            return f" ({reason})"
+    return ""
 
 
 def parse_timestamps(raw: pd.Series, path: Path, column: str, *, tz: str, file_tz: str,
@@ -147,6 +202,8 @@ def parse_timestamps(raw: pd.Series, path: Path, column: str, *, tz: str, file_t
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         hint = " (day-first dates need dayfirst = true)" if not dayfirst and "/" in s.iloc[i] else ""
+        if not hint:
+            hint = _parse_reason(s.iloc[i], dayfirst)
         raise EnergyError(
             f"{path}: row {_line(i)}: cannot parse timestamp {s.iloc[i]!r} in column {column!r}; "
             f"expected ISO 8601 such as 2025-01-31 18:15{hint}"
@@ -175,14 +232,17 @@ def parse_numbers(raw: pd.Series, path: Path, column: str, *, decimal: str = "."
     """Parse a column of numbers; decimal comma allowed. Errors name the row."""
     s = raw.astype(str).str.strip().str.replace("\u00a0", "", regex=False)
     if decimal == ",":
-        s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        # "1.234,5" and "1234,5"; a dot is only a thousands separator between groups of 3 digits
+        ok = s.str.match(_DECIMAL_COMMA)
+        s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False).where(ok, "nan")
     vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(vals)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         shown = raw.iloc[i]
         what = "is empty" if str(shown).strip() == "" else f"is {shown!r}"
-        hint = " (is the decimal separator right?)" if ("," in str(shown) and decimal == ".") else ""
+        wrong_sep = ("," in str(shown) and decimal == ".") or ("." in str(shown) and decimal == ",")
+        hint = f" (is the decimal separator right? it is {decimal!r})" if wrong_sep else ""
         raise EnergyError(f"{path}: row {_line(i)}: column {column!r} {what}; expected a number{hint}")
     if not allow_negative and (vals < 0).any():
         i = int(np.flatnonzero(vals < 0)[0])
@@ -211,8 +271,10 @@ def check_spacing(idx: pd.DatetimeIndex, path: Path) -> pd.Timedelta:
         i = int(np.flatnonzero(off)[0]) + 1
         gap = pd.Timedelta(int(d[i - 1]), unit="ns")
         kind = "gap" if d[i - 1] > step else "irregular step"
+        skipped = pd.date_range(idx[i - 1], idx[i], freq=pd.Timedelta(step, unit="ns"), inclusive="neither")
+        leap = " (the file skips 29 February)" if ((skipped.month == 2) & (skipped.day == 29)).any() else ""
         raise EnergyError(
-            f"{path}: row {_line(i)}: {kind} of {gap} before {idx[i].isoformat()}; "
+            f"{path}: row {_line(i)}: {kind} of {fmt_step(gap)} before {idx[i].isoformat()}{leap}; "
             f"expected evenly spaced timestamps every {fmt_step(pd.Timedelta(step, unit='ns'))}"
         )
     return pd.Timedelta(step, unit="ns")
@@ -228,29 +290,44 @@ def to_model_index(values: np.ndarray, idx: pd.DatetimeIndex, step: pd.Timedelta
             f"model horizon {index[0].isoformat()} .. {end.isoformat()}"
         )
     model_step = pd.Timedelta(index.freq) if index.freq is not None else pd.Timedelta(index[1] - index[0])
+    if (index[0] - idx[0]) % min(step, model_step):
+        raise EnergyError(
+            f"{path}: timestamps every {fmt_step(step)} from {idx[0].isoformat()} do not fall on the model "
+            f"steps of {fmt_step(model_step)} from {index[0].isoformat()}; expected intervals that start on "
+            "the model's step boundaries"
+        )
     ser = pd.Series(values, index=idx)
     if step == model_step:
         out = ser.reindex(index)
         note = None
     elif step < model_step:
         if model_step % step:
-            raise EnergyError(f"{path}: step {step} does not divide the model resolution {model_step}")
+            raise EnergyError(
+                f"{path}: step {fmt_step(step)} does not divide the model resolution {fmt_step(model_step)}; "
+                f"expected a file step such as {fmt_step(model_step)} or a divisor of it"
+            )
         sel = ser[(ser.index >= index[0]) & (ser.index < end)]
         out = sel.groupby((sel.index - index[0]) // model_step).mean()
         out.index = index[out.index.to_numpy().astype(int)] if len(out) == len(index) else out.index
         if len(out) != len(index):
-            raise EnergyError(f"{path}: step {step} does not align with the model steps")
+            raise EnergyError(
+                f"{path}: timestamps every {fmt_step(step)} starting {idx[0].isoformat()} do not align with "
+                f"the model steps of {fmt_step(model_step)}; expected timestamps on the model's step boundaries"
+            )
         note = f"{path.name}: resampled from {fmt_step(step)} to {fmt_step(model_step)} by the mean of each step"
     else:
         if step % model_step:
-            raise EnergyError(f"{path}: step {step} is not a multiple of the model resolution {model_step}")
+            raise EnergyError(
+                f"{path}: step {fmt_step(step)} is not a multiple of the model resolution {fmt_step(model_step)}; "
+                f"expected a file step that the model step divides"
+            )
         out = ser.reindex(ser.index.union(index)).ffill().reindex(index)
         note = f"{path.name}: refined from {fmt_step(step)} to {fmt_step(model_step)} by holding each value"
     if out.isna().any():
         i = int(np.flatnonzero(out.isna().to_numpy())[0])
         raise EnergyError(
             f"{path}: no value for model step {index[i].isoformat()}; the file's timestamps do not align "
-            f"with the model steps of {model_step}"
+            f"with the model steps of {fmt_step(model_step)}; expected timestamps on the model's step boundaries"
         )
     return out.to_numpy(dtype=float), note
 
@@ -301,8 +378,8 @@ def read_vessel_calls(spec, tz: str, *, path: Path | None = None, pool_size: int
     Returns
     -------
     pandas.DataFrame
-        Columns ``vessel, arrival, departure, moves, max_cranes``; arrival and
-        departure tz-aware in ``tz``.
+        Columns ``vessel, arrival, departure, moves, max_cranes`` and ``row`` (the
+        file line, for messages); arrival and departure tz-aware in ``tz``.
     """
     path = Path(path if path is not None else spec.file)
     df = read_table(path, delimiter=spec.delimiter, what="vessel-call file")
@@ -327,7 +404,7 @@ def read_vessel_calls(spec, tz: str, *, path: Path | None = None, pool_size: int
         if pool_size is not None and cranes[i] > pool_size:
             raise EnergyError(
                 f"{path}: row {_line(i)}: {spec.max_cranes_column} is {int(cranes[i])}; the port has only "
-                f"{pool_size} ship-to-shore cranes (cranes.sts.count)"
+                f"{pool_size} ship-to-shore cranes (cranes.sts.count); expected at most {pool_size}"
             )
     names = (df[spec.name_column].astype(str).str.strip() if spec.name_column
              else pd.Series([f"call_{i + 1:03d}" for i in range(len(df))]))
@@ -340,4 +417,5 @@ def read_vessel_calls(spec, tz: str, *, path: Path | None = None, pool_size: int
         "departure": dep,
         "moves": moves,
         "max_cranes": cranes.astype(int),
+        "row": [_line(i) for i in range(len(df))],
     })

@@ -51,6 +51,7 @@ _PVLIB_TO_CANONICAL = {
     "temp_air": "temp_air_c",
     "wind_speed": "wind_speed_m_s",
 }
+_CANONICAL_TO_PVLIB = {v: k for k, v in _PVLIB_TO_CANONICAL.items()}
 # plausible ranges of file values; EPW/TMY missing-data markers (9999, 99.9, 999) fall outside
 _VALID_RANGE = {
     "ghi_w_m2": (-10.0, 2000.0),
@@ -603,8 +604,9 @@ def read_weather_file(path, *, fmt: str = "auto", index: pd.DatetimeIndex, end=N
     metadata : dict
         ``latitude``, ``longitude`` [°], ``altitude_m`` [m], ``tz_offset_h`` (UTC offset
         of the file's timestamps) [h], ``source`` (the format read), ``path``, ``name``
-        (station or site name when the file gives one) and, for PVGIS files that state
-        it, ``irradiance_time_offset_h`` [h].
+        (station or site name when the file gives one), ``notes`` (list of str, e.g. a
+        29 February taken from 28 February) and, for PVGIS files that state it,
+        ``irradiance_time_offset_h`` [h].
 
     Raises
     ------
@@ -615,16 +617,35 @@ def read_weather_file(path, *, fmt: str = "auto", index: pd.DatetimeIndex, end=N
     """
     edges = interval_edges(index, end)
     path = Path(path)
-    if not path.is_file():
-        raise EnergyError(
-            f"weather file {path}: not found (expected an EPW, TMY3 or PVGIS TMY file)"
-        )
+    _check_weather_file(path)
     fmt = _resolve_format(path, fmt)
     reader = {"epw": _read_epw, "tmy3": _read_tmy3, "pvgis_tmy": _read_pvgis_tmy}[fmt]
     records, meta = reader(path)
     grid, values = _typical_year_hours(records, edges, path, meta["tz_offset_h"])
+    meta["notes"] = _leap_day_note(records, edges, path, meta["tz_offset_h"])
     data = _average_onto(_hours_since(grid), values, _hours_since(edges, grid[0]))
     return pd.DataFrame(data, index=index, columns=list(WEATHER_COLUMNS)), meta
+
+
+def _check_weather_file(path: Path) -> None:
+    """A weather file that exists, is a file, is not empty and holds text."""
+    if path.is_dir():
+        raise EnergyError(f"weather file {path}: is a folder; expected an EPW, TMY3 or PVGIS TMY file")
+    if not path.is_file():
+        raise EnergyError(
+            f"weather file {path}: not found (expected an EPW, TMY3 or PVGIS TMY file)"
+        )
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError as exc:
+        raise EnergyError(f"weather file {path}: cannot be opened ({exc.strerror or exc})") from None
+    if not head.strip():
+        raise EnergyError(f"weather file {path}: is empty; expected an EPW, TMY3 or PVGIS TMY file")
+    if b"\x00" in head:
+        raise EnergyError(
+            f"weather file {path}: binary content, not text; expected an EPW, TMY3 or PVGIS TMY file"
+        )
 
 
 def _resolve_format(path: Path, fmt: str) -> str:
@@ -650,8 +671,8 @@ def _resolve_format(path: Path, fmt: str) -> str:
     if suffix == ".json":
         return "pvgis_tmy"
     raise EnergyError(
-        f"weather file {path}: cannot tell the format from its first lines; "
-        f"expected an EPW, TMY3 or PVGIS TMY file, or pass fmt= one of {WEATHER_FORMATS}"
+        f"weather file {path}: cannot tell the format from its first lines; expected an EPW, "
+        f"TMY3 or PVGIS TMY file, or [weather] format = one of {', '.join(WEATHER_FORMATS)}"
     )
 
 
@@ -669,14 +690,31 @@ def _call_reader(func, path: Path, what: str, **kwargs):
     try:
         return func(str(path), **kwargs)
     except Exception as exc:  # a third-party parser on a user's file: any failure is theirs
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        if isinstance(exc, KeyError):
+            detail = f"field {exc.args[0]!r} missing" if exc.args else "a field is missing"
+        elif isinstance(exc, UnicodeDecodeError):
+            detail = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+        else:
+            text = " ".join(str(exc).split())
+            detail = f"{type(exc).__name__}{': ' + text[:200] if text else ''}"
+        noun = what.split(" ", 1)[1] if what.startswith(("a ", "an ")) else what
         raise EnergyError(
-            f"weather file {path}: cannot be read as {what} "
-            f"({type(exc).__name__}{': ' + detail[:200] if detail else ''})"
+            f"weather file {path}: cannot be read as {what} ({detail}); expected a well-formed {noun}"
         ) from exc
 
 
-def _canonical(data: pd.DataFrame, path: Path, what: str) -> pd.DataFrame:
+def _check_first_line(path: Path, what: str, ok, expected: str) -> None:
+    """Refuse a file whose first line is not what its format starts with."""
+    head = _head(path, 1)
+    first = head[0].lstrip("\ufeff").strip() if head else ""
+    if not ok(first):
+        shown = first if len(first) <= 40 else first[:37] + "..."
+        raise EnergyError(
+            f"weather file {path}: cannot be read as {what}; expected {expected}, found {shown!r}"
+        )
+
+
+def _canonical(data: pd.DataFrame, path: Path, what: str, lines=None) -> pd.DataFrame:
     """Keep the needed pvlib columns under canonical names; check their values."""
     missing = [name for name in _PVLIB_TO_CANONICAL if name not in data.columns]
     if missing:
@@ -690,11 +728,16 @@ def _canonical(data: pd.DataFrame, path: Path, what: str) -> pd.DataFrame:
         values = out[column]
         bad = values.isna() | (values < lo) | (values > hi)
         if bad.any():
-            first = bad.idxmax()
+            pos = int(np.argmax(bad.to_numpy()))
+            raw = data[_CANONICAL_TO_PVLIB[column]].iloc[pos]
+            found = "an empty or non-numeric value" if pd.isna(values.iloc[pos]) else f"{float(values.iloc[pos]):g}"
+            if pd.isna(values.iloc[pos]) and isinstance(raw, str) and raw.strip():
+                found = repr(raw.strip())
+            where = f"row {int(lines[pos])} ({values.index[pos]})" if lines is not None else f"{values.index[pos]}"
             raise EnergyError(
                 f"weather file {path}: column {column} has {int(bad.sum())} missing or "
-                f"out-of-range value(s), expected {lo:g}..{hi:g}, found {values[first]!r} "
-                f"at {first} (missing-data markers are not filled in)"
+                f"out-of-range value(s), first at {where}: expected {lo:g}..{hi:g}, found {found} "
+                f"(missing-data markers are not filled in)"
             )
     irradiance = ["ghi_w_m2", "dni_w_m2", "dhi_w_m2"]
     out[irradiance] = out[irradiance].clip(lower=0.0)
@@ -721,8 +764,10 @@ def _meta(path, source, latitude, longitude, altitude, tz_offset_h, name="") -> 
 
 def _read_epw(path: Path, source: str = "epw"):
     """EPW records, start-labelled (pvlib labels hour h as h-1), plus metadata."""
+    _check_first_line(path, "an EPW file", lambda first: first.upper().startswith("LOCATION"),
+                      "a first line starting with LOCATION")
     data, meta = _call_reader(pvlib.iotools.read_epw, path, "an EPW file")
-    return _canonical(data, path, "the EPW file"), _meta(
+    return _canonical(data, path, "the EPW file", lines=np.arange(9, 9 + len(data))), _meta(
         path, source, meta["latitude"], meta["longitude"], meta["altitude"], meta["TZ"],
         meta.get("city", ""),
     )
@@ -730,12 +775,20 @@ def _read_epw(path: Path, source: str = "epw"):
 
 def _read_tmy3(path: Path):
     """TMY3 records, moved from pvlib's end labels to start labels, plus metadata."""
+    head = _head(path, 2)
+    if len(head) < 2 or not head[1].startswith("Date (MM/DD/YYYY)"):
+        shown = head[1].strip()[:37] if len(head) > 1 else ""
+        raise EnergyError(
+            f"weather file {path}: cannot be read as a TMY3 file; expected a site line and then a "
+            f"header line starting 'Date (MM/DD/YYYY)', found {shown!r} on line 2"
+        )
     data, meta = _call_reader(pvlib.iotools.read_tmy3, path, "a TMY3 file", map_variables=True)
     date_col = "Date (MM/DD/YYYY)"
+    data = data.assign(_line=np.arange(3, 3 + len(data)))
     if date_col in data.columns:
         data = data[~data[date_col].astype(str).str.startswith("02/29")]
     data = data.set_axis(data.index - _HOUR)
-    return _canonical(data, path, "the TMY3 file"), _meta(
+    return _canonical(data, path, "the TMY3 file", lines=data["_line"].to_numpy()), _meta(
         path, "tmy3", meta["latitude"], meta["longitude"], meta["altitude"], meta["TZ"],
         meta.get("Name", ""),
     )
@@ -798,10 +851,22 @@ def _typical_year_hours(records: pd.DataFrame, edges, path: Path, tz_offset_h: f
         first = hours[pos < 0][0]
         raise EnergyError(
             f"weather file {path}: no record for {first:%m-%d %H}:00 "
-            f"(file time, UTC{tz_offset_h:+g} h), needed by the model horizon "
-            f"{edges[0]} .. {edges[-1]}; the file has {len(table)} hourly records"
+            f"(file time, UTC{tz_offset_h:+g} h); expected a record for every hour of the model "
+            f"horizon {edges[0]} .. {edges[-1]} (the file has {len(table)} hourly records)"
         )
     return grid, table.to_numpy(dtype=float)[pos]
+
+
+def _leap_day_note(records: pd.DataFrame, edges, path: Path, tz_offset_h: float) -> list[str]:
+    """A note when the horizon has a 29 February that the file lacks (28 February is used)."""
+    zone = _file_zone(tz_offset_h)
+    local = records.index.tz_convert(zone)
+    if ((local.month == 2) & (local.day == 29)).any():
+        return []
+    span = pd.date_range(edges[0].tz_convert(zone).floor("h"), edges[-1].tz_convert(zone), freq="h")
+    if ((span.month == 2) & (span.day == 29)).any():
+        return [f"{path.name}: no 29 February in the file; the horizon's 29 February uses its 28 February"]
+    return []
 
 
 def _mdh_key(times: pd.DatetimeIndex) -> np.ndarray:

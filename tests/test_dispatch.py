@@ -7,7 +7,7 @@ import pandas as pd
 import pyomo.environ as pyo
 import pytest
 
-from energy.dispatch import Layout, add_mode_binaries, build_model
+from energy.dispatch import Layout, add_mode_binaries, build_model, check_inputs
 from energy.errors import EnergyError
 from energy.inputs import (
     BatteryParams,
@@ -140,8 +140,21 @@ def test_pool_rows_only_where_jobs_could_exceed_the_pool():
 def test_truck_variables_only_inside_windows():
     w = TruckWindow("night", ts("2025-01-06 00:00"), ts("2025-01-06 02:00"), 100.0)
     m = build_model(make_inputs(truck_charger_kw=80.0, truck_windows=[w]))
-    assert list(m.truck_charge.keys()) == [0, 1]
+    assert len(m.truck_charge) == 2
+    assert m.layout.truck_step.tolist() == [0, 1]
     assert len(m.truck_window_energy) == 1
+    assert "truck_charger_limit" not in names(m, pyo.Constraint)
+
+
+def test_overlapping_truck_windows_share_the_chargers():
+    ws = [
+        TruckWindow("a", ts("2025-01-06 00:00"), ts("2025-01-06 02:00"), 100.0),
+        TruckWindow("b", ts("2025-01-06 01:00"), ts("2025-01-06 03:00"), 100.0),
+    ]
+    m = build_model(make_inputs(truck_charger_kw=80.0, truck_windows=ws))
+    assert len(m.truck_charge) == 4  # one variable per window and step
+    assert m.layout.truck_window.tolist() == [0, 0, 1, 1]
+    assert list(m.truck_charger_limit.keys()) == [1]  # the shared step only
 
 
 def test_demand_charge_rows_follow_the_rates_and_peak_steps():
@@ -183,8 +196,12 @@ def test_job_window_without_a_whole_step_is_refused():
 
 def test_job_with_too_many_moves_names_the_job_and_the_limit():
     bad = job("vessel_008", moves=151, max_cranes=4)  # pool of 2: 2 x 25 x 3 h = 150
+    inputs = make_inputs(crane_pools={"sts": 2}, crane_jobs=[bad])
     with pytest.raises(EnergyError, match=r"vessel_008.*limit is 150 moves"):
-        build_model(make_inputs(crane_pools={"sts": 2}, crane_jobs=[bad]))
+        check_inputs(inputs)
+    with pytest.raises(EnergyError, match=r"vessel_008.*limit is 150 moves"):
+        build_model(inputs)
+    check_inputs(make_inputs(crane_pools={"sts": 2}, crane_jobs=[job(moves=150)]))
 
 
 def test_job_in_unknown_pool_is_refused():

@@ -6,6 +6,8 @@ asserted to 1e-6.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -364,9 +366,26 @@ def test_overlapping_jobs_beyond_the_pool_are_reported_infeasible_with_a_hint():
     out = solve(build_model(inputs))
     assert out.status == "infeasible"
     assert not out.has_solution
-    assert "crane job" in out.message
+    assert "crane job 'v" in out.message and "pool 'sts' (3 cranes)" in out.message
     with pytest.raises(SolveError, match="infeasible"):
         optimise(inputs)
+
+
+def test_overlapping_truck_windows_count_each_kwh_once():
+    # Windows [0, 2) and [1, 3) h need 150 kWh each from 100 kW of chargers: 300 kWh
+    # in 3 h is just possible, with the shared hour split between them.
+    windows = [
+        TruckWindow("a", ts("2025-01-06 00:00"), ts("2025-01-06 02:00"), 150.0),
+        TruckWindow("b", ts("2025-01-06 01:00"), ts("2025-01-06 03:00"), 150.0),
+    ]
+    res = optimise(make_inputs([0, 0, 0], truck_charger_kw=100.0, truck_windows=windows), **EXACT)
+    assert res.dispatch["truck_load_kw"].tolist() == pytest.approx([100, 100, 100], abs=1e-6)
+    assert res.kpis["truck_energy_mwh"] == pytest.approx(0.3, abs=1e-9)
+    # 400 kWh cannot fit: each window alone could, so only the solve finds out.
+    windows = [dataclasses.replace(w, energy_kwh=200.0) for w in windows]
+    out = solve(make_inputs([0, 0, 0], truck_charger_kw=100.0, truck_windows=windows))
+    assert out.status == "infeasible"
+    assert "truck window" in out.message and "100 kW" in out.message
 
 
 def test_outcome_fields_and_solve_accepts_inputs():
