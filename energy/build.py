@@ -168,12 +168,15 @@ def vessel_calls(cfg: Config) -> pd.DataFrame:
         path = cfg.resolve(V.calls_file.file)
         calls = read_vessel_calls(V.calls_file, cfg.site.timezone, path=path, pool_size=sts.count)
         return jobs_mod.cut_calls(calls, start, end)
-    return jobs_mod.generate_vessel_calls(
-        start, end, throughput_teu_per_year=V.throughput_teu_per_year, teu_per_move=V.teu_per_move,
-        classes=V.classes, container_berths=V.container_berths, window_slack=V.window_slack,
-        mooring_hours=V.mooring_hours, sts_count=sts.count, moves_per_crane_hour=sts.moves_per_crane_hour,
-        seed=V.seed,
-    )
+    try:
+        return jobs_mod.generate_vessel_calls(
+            start, end, throughput_teu_per_year=V.throughput_teu_per_year, teu_per_move=V.teu_per_move,
+            classes=V.classes, container_berths=V.container_berths, window_slack=V.window_slack,
+            mooring_hours=V.mooring_hours, sts_count=sts.count, moves_per_crane_hour=sts.moves_per_crane_hour,
+            seed=V.seed,
+        )
+    except EnergyError as exc:
+        raise EnergyError(f"{cfg.where}: {exc}") from None
 
 
 def _whole_step_hours(index: pd.DatetimeIndex, end: pd.Timestamp, dt_h: np.ndarray,
@@ -199,11 +202,13 @@ def _fit_jobs_to_steps(cfg: Config, calls: pd.DataFrame, crane_jobs: list, windo
     rows = dict(zip(("vessel_" + calls["vessel"].astype(str)).tolist(), calls["row"].tolist(), strict=True)) \
         if "row" in calls.columns else {}
     calls_path = cfg.resolve(cfg.vessels.calls_file.file) if cfg.vessels.calls_file is not None else None
+    cut = (set(("vessel_" + calls.loc[calls["cut"].to_numpy(dtype=bool), "vessel"].astype(str)).tolist())
+           if "cut" in calls.columns else set())
     pools = {"sts": cfg.cranes.sts.count, "armg": cfg.cranes.armg.count}
     kept_jobs = []
     for job in crane_jobs:
         hours = _whole_step_hours(index, end, dt_h, job.start, job.end)
-        at_edge = job.start <= start or job.end >= end
+        at_edge = job.name in cut if job.kind == "vessel" else (job.start <= start or job.end >= end)
         if job.moves > 0 and hours == 0 and at_edge:
             notes.append(f"{job.name}: the part of its window inside the horizon is shorter than one "
                          f"{res} step; its {job.moves:g} prorated moves are left out")

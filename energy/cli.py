@@ -248,6 +248,13 @@ def main(argv: list[str] | None = None) -> int:
             raise
         typer.secho(f"error: {_one_line(exc)}", err=True, fg="red")
         return EXIT_INPUT
+    except OSError as exc:  # the file system refused (not a folder, no permission, disk full)
+        if debug:
+            raise
+        where = exc.filename if exc.filename is not None else "file system"
+        typer.secho(f"error: {where}: {exc.strerror or _one_line(exc)}; expected a readable file or a "
+                    "writable reports folder (see --out)", err=True, fg="red")
+        return EXIT_INPUT
     except KeyboardInterrupt:
         typer.secho("interrupted: no report was written or replaced", err=True, fg="red")
         return EXIT_INTERRUPTED

@@ -591,9 +591,13 @@ def _key_hint(loc: tuple) -> str:
 
 
 def _describe(err: dict) -> str:
-    loc = _fmt_loc(tuple(p for p in err["loc"] if p not in ("function-after",)))
+    raw_loc = tuple(p for p in err["loc"] if p not in ("function-after",))
     typ = err["type"]
     found = err.get("input")
+    if len(raw_loc) >= 2 and raw_loc[-1] in ("date", "datetime") and raw_loc[-2] in ("start", "end"):
+        return (f"{_fmt_loc(raw_loc[:-1])}: expected a date (2025-01-06) or a local date-time "
+                f"(2025-01-06T00:00:00), found {_short_repr(found)}")
+    loc = _fmt_loc(raw_loc)
     if typ == "extra_forbidden":
         return f"{loc}: unknown key{_key_hint(err['loc'])}"
     if typ == "missing":
@@ -604,7 +608,7 @@ def _describe(err: dict) -> str:
         msg = "expected a value " + msg.replace("Input should be ", "")
     elif msg.startswith("Input should be "):
         msg = "expected " + msg.removeprefix("Input should be ")
-    msg = " ".join(msg.split())
+    msg = re.sub(r"a valid dictionary or instance of \w+", "a table", " ".join(msg.split()))
     if "found" in msg or (typ == "value_error" and isinstance(found, dict)):
         return f"{loc}: {msg}" if loc else msg
     found_s = "a table" if isinstance(found, dict) else _short_repr(found)
@@ -631,8 +635,9 @@ def validation_message(where: str, exc: ValidationError) -> str:
             for key in difflib.get_close_matches(str(loc[-1]), _known_keys(loc), n=1, cutoff=0.6):
                 meant.add((*loc[:-1], key))
     errs = [e for e in errs if not (e["type"] == "missing" and tuple(e["loc"]) in meant)]
-    parts = [_describe(e) for e in errs[:3]]
-    more = f" (and {len(errs) - 3} more)" if len(errs) > 3 else ""
+    parts = list(dict.fromkeys(_describe(e) for e in errs))  # union branches may repeat a message
+    more = f" (and {len(parts) - 3} more)" if len(parts) > 3 else ""
+    parts = parts[:3]
     return f"{where}: " + "; ".join(parts) + more
 
 
@@ -655,13 +660,15 @@ def read_model_file(path: str | Path) -> dict:
     if not path.is_file():
         raise EnergyError(f"{path}: model file not found")
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        # utf-8-sig: Windows editors often save a byte-order mark, which TOML itself refuses
+        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise EnergyError(f"{path}: not valid TOML: {exc}; expected TOML syntax (key = value, "
                           "[table], \"quoted strings\")") from None
     except UnicodeDecodeError as exc:
         raise EnergyError(f"{path}: not valid TOML: expected UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise EnergyError(f"{path}: cannot be read ({exc.strerror or exc}); expected a readable model file") from None
 
 
 def scenario_names(raw: dict) -> list[str]:

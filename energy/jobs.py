@@ -21,6 +21,9 @@ import pandas as pd
 from energy.errors import EnergyError
 from energy.inputs import CraneJob, TruckWindow
 
+MAX_CALLS_PER_YEAR = 100_000
+"""Most vessel calls a generated schedule may hold per year (a sanity bound)."""
+
 
 def generate_vessel_calls(start: pd.Timestamp, end: pd.Timestamp, *, throughput_teu_per_year: float,
                           teu_per_move: float, classes: dict, container_berths: int,
@@ -69,10 +72,18 @@ def generate_vessel_calls(start: pd.Timestamp, end: pd.Timestamp, *, throughput_
         hours = (y1 - y0) / pd.Timedelta("1h")
         moves_year = throughput_teu_per_year / teu_per_move * hours / 8760.0
         n_calls = int(round(moves_year / float(shares @ means)))
+        if n_calls > MAX_CALLS_PER_YEAR:
+            raise EnergyError(
+                f"vessels: {n_calls} calls in {year} from throughput_teu_per_year = "
+                f"{throughput_teu_per_year:g}, teu_per_move = {teu_per_move:g} and the classes' moves_mean; "
+                f"expected at most {MAX_CALLS_PER_YEAR}"
+            )
+        if n_calls == 0:
+            continue
         kind = rng.choice(len(names), size=n_calls, p=shares / shares.sum())
         spread = np.array([classes[names[k]].moves_spread for k in kind])
         moves = np.round(means[kind] * (1 + spread * rng.uniform(-1, 1, n_calls)))
-        moves *= moves_year / moves.sum()  # exact annual throughput
+        moves *= moves_year / max(moves.sum(), 1.0)  # exact annual throughput
         moves = np.maximum(np.round(moves), 1)
         want = np.sort(rng.uniform(0, hours, n_calls))
         berth_free = np.zeros(container_berths)
@@ -82,12 +93,27 @@ def generate_vessel_calls(start: pd.Timestamp, end: pd.Timestamp, *, throughput_
             mc = int(classes[names[k]].max_cranes)
             cr = min(mc, sure_cranes)
             stay = math.ceil(moves[i] / (cr * moves_per_crane_hour) * window_slack + mooring_hours)
+            if stay > hours:
+                raise EnergyError(
+                    f"vessels: a {names[k]} call of {moves[i]:g} moves would stay {stay} h at berth "
+                    f"(moves / ({cr} cranes x {moves_per_crane_hour:g} moves/h) x window_slack "
+                    f"{window_slack:g} + mooring_hours {mooring_hours:g}); expected a berth window "
+                    f"shorter than a year"
+                )
             b = int(np.argmin(berth_free))
             arr_h = math.ceil(max(want[i], berth_free[b]))
+            if arr_h > 2 * hours:
+                raise EnergyError(
+                    f"vessels: the {n_calls} calls of {year} do not fit {container_berths} container "
+                    f"berth(s): they queue past the end of {year + 1}; expected a throughput_teu_per_year the "
+                    "berths can serve (or more container_berths, cranes or a smaller window_slack)"
+                )
             berth_free[b] = arr_h + stay
             rows.append((f"{year}_{i + 1:04d}", names[k], y0 + pd.Timedelta(hours=arr_h),
                          y0 + pd.Timedelta(hours=arr_h + stay), float(moves[i]), min(mc, sts_count)))
         frames.append(pd.DataFrame(rows, columns=cols))
+    if not frames:
+        return pd.DataFrame(columns=cols)
     calls = pd.concat(frames, ignore_index=True)
     return cut_calls(calls, start, end)
 

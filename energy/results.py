@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 
 from energy.errors import SolveError
 from energy.inputs import Inputs, month_fractions
@@ -118,6 +119,11 @@ def extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
     """
     if not outcome.has_solution:
         raise SolveError(outcome.message or f"no solution to read (status {outcome.status})")
+    with PauseGC():
+        return _extract(model, outcome)
+
+
+def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
     t0 = time.perf_counter()
     m, lay, inputs = model, model.layout, model.inputs
     s = inputs.series

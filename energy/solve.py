@@ -459,25 +459,29 @@ def optimise(
     """
     from energy.results import extract
 
-    t = time.perf_counter()
-    model = build_model(inputs)
-    build_s = time.perf_counter() - t
-    if progress:
-        progress("solving")
-    try:
-        outcome = solve(
-            model,
-            time_limit_s=time_limit_s,
-            mip_gap=mip_gap,
-            threads=threads,
-            verbose=verbose,
-            progress=progress,
-        )
-        outcome.build_s = build_s
-        if not outcome.has_solution:
-            raise SolveError(outcome.message)
+    # The collector stays paused for the whole run: a full collection would
+    # traverse the ~0.8 M live objects of a year model (0.2-0.4 s) for nothing.
+    # The model is disposed of at the end, so little is left for it afterwards.
+    with PauseGC():
+        t = time.perf_counter()
+        model = build_model(inputs)
+        build_s = time.perf_counter() - t
         if progress:
-            progress("extracting")
-        return extract(model, outcome)
-    finally:
-        dispose_model(model)
+            progress("solving")
+        try:
+            outcome = solve(
+                model,
+                time_limit_s=time_limit_s,
+                mip_gap=mip_gap,
+                threads=threads,
+                verbose=verbose,
+                progress=progress,
+            )
+            outcome.build_s = build_s
+            if not outcome.has_solution:
+                raise SolveError(outcome.message)
+            if progress:
+                progress("extracting")
+            return extract(model, outcome)
+        finally:
+            dispose_model(model)

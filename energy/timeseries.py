@@ -4,14 +4,19 @@ Users bring metered load, prices and emission factors as CSV exports from meters
 and spreadsheets. :func:`read_series_csv` reads one value column against one
 timestamp column and checks, in this order, that
 
-1. the file exists and has the named columns;
+1. the file exists, is text (UTF-8, Latin-1 or UTF-16 with a BOM), not a folder,
+   not empty, every row has at most the header's number of fields (a decimal
+   comma in a comma-separated file would shift the columns), and has the named
+   columns;
 2. every timestamp parses (ISO 8601 with or without offset, or day-first dates
-   such as ``31/01/2025 18:15`` when ``dayfirst = true``); Excel serial numbers
-   are refused with a hint;
+   such as ``31/01/2025 18:15`` when ``dayfirst = true``; ISO dates are never
+   read day-first); Excel serial numbers and ``24:00`` are refused with a hint;
 3. timestamps without an offset exist in the file's zone (no DST gap or
    ambiguous hour); timestamps with an offset are converted to the model's zone;
-4. every value is a number (decimal comma allowed), not NaN, not negative
-   (unless the series allows it);
+4. every value is a number, not NaN, not negative (unless the series allows
+   it); with ``decimal = ","`` a dot is accepted only as a thousands separator
+   between groups of three digits (``1.234,5``), so ``2759.5`` is refused, not
+   read as 27595;
 5. timestamps are unique, increasing and evenly spaced (no gaps);
 6. the series covers the whole model horizon.
 
@@ -21,8 +26,9 @@ row (the line number in the file, header = line 1).
 Resampling rule onto the model resolution: when the file is finer, the value of
 a model step is the **mean** of the file intervals inside it (energy-preserving
 for power); when the file is coarser, each file value is **held** over the model
-steps inside its interval. File and model intervals must align (a file step
-that is not a multiple or divisor of the model step is an error).
+steps inside its interval. File and model intervals must align: a file step
+that is not a multiple or divisor of the model step, or file intervals that do
+not start on the model's step boundaries, are errors.
 """
 
 from __future__ import annotations
@@ -186,11 +192,16 @@ def parse_timestamps(raw: pd.Series, path: Path, column: str, *, tz: str, file_t
             f"{path}: row {_line(i)}: timestamp {s.iloc[i]!r} has no UTC offset while others do; "
             "expected all timestamps with an offset or none"
         )
-    kwargs = {"dayfirst": True, "format": "mixed"} if dayfirst else {"format": "ISO8601"}
-    try:
-        parsed = pd.to_datetime(s, errors="coerce", utc=bool(has_offset.all()), **kwargs)
-    except (ValueError, TypeError, OverflowError):
-        parsed = pd.Series(pd.NaT, index=s.index)
+    # ISO 8601 (year first) is unambiguous: never read it day-first (2025-01-06 is not 1 June)
+    iso = s.str.match(r"^\d{4}-\d{2}-\d{2}") if dayfirst else pd.Series(True, index=s.index)
+    utc = bool(has_offset.all())
+    parsed = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]" if utc else "datetime64[ns]")
+    for mask, kwargs in ((iso, {"format": "ISO8601"}), (~iso, {"dayfirst": True, "format": "mixed"})):
+        if mask.any():
+            try:
+                parsed[mask] = pd.to_datetime(s[mask], errors="coerce", utc=utc, **kwargs)
+            except (ValueError, TypeError, OverflowError):
+                pass
     bad = parsed.isna()
     if bad.all() and not dayfirst:
         # tolerate other unambiguous layouts (e.g. "2025/01/31 18:15")
@@ -202,6 +213,8 @@ def parse_timestamps(raw: pd.Series, path: Path, column: str, *, tz: str, file_t
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         hint = " (day-first dates need dayfirst = true)" if not dayfirst and "/" in s.iloc[i] else ""
+        if not hint and re.search(r"\b24:00", s.iloc[i]):
+            hint = " (24:00 is not a time of day; expected each timestamp to start its interval, 00:00-23:59)"
         if not hint:
             hint = _parse_reason(s.iloc[i], dayfirst)
         raise EnergyError(

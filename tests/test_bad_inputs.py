@@ -202,6 +202,10 @@ CASES = [
          files={"load.csv": text(["timestamp,value"]
                                  + [f"{d} {h:02d}:00,1000" for d in ("2025-02-27", "2025-02-28", "2025-02-29",
                                                                         "2025-03-01") for h in range(24)])}),
+    Case("load_hour_24", ["load.csv", "row 25", "'06/01/2025 24:00'", "start its interval"],
+         add=METERED.replace('units = "kW"', 'units = "kW"\ndayfirst = true'),
+         files={"load.csv": text(["timestamp,value"] + [f"{d:02d}/01/2025 {h:02d}:00,1000"
+                                                        for d in range(6, 13) for h in range(1, 25)])}),
     Case("load_step_not_dividing_resolution", ["load.csv", "step 7min", "model resolution 1h", "expected"],
          add=METERED, files={"load.csv": text(series(freq="7min", periods=1500))}),
     Case("load_timestamps_off_the_steps", ["load.csv", "do not fall on the model steps", "expected"],
@@ -354,6 +358,14 @@ def test_model_file_missing(tmp_path, capsys):
     assert code == EXIT_INPUT and err.strip() == f"error: {tmp_path / 'nowhere.toml'}: model file not found"
 
 
+def test_reports_folder_that_is_a_file(tmp_path, capsys):
+    model = _write_case(tmp_path, Case("out", []))
+    (tmp_path / "taken").write_text("a file, not a folder")
+    code = main(["profiles", str(model), "--out", str(tmp_path / "taken")])
+    _, err = capsys.readouterr()
+    assert_one_line(code, err, [str(tmp_path / "taken"), "Not a directory", "writable reports folder"])
+
+
 # ---------------------------------------------------------------- the right behaviour, not an error
 
 
@@ -377,6 +389,23 @@ def test_metered_csv_with_feb_29_covers_a_leap_horizon(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "fixed load: metered CSV load.csv" in out
+
+
+def test_day_first_setting_does_not_misread_iso_dates(tmp_path, capsys):
+    """dayfirst = true on an ISO file (2025-01-06 is 6 January, never 1 June)."""
+    case = Case("iso_dayfirst", [], add=METERED.replace('units = "kW"', 'units = "kW"\ndayfirst = true'),
+                files={"load.csv": text(series(fmt="%Y-%m-%d %H:%M"))})
+    code = main(["check", str(_write_case(tmp_path, case))])
+    _, err = capsys.readouterr()
+    assert code == 0, err
+
+
+def test_model_file_with_byte_order_mark(tmp_path, capsys):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + SMALL_MODEL.encode())
+    code = main(["check", str(path)])
+    _, err = capsys.readouterr()
+    assert code == 0, err
 
 
 def test_calls_cut_by_the_horizon_edge_are_kept_with_a_warning(tmp_path, capsys):
