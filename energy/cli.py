@@ -148,6 +148,10 @@ def print_kpis(k: dict) -> None:
           f"peak import {_fmt(k['peak_import_kw'])} kW in peak hours, {_fmt(k['max_import_kw'])} kW overall")
     _echo(f"renewable share {k['renewable_share']:.1%}; curtailed PV {_fmt(k['pv_curtailment_mwh'], 1)} MWh; "
           f"battery {k.get('battery_cycles', 0):.0f} cycles; crane energy {_fmt(k['crane_energy_mwh'], 1)} MWh")
+    if k.get("status") != "optimal":
+        gap_txt = f"; it is within {gap:.2%} of the optimum" if isinstance(gap, float) else ""
+        _echo(f"WARNING: solver status {k.get('status')!r}: this is the best solution found, not a "
+              f"proven optimum{gap_txt}")
     if k.get("unserved_mwh", 0) > 0:
         _echo(f"WARNING: unserved load {k['unserved_mwh']:.1f} MWh: supply is short of demand")
 

@@ -457,7 +457,7 @@ class Solver(_Strict):
     time_limit_s: Pos | None = 600.0
     mip_gap: Annotated[float, Field(ge=0, le=1)] = 1e-3
     threads: Annotated[int, Field(ge=1)] | None = None
-    value_of_lost_load_usd_per_kwh: Pos = 10.0
+    value_of_lost_load_usd_per_kwh: Pos = 1000.0
     integer_cranes: bool = True
 
 

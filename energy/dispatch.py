@@ -23,7 +23,7 @@ imp, exp   ``grid_import[t]``,             grid import / export power [kW]
 u          ``unserved[t]``                 load not served [kW]
 q          ``truck_charge[i]``             truck charging power for window w at
                                            step t, i over (window, step) pairs [kW]
-n          ``crane_cranes[k]``             cranes working job j at step t [cranes]
+n          ``crane_working[k]``            cranes working job j at step t [cranes]
 mv         ``crane_moves[k]``              moves of job j during step t [moves]
 P_peak     ``grid_peak_import[mo]``        month's max import in peak hours [kW]
 P_max      ``grid_max_import[mo]``         month's max import [kW]
@@ -49,7 +49,8 @@ Constraints::
     grid_max_import_limit[t]:  imp[t] <= P_max[mo(t)]
     emissions_cap:            sum dt*ef*imp <= cap        (only if a cap is set)
     battery_mode_charge[t]:   ch <= P_ch*y;  battery_mode_discharge[t]: dis <= P_dis*(1-y)
-    grid_mode_import[t]:      imp <= I_max*y; grid_mode_export[t]:     exp <= X_max*(1-y)
+    grid_mode_import[t]:      imp <= M_imp*y; grid_mode_export[t]:     exp <= M_exp*(1-y)
+                              (M_imp = site sinks, M_exp = PV + wind + P_dis, within limits)
 
 Objective ``total_cost`` [USD]::
 
@@ -121,6 +122,10 @@ class Layout:
     import_upper_kw : list of float
         Upper bound of ``grid_import[t]`` (the import limit, tightened to the most
         the site could absorb at t). [kW]
+    import_mode_bound_kw, export_mode_bound_kw : list of float
+        Big-M of ``grid_mode_import[t]`` / ``grid_mode_export[t]``: the most that
+        can be imported while not exporting (site sinks), and exported while not
+        importing (PV + wind available + battery discharge), within the limits. [kW]
     month_of_step : numpy.ndarray
         Position of each step's calendar month in ``months``.
     months : pandas.PeriodIndex
@@ -147,6 +152,8 @@ class Layout:
     crane_energy_kwh_per_move: np.ndarray = field(default_factory=lambda: np.zeros(0))
     crane_n_upper: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     import_upper_kw: list = field(default_factory=list)
+    import_mode_bound_kw: list = field(default_factory=list)
+    export_mode_bound_kw: list = field(default_factory=list)
     month_of_step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     months: pd.PeriodIndex | None = None
     month_fraction: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -475,9 +482,16 @@ def _prepare(inputs: Inputs) -> _Data:
         sink[truck_steps] += inputs.truck_charger_kw
     if layout.has_battery:
         sink += b.charge_power_kw
+    limit = inputs.grid.import_limit_kw
+    # Big-M values of the mode binaries, as tight as valid: in import mode there
+    # is no export, so import covers at most the site's own sinks; in export
+    # mode there is no import, so export comes from PV, wind and the battery.
+    layout.import_mode_bound_kw = np.minimum(sink, limit).tolist()
+    source = pva + wa + (b.discharge_power_kw if layout.has_battery else 0.0)
+    layout.export_mode_bound_kw = np.minimum(source, inputs.grid.export_limit_kw).tolist()
     if layout.has_export:
         sink += inputs.grid.export_limit_kw
-    layout.import_upper_kw = np.minimum(sink, inputs.grid.import_limit_kw).tolist()
+    layout.import_upper_kw = np.minimum(sink, limit).tolist()
 
     months = index.tz_localize(None).to_period("M")
     codes, uniques = pd.factorize(months)
@@ -594,11 +608,11 @@ def _add_cranes(m: pyo.ConcreteModel, d: _Data) -> None:
     n_ub = lay.crane_n_upper[lay.crane_job].tolist()
     m.crane_steps = pyo.RangeSet(0, len(rate) - 1)
     domain = pyo.NonNegativeIntegers if d.inputs.integer_cranes else pyo.NonNegativeReals
-    m.crane_cranes = pyo.Var(m.crane_steps, domain=domain, bounds=lambda m, k: (0, n_ub[k]))
+    m.crane_working = pyo.Var(m.crane_steps, domain=domain, bounds=lambda m, k: (0, n_ub[k]))
     m.crane_moves = pyo.Var(m.crane_steps, bounds=lambda m, k: (0.0, rate[k] * n_ub[k]))
 
     def capacity(m, k):
-        return _lin((1.0, -rate[k]), (m.crane_moves[k], m.crane_cranes[k])) <= 0.0
+        return _lin((1.0, -rate[k]), (m.crane_moves[k], m.crane_working[k])) <= 0.0
 
     m.crane_moves_capacity = pyo.Constraint(m.crane_steps, rule=capacity)
     job_ids = [j for j, steps in enumerate(d.job_steps) if len(steps)]
@@ -616,7 +630,7 @@ def _add_cranes(m: pyo.ConcreteModel, d: _Data) -> None:
 
         def pool_limit(m, r):
             _, size, _, ks = rows[r]
-            n = m.crane_cranes
+            n = m.crane_working
             return _lin([1.0] * len(ks), [n[k] for k in ks]) <= float(size)
 
         m.crane_pool_limit = pyo.Constraint(m.crane_pool_rows, rule=pool_limit)
@@ -845,7 +859,9 @@ def add_mode_binaries(m: pyo.ConcreteModel, battery_steps=(), grid_steps=()) -> 
 
     ``battery_mode[t]`` = 1 allows charging, 0 discharging:
     ``ch[t] <= P_ch*y[t]``, ``dis[t] <= P_dis*(1 - y[t])``; ``grid_mode[t]`` = 1
-    allows import, 0 export: ``imp[t] <= I_ub[t]*y[t]``, ``exp[t] <= X_max*(1 - y[t])``.
+    allows import, 0 export: ``imp[t] <= M_imp[t]*y[t]``, ``exp[t] <= M_exp[t]*(1 - y[t])``
+    with the tight big-Ms of :class:`Layout` (``import_mode_bound_kw``,
+    ``export_mode_bound_kw``).
 
     Returns
     -------
@@ -866,15 +882,15 @@ def add_mode_binaries(m: pyo.ConcreteModel, battery_steps=(), grid_steps=()) -> 
             m.battery_mode_discharge[t] = _lin((1.0, p_dis), (m.battery_discharge[t], y)) <= p_dis
             added += 1
     if grid_steps and lay.has_export:
-        x_max = float(m.inputs.grid.export_limit_kw)
         for t in grid_steps:
             if t in m.grid_mode_steps:
                 continue
             m.grid_mode_steps.add(t)
             y = m.grid_mode[t]
-            i_ub = float(lay.import_upper_kw[t])
+            i_ub = float(lay.import_mode_bound_kw[t])
+            x_ub = float(lay.export_mode_bound_kw[t])
             m.grid_mode_import[t] = _lin((1.0, -i_ub), (m.grid_import[t], y)) <= 0.0
-            m.grid_mode_export[t] = _lin((1.0, x_max), (m.grid_export[t], y)) <= x_max
+            m.grid_mode_export[t] = _lin((1.0, x_ub), (m.grid_export[t], y)) <= x_ub
             added += 1
     return added
 

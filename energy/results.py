@@ -179,7 +179,6 @@ def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
     dispatch = pd.DataFrame(data, index=s.index.copy())
 
     kpis = kpis_from_dispatch(dispatch, inputs)
-    kpis["crane_moves"] = float(jobs_df["moves"].sum()) if len(jobs_df) else 0.0
     outcome.extract_s = time.perf_counter() - t0
     kpis.update(_solver_kpis(outcome))
     return Results(
@@ -201,9 +200,10 @@ def _crane_tables(m, n: int, dt: np.ndarray) -> tuple[pd.DataFrame, dict]:
     if not lay.has_cranes:
         return pd.DataFrame({c: [] for c in columns}), cols
 
-    moves = _values(m.crane_moves)
-    moves = np.where(moves < 1e-6, 0.0, moves)
-    n_solver = _values(m.crane_cranes)
+    # Moves are kept unrounded (the energy balance holds on them); rows of the
+    # jobs table need at least 1e-6 moves.
+    moves = np.clip(_values(m.crane_moves), 0.0, None)
+    n_solver = _values(m.crane_working)
     rate = lay.crane_rate
     if inputs.integer_cranes:
         # Fewest whole cranes that make the moves; never above the solver's count.
@@ -226,7 +226,7 @@ def _crane_tables(m, n: int, dt: np.ndarray) -> tuple[pd.DataFrame, dict]:
             np.add.at(cols[name], step[sel], vals[sel])
         cols[f"crane_load_{pool}_kw"] = cols[f"crane_load_{pool}_kw"] / dt
 
-    work = moves > 0
+    work = moves >= 1e-6
     idx = m.inputs.index
     jobs_df = pd.DataFrame(
         {
@@ -271,6 +271,7 @@ def kpis_from_dispatch(dispatch: pd.DataFrame, inputs: Inputs) -> dict:
     - ``self_consumption`` = (E(pv) + E(wind) - E(export)) / (E(pv) + E(wind)):
       share of the renewable energy used (after curtailment) consumed on site
       rather than exported; NaN when no renewable energy was used.
+    - ``crane_moves``: sum of the ``crane_moves_<pool>`` columns [moves]
     - ``pv_curtailment_mwh``, ``wind_curtailment_mwh``: E(available - used) / 1000
     - ``battery_cycles`` = E(discharge) / (energy_kwh x (soc_max - soc_min)):
       equivalent full cycles of the usable energy; 0 without a battery.
@@ -346,6 +347,7 @@ def kpis_from_dispatch(dispatch: pd.DataFrame, inputs: Inputs) -> dict:
         "wind_curtailment_mwh": e("wind_curtailed_kw") / 1000.0,
         "battery_cycles": e_dis / usable if usable > 0 else 0.0,
         "crane_energy_mwh": e_crane / 1000.0,
+        "crane_moves": float(sum(d[c].sum() for c in d.columns if c.startswith("crane_moves_"))),
         "truck_energy_mwh": e_truck / 1000.0,
         "unserved_mwh": e_unserved / 1000.0,
     }

@@ -1,22 +1,24 @@
 """Solve the dispatch model with HiGHS, straight from memory (no LP files).
 
-Translation path, chosen by measurement (full synthetic Chancay year, hourly:
-94.7k columns, 49.3k rows, relaxed LP so HiGHS itself takes ~0.9-1.2 s; 2-core
-machine, second of two runs in one process):
+Translation path, chosen by measurement (synthetic Chancay year, hourly, from
+``benchmarks/bench_dispatch_synthetic.py``: 94k columns, 49k rows, solved as
+an LP (``integer_cranes=False``) so that HiGHS itself takes only ~1 s; 2-core
+machine, second run in the process, seconds):
 
-=====================================================  ==========  ==========  ========
-path                                                   translate   HiGHS run   load-back
-=====================================================  ==========  ==========  ========
+=====================================================  =========  =========  =========
+path                                                   translate  HiGHS run  load-back
+=====================================================  =========  =========  =========
 ``pyomo.repn.plugins.standard_form`` compiler
-+ ``highspy.HighsLp`` arrays (this module)             0.57 s      0.90 s      0.01 s
-``pyomo.contrib.appsi.solvers.highs`` (persistent)     1.45 s      1.21 s(*)   0.10 s
-``pyomo.contrib.solver.solvers.highs`` (persistent)    1.48 s      1.18 s(*)   0.15 s
-=====================================================  ==========  ==========  ========
+-> ``highspy.HighsLp`` arrays -> ``Highs.passModel``   0.44       0.99       0.014
+(this module)
+``pyomo.contrib.appsi.solvers.highs`` (persistent)     1.19-1.45  1.32 (*)   0.10
+``pyomo.contrib.solver.solvers.highs`` (persistent)    1.12-1.48  1.20 (*)   0.10-0.15
+=====================================================  =========  =========  =========
 
-(*) the persistent interfaces add a further ~0.3 s of Python around ``run()``.
-The persistent interfaces only pay off when a model is changed and re-solved
-many times; here a mode-binary round recompiles the whole model (~0.6 s), and
-such rounds are rare (they need negative prices or export dearer than import).
+(*) includes ~0.2-0.3 s of the interface's own Python around HiGHS's ``run()``.
+The persistent interfaces pay off only when one model is changed and re-solved
+many times; here a mode-binary round recompiles the whole model (~0.4 s) and
+such rounds are rare: they need negative prices, or export paid more than import.
 
 Mode binaries (DESIGN §4 "Solve strategy"): the first solve leaves out the
 battery charge/discharge and grid import/export binaries (crane counts stay
@@ -25,7 +27,12 @@ solution charges and discharges (or imports and exports) at once, above
 :data:`~energy.dispatch.MODE_TOLERANCE_KW`, the solution is optimal (within the
 gap) for the full MILP. Otherwise binaries are added on the offending steps only
 and the model solved again, until none remain; ``mode_binary_rounds`` counts the
-re-solves.
+re-solves. Export priced above import in thousands of hours is the costly case:
+every such hour needs a binary (a synthetic year with export at 0.07 against
+0.063 USD/kWh import took ~2 min per round); a time limit bounds it.
+
+HiGHS runs with a fixed random seed, so the same inputs and thread count give
+the same results; its banner and log are off unless ``verbose``.
 """
 
 from __future__ import annotations
@@ -53,12 +60,24 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MIP_GAP", "SolveOutcome", "optimise", "solve"]
 
-#: Default relative MIP gap. The objective of a Chancay year is ~3 M USD, so
-#: 1e-3 is at most ~3 kUSD/yr from the proven optimum -- far below the input
-#: uncertainty (prices, loads, weather). On the synthetic full year (benchmarks/
-#: bench_dispatch_synthetic.py) HiGHS met every gap from 1e-2 down to 1e-4 in its
-#: first node round (root LP + heuristics), so the tighter default costs next to
-#: nothing; see the table in benchmarks/bench_dispatch_synthetic.py.
+#: Default relative MIP gap, chosen by measurement. HiGHS stopped at the same
+#: solution for every gap from 1e-2 to 1e-4 (achieved gap ~1e-6: its root LP is
+#: nearly integral), in seconds for the whole solve:
+#:
+#: ======================  ====  ====  ====  ====  ===========================
+#: gap                     1e-2  5e-3  1e-3  1e-4  0
+#: ======================  ====  ====  ====  ====  ===========================
+#: synthetic year          1.98  2.04  2.29  2.96  11.1 (3.5 USD better)
+#: chancay pv_battery_lg   4.6   5.9   4.3   3.4   >120 (time limit; 2 USD)
+#: ======================  ====  ====  ====  ====  ===========================
+#:
+#: (the second row on a shared, busy machine: the spread is noise.) So 1e-3
+#: costs nothing over 5e-3 on realistic inputs, while bounding the loss at
+#: 0.1 % (~3 kUSD on a ~3 MUSD year, well inside the input uncertainty) when a
+#: model is hard, e.g. export dearer than import, where 5e-3 would stop about
+#: twice as early (120-day case: 7.9 s vs 14.7 s) at a 0.3 % incumbent.
+#: 0 (proof of optimality) is 5-50x slower for a few USD. Same as the model
+#: file's [solver] mip_gap default.
 DEFAULT_MIP_GAP = 1e-3
 
 #: Fixed random seed, so repeated runs give identical results.

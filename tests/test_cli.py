@@ -79,3 +79,24 @@ def test_console_script_module_entry_point(tmp_path):
 def test_bundled_model_check_unknown_scenario(capsys):
     code, _, err = _run(["run", CHANCAY, "--scenario", "nope"], capsys)
     assert code == 1 and "unknown scenario 'nope'" in err and "grid_only" in err
+
+
+def test_time_limit_incumbent_is_written_and_clearly_marked(small_model, tmp_path, capsys, monkeypatch):
+    """A run stopped by its time limit with a feasible solution is kept, and marked as such."""
+    import energy.solve as solve_mod
+
+    real = solve_mod.optimise
+
+    def stopped(inputs, **kw):
+        res = real(inputs, **kw)
+        res.kpis.update(status="time_limit", mip_gap=0.0234)
+        return res
+
+    monkeypatch.setattr(solve_mod, "optimise", stopped)
+    code, out, err = _run(["run", small_model, "--out", tmp_path / "r"], capsys)
+    assert code == 0, err
+    assert "WARNING: solver status 'time_limit'" in out and "within 2.34% of the optimum" in out
+    folder = tmp_path / "r" / "small" / "base"
+    assert json.loads((folder / "summary.json").read_text())["kpis"]["status"] == "time_limit"
+    html = (folder / "report.html").read_text()
+    assert "Not optimal: time_limit" in html and "not proven optimal" in html

@@ -113,16 +113,16 @@ def test_pv_variables_only_where_available():
 def test_crane_variables_only_on_whole_steps_inside_the_window():
     # Window 01:30-04:00: the 01:00 step is only half inside, so steps 02:00 and 03:00.
     m = build_model(make_inputs(crane_pools={"sts": 6}, crane_jobs=[job(start="2025-01-06 01:30")]))
-    assert len(m.crane_cranes) == 2
+    assert len(m.crane_working) == 2
     assert m.layout.crane_step.tolist() == [2, 3]
-    assert all(v.is_integer() and v.ub == 2 for v in m.crane_cranes.values())
+    assert all(v.is_integer() and v.ub == 2 for v in m.crane_working.values())
     assert m.crane_moves[0].ub == pytest.approx(50.0)  # 25 moves/h x 1 h x 2 cranes
     assert "crane_pool_limit" not in names(m, pyo.Constraint)  # one job cannot exceed the pool
 
 
 def test_continuous_cranes_when_asked():
     m = build_model(make_inputs(crane_pools={"sts": 6}, crane_jobs=[job()], integer_cranes=False))
-    assert not any(v.is_integer() for v in m.crane_cranes.values())
+    assert not any(v.is_integer() for v in m.crane_working.values())
 
 
 def test_pool_rows_only_where_jobs_could_exceed_the_pool():

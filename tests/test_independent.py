@@ -17,7 +17,14 @@ from scipy.optimize import linprog
 
 from energy.build import build_profiles
 from energy.config import config_from_dict, read_model_file
-from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams, month_fractions, step_hours
+from energy.inputs import (
+    BatteryParams,
+    GridParams,
+    Inputs,
+    TariffParams,
+    month_fractions,
+    step_hours,
+)
 from energy.solve import optimise
 from tests.conftest import CHANCAY
 
