@@ -38,15 +38,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from energy.inputs import (
-    BatteryParams,
-    CraneJob,
-    GridParams,
-    Inputs,
-    TariffParams,
-    TruckWindow,
-    step_hours,
-)
+from energy.inputs import BatteryParams, CraneJob, GridParams, Inputs, TariffParams, TruckWindow
+from energy.timegrid import step_hours
 
 TZ = "America/Lima"
 

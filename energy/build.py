@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from energy import jobs as jobs_mod
-from energy import loads, solar, weather, wind
+from energy import loads, solar, weather, weatherfile, wind
 from energy.config import Config, horizon_bounds
 from energy.errors import EnergyError
-from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams, step_hours
+from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams
+from energy.timegrid import step_hours
 from energy.timeseries import read_series_csv, read_vessel_calls
 
 
@@ -57,7 +58,7 @@ def build_weather(cfg: Config, index: pd.DatetimeIndex, end: pd.Timestamp,
         src = f"synthetic (pvlib Ineichen clear sky scaled to monthly climatology, seed {w.seed})"
     else:
         path = cfg.resolve(w.file)
-        wx, meta = weather.read_weather_file(path, fmt=w.format, index=index, end=end)
+        wx, meta = weatherfile.read_weather_file(path, fmt=w.format, index=index, end=end)
         wx.attrs["notes"] = list(meta.get("notes", []))
         src = f"weather file {path.name} ({meta.get('source', w.format)})"
     out = (wx, src)

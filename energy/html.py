@@ -440,7 +440,7 @@ def run_report_html(*, model_name: str, scenario: str, kpis: dict, assumptions: 
     charts : sequence of Chart
         Figures, embedded in order as ``data:`` URIs.
     monthly_energy, monthly_costs : pandas.DataFrame, optional
-        Tables of :func:`energy.plots.monthly_energy` and :func:`energy.plots.monthly_costs`.
+        Tables of :func:`energy.periods.monthly_energy` and :func:`energy.periods.monthly_costs`.
     problems : iterable of str
         Notes shown in a box at the top (e.g. a figure that could not be drawn).
     horizon : (start, end, steps), optional

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from energy.timegrid import step_hours as step_hours  # re-exported: Inputs.dt_h is made by it
+
 SERIES_COLUMNS = (
     "fixed_load_kw",
     "pv_available_kw",
@@ -220,30 +222,6 @@ class Inputs:
     @property
     def index(self) -> pd.DatetimeIndex:
         return self.series.index
-
-
-def step_hours(index: pd.DatetimeIndex, end: pd.Timestamp) -> np.ndarray:
-    """Length of each time step in hours, from the index and the horizon end.
-
-    Parameters
-    ----------
-    index : pandas.DatetimeIndex
-        Tz-aware, strictly increasing step starts.
-    end : pandas.Timestamp
-        End of the last step (exclusive).
-
-    Returns
-    -------
-    numpy.ndarray
-        Step lengths. [h]
-    """
-    if index.tz is None:
-        raise ValueError("time index must be tz-aware")
-    edges = index.append(pd.DatetimeIndex([end]).tz_convert(index.tz))
-    dt = np.diff(edges.as_unit("ns").asi8) / 3.6e12
-    if len(dt) and (dt <= 0).any():
-        raise ValueError("time index must be strictly increasing and end after its last step")
-    return dt
 
 
 def month_fractions(index: pd.DatetimeIndex, dt_h: np.ndarray) -> pd.Series:

@@ -44,13 +44,20 @@ def iso_index(index: pd.DatetimeIndex) -> list[str]:
     return (s.str[:-2] + ":" + s.str[-2:]).tolist()
 
 
-def _atomic(path: Path, write) -> Path:
+def _atomic(path: Path, write, *, binary: bool = False) -> Path:
+    """Call ``write(fh)`` on a temporary file beside ``path``, then rename it into place.
+
+    ``fh`` is a UTF-8 text file (no newline translation), or a binary one with
+    ``binary=True``. On any failure the temporary file is removed and ``path`` is
+    left as it was.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         _normal_mode(tmp)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with os.fdopen(fd, **mode) as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
@@ -68,20 +75,7 @@ def write_text(path: Path, text: str) -> Path:
 
 def write_bytes(path: Path, data: bytes) -> Path:
     """Write bytes atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        _normal_mode(tmp)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return _atomic(path, lambda fh: fh.write(data), binary=True)
 
 
 def series_frame(df: pd.DataFrame, index_label: str = "timestamp") -> pd.DataFrame:

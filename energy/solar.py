@@ -13,7 +13,8 @@ import pandas as pd
 import pvlib
 
 from energy.errors import EnergyError
-from energy.weather import WEATHER_COLUMNS, check_index, interval_midpoints
+from energy.timegrid import check_index, interval_midpoints
+from energy.weather import WEATHER_COLUMNS
 
 TEMPERATURE_MODELS = tuple(pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"])
 """Names of pvlib's SAPM cell-temperature parameter sets."""
@@ -89,7 +90,7 @@ def pv_ac_power_kw(
     iam : bool, default True
         Apply the physical incidence-angle modifier to the beam component.
     end : pandas.Timestamp, optional
-        End of the last interval (default: see :func:`energy.weather.interval_edges`).
+        End of the last interval (default: see :func:`energy.timegrid.interval_edges`).
 
     Returns
     -------

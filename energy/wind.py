@@ -19,7 +19,8 @@ from windpowerlib import density, power_output, temperature, wind_speed
 from windpowerlib.wind_turbine import get_turbine_data_from_file
 
 from energy.errors import EnergyError
-from energy.weather import WIND_MEASUREMENT_HEIGHT_M, check_index
+from energy.timegrid import check_index
+from energy.weather import WIND_MEASUREMENT_HEIGHT_M
 
 _LIBRARY_DIR = os.path.join(os.path.dirname(windpowerlib.__file__), "oedb")
 _TEMPERATURE_HEIGHT_M = 2.0  # height of the air temperature of a weather frame [m]

@@ -9,41 +9,14 @@ import pytest
 
 from energy.dispatch import Layout, add_mode_binaries, build_model, check_inputs
 from energy.errors import EnergyError
-from energy.inputs import (
-    BatteryParams,
-    CraneJob,
-    GridParams,
-    Inputs,
-    TariffParams,
-    TruckWindow,
-    step_hours,
-)
-
-TZ = "America/Lima"
-
-
-def ts(s: str) -> pd.Timestamp:
-    return pd.Timestamp(s, tz=TZ)
+from energy.inputs import BatteryParams, CraneJob, GridParams, Inputs, TariffParams, TruckWindow
+from tests.cases import small_inputs, ts
 
 
 def make_inputs(n=6, *, start="2025-01-06 00:00", freq="1h", pv=0.0, **kw) -> Inputs:
-    index = pd.date_range(ts(start), periods=n, freq=freq)
-    end = index[-1] + pd.Timedelta(freq)
-    series = pd.DataFrame(
-        {
-            "fixed_load_kw": 100.0,
-            "pv_available_kw": np.broadcast_to(np.asarray(pv, dtype=float), (n,)).copy(),
-            "wind_available_kw": 0.0,
-            "import_price_usd_per_kwh": 0.1,
-            "export_price_usd_per_kwh": 0.0,
-            "grid_emission_kg_per_kwh": 0.2,
-            "is_peak": (index.hour >= 18) & (index.hour < 23),
-        },
-        index=index,
-    )
+    """``n`` steps of a flat 100 kW load at 0.1 USD/kWh and 0.2 kg/kWh, 1 MW import limit."""
     kw.setdefault("grid", GridParams(import_limit_kw=1000.0))
-    kw.setdefault("battery", None)
-    return Inputs(series=series, dt_h=step_hours(index, end), horizon_end=end, **kw)
+    return small_inputs([100.0] * n, start=start, freq=freq, pv=pv, ef=0.2, **kw)
 
 
 def job(

@@ -17,15 +17,9 @@ from scipy.optimize import linprog
 
 from energy.build import build_profiles
 from energy.config import config_from_dict, read_model_file
-from energy.inputs import (
-    BatteryParams,
-    GridParams,
-    Inputs,
-    TariffParams,
-    month_fractions,
-    step_hours,
-)
+from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams, month_fractions
 from energy.solve import optimise
+from tests.cases import inputs_on
 from tests.conftest import CHANCAY
 
 
@@ -36,8 +30,8 @@ def inputs() -> Inputs:
     cfg = config_from_dict(raw, path=CHANCAY)
     prof = build_profiles(cfg)
     s = prof.series
-    return Inputs(
-        series=s, dt_h=step_hours(s.index, prof.end), horizon_end=prof.end,
+    return inputs_on(
+        s, prof.end,
         battery=BatteryParams(energy_kwh=8000, charge_power_kw=4000, discharge_power_kw=3000,
                               charge_efficiency=0.95, discharge_efficiency=0.93, soc_min=0.1, soc_max=0.95,
                               soc_initial=0.5, self_discharge_per_h=0.0001, wear_cost_usd_per_kwh=0.02),

@@ -15,7 +15,7 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from energy import plots, report
+from energy import drawing, figures, plots, report
 from energy.errors import EnergyError
 
 TZ = "America/Lima"
@@ -148,11 +148,11 @@ def test_no_figure_outlives_a_run_and_repeats_do_not_grow(tmp_path):
         gc.collect()
         return sum(not isinstance(o, weakref.ref) for o in gc.get_objects())
 
-    with matplotlib.rc_context(plots._STYLE):
-        plots._save(plots.figure_monthly_energy(me), tmp_path / "m.png")
+    with matplotlib.rc_context(drawing._STYLE):
+        drawing._save(figures.figure_monthly_energy(me), tmp_path / "m.png")
         objects = count()
         for _ in range(20):
-            plots._save(plots.figure_monthly_energy(me), tmp_path / "m.png")
+            drawing._save(figures.figure_monthly_energy(me), tmp_path / "m.png")
         grown = count() - objects
     assert grown < 200, f"{grown} objects more after 20 figures"
     assert live_figures() == before
@@ -341,7 +341,7 @@ def test_comparison_report(tmp_path):
     assert "bad &lt;override&gt;" in page
     assert "3,050,000" in page and "-150,000" in page
     # failed rows are listed, not plotted: one point per scenario that ran
-    with matplotlib.rc_context(plots._STYLE):
+    with matplotlib.rc_context(drawing._STYLE):
         fig = plots.figure_comparison(df, "chancay")
     offsets = [c.get_offsets() for c in fig.axes[0].collections]
     assert sum(len(o) for o in offsets) == 3

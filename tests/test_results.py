@@ -12,19 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from energy.errors import SolveError
-from energy.inputs import (
-    BatteryParams,
-    CraneJob,
-    GridParams,
-    Inputs,
-    TariffParams,
-    TruckWindow,
-    step_hours,
-)
+from energy.inputs import BatteryParams, CraneJob, GridParams, Inputs, TariffParams, TruckWindow
 from energy.results import Results, extract, kpis_from_dispatch
 from energy.solve import SolveOutcome, optimise
+from tests.cases import TZ, inputs_on
 
-TZ = "America/Lima"
 TOL = 1e-6
 
 BASE_COLUMNS = [
@@ -114,10 +106,9 @@ def random_week(seed: int = 3, days: int = 7, freq: str = "1h") -> Inputs:
         )
         for d in range(days)
     ]
-    return Inputs(
-        series=series,
-        dt_h=step_hours(index, end),
-        horizon_end=end,
+    return inputs_on(
+        series,
+        end,
         battery=BatteryParams(
             4000,
             2000,
@@ -408,10 +399,9 @@ def test_random_small_cases_pass_all_checks(n, seed, export, freq):
         },
         index=index,
     )
-    inputs = Inputs(
-        series=series,
-        dt_h=step_hours(index, end),
-        horizon_end=end,
+    inputs = inputs_on(
+        series,
+        end,
         battery=BatteryParams(
             100,
             40,

@@ -10,7 +10,8 @@ from numpy.testing import assert_allclose
 
 from energy.errors import EnergyError
 from energy.solar import pv_ac_power_kw, specific_yield_kwh_per_kwp
-from energy.weather import interval_midpoints, step_hours, synthetic_weather
+from energy.timegrid import interval_midpoints, step_hours
+from energy.weather import synthetic_weather
 
 LIMA = "America/Lima"
 CHANCAY = {"latitude": -11.59333, "longitude": -77.27778, "altitude_m": 5.0}

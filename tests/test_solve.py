@@ -22,62 +22,25 @@ from energy.inputs import (
     TariffParams,
     TruckWindow,
     month_fractions,
-    step_hours,
 )
 from energy.solve import DEFAULT_MIP_GAP, SolveOutcome, optimise, solve
+from tests.cases import small_inputs, ts
 
-TZ = "America/Lima"
 EXACT = {"mip_gap": 0.0}
 
 
-def make_inputs(
-    load,
-    *,
-    start="2025-01-06 00:00",
-    freq="1h",
-    pv=0.0,
-    wind=0.0,
-    price=0.1,
-    export_price=0.0,
-    ef=0.0,
-    peak=None,
-    battery=None,
-    grid=None,
-    **kw,
-) -> Inputs:
-    """Small inputs: scalars broadcast over the steps given by ``load``."""
-    n = len(load)
-    index = pd.date_range(pd.Timestamp(start, tz=TZ), periods=n, freq=freq)
-    end = index[-1] + pd.Timedelta(freq)
-
-    def col(v):
-        return np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy()
-
-    is_peak = (index.hour >= 18) & (index.hour < 23) if peak is None else np.asarray(peak)
-    series = pd.DataFrame(
-        {
-            "fixed_load_kw": col(load),
-            "pv_available_kw": col(pv),
-            "wind_available_kw": col(wind),
-            "import_price_usd_per_kwh": col(price),
-            "export_price_usd_per_kwh": col(export_price),
-            "grid_emission_kg_per_kwh": col(ef),
-            "is_peak": np.broadcast_to(is_peak, (n,)).copy(),
-        },
-        index=index,
+def battery_100_kwh(soc_initial: float) -> BatteryParams:
+    """100 kWh, 50 kW each way, efficiency 0.9 each way, SOC anywhere in [0, 1]."""
+    return BatteryParams(
+        energy_kwh=100,
+        charge_power_kw=50,
+        discharge_power_kw=50,
+        charge_efficiency=0.9,
+        discharge_efficiency=0.9,
+        soc_min=0.0,
+        soc_max=1.0,
+        soc_initial=soc_initial,
     )
-    return Inputs(
-        series=series,
-        dt_h=step_hours(index, end),
-        horizon_end=end,
-        battery=battery,
-        grid=grid or GridParams(import_limit_kw=10_000.0),
-        **kw,
-    )
-
-
-def ts(s: str) -> pd.Timestamp:
-    return pd.Timestamp(s, tz=TZ)
 
 
 # ---------------------------------------------------------------- exact optima
@@ -89,17 +52,8 @@ def test_battery_arbitrage_two_prices_hand_optimum():
     # Charge c in cheap steps: soc 20 + 0.9c <= 100 -> c <= 800/9 (< 2 x 50).
     # Discharge d in dear steps: end soc 20 + 0.9c - d/0.9 >= 20 -> d <= 0.81c = 72.
     # Each cheap kWh is worth 0.81 x 0.30 = 0.243 > 0.10, so c and d are maximal.
-    battery = BatteryParams(
-        energy_kwh=100,
-        charge_power_kw=50,
-        discharge_power_kw=50,
-        charge_efficiency=0.9,
-        discharge_efficiency=0.9,
-        soc_min=0.0,
-        soc_max=1.0,
-        soc_initial=0.2,
-    )
-    inputs = make_inputs([100] * 4, price=[0.1, 0.1, 0.3, 0.3], battery=battery)
+    battery = battery_100_kwh(soc_initial=0.2)
+    inputs = small_inputs([100] * 4, price=[0.1, 0.1, 0.3, 0.3], battery=battery)
     res = optimise(inputs, **EXACT)
     c, d = 800 / 9, 72.0
     expected = 0.1 * (200 + c) + 0.3 * (200 - d)
@@ -116,7 +70,7 @@ def test_battery_arbitrage_two_prices_hand_optimum():
 def test_crane_job_moves_out_of_the_expensive_peak_step():
     # Steps 16:00-19:00; 18:00 is peak at 0.50, the rest 0.10. A 100-move job
     # (2 kWh/move, 1 crane at 100 moves/h) may work 17:00-19:00: it all goes to 17:00.
-    inputs = make_inputs(
+    inputs = small_inputs(
         [1000] * 3,
         start="2025-01-06 16:00",
         price=[0.1, 0.1, 0.5],
@@ -166,7 +120,7 @@ def test_capacity_charge_makes_peak_shaving_with_the_battery_worth_it():
         wear_cost_usd_per_kwh=0.02,
     )
     tariff = TariffParams(16.4, 4.0)
-    inputs = make_inputs([100, 300], start="2025-01-06 17:00", battery=battery, tariff=tariff)
+    inputs = small_inputs([100, 300], start="2025-01-06 17:00", battery=battery, tariff=tariff)
     f = 2 / (31 * 24)
     assert month_fractions(inputs.index, inputs.dt_h).iloc[0] == pytest.approx(f)
     res = optimise(inputs, **EXACT)
@@ -178,7 +132,7 @@ def test_capacity_charge_makes_peak_shaving_with_the_battery_worth_it():
     assert res.kpis["capacity_charge_distribution_usd"] == pytest.approx(4.0 * 200 * f, abs=1e-6)
     assert res.kpis["peak_import_kw"] == pytest.approx(200, abs=1e-6)
     # Without the capacity charge shaving would only cost wear: the battery rests.
-    flat = optimise(make_inputs([100, 300], start="2025-01-06 17:00", battery=battery), **EXACT)
+    flat = optimise(small_inputs([100, 300], start="2025-01-06 17:00", battery=battery), **EXACT)
     assert flat.kpis["total_cost_usd"] == pytest.approx(energy, abs=1e-6)
     assert flat.kpis["peak_import_kw"] == pytest.approx(300, abs=1e-6)
 
@@ -206,7 +160,7 @@ def _flat_day(freq: str) -> Inputs:
         discharge_efficiency=0.92,
         wear_cost_usd_per_kwh=0.005,
     )
-    inputs = make_inputs(
+    inputs = small_inputs(
         fine["load"].to_numpy(),
         start=str(hours[0].tz_localize(None)),
         freq=freq,
@@ -253,7 +207,7 @@ def test_resolution_invariance_hourly_and_quarter_hourly_give_the_same_cost():
 
 
 def test_short_supply_reports_unserved_energy_not_infeasible():
-    inputs = make_inputs(
+    inputs = small_inputs(
         [100, 120], grid=GridParams(import_limit_kw=80.0), value_of_lost_load_usd_per_kwh=5.0
     )
     res = optimise(inputs, **EXACT)
@@ -267,17 +221,8 @@ def test_negative_prices_need_battery_mode_binaries():
     # Import pays 0.1 USD/kWh, so the relaxation burns energy by charging and
     # discharging at once. With the binaries the battery can only fill its
     # 50 kWh headroom: 50/0.9 kWh more import.
-    battery = BatteryParams(
-        energy_kwh=100,
-        charge_power_kw=50,
-        discharge_power_kw=50,
-        charge_efficiency=0.9,
-        discharge_efficiency=0.9,
-        soc_min=0.0,
-        soc_max=1.0,
-        soc_initial=0.5,
-    )
-    inputs = make_inputs([10, 10], price=-0.1, battery=battery)
+    battery = battery_100_kwh(soc_initial=0.5)
+    inputs = small_inputs([10, 10], price=-0.1, battery=battery)
     res = optimise(inputs, **EXACT)
     assert res.outcome.mode_binary_rounds >= 1
     assert res.kpis["total_cost_usd"] == pytest.approx(-0.1 * (20 + 50 / 0.9), abs=1e-6)
@@ -289,7 +234,7 @@ def test_negative_prices_need_battery_mode_binaries():
 def test_export_dearer_than_import_needs_grid_mode_binaries():
     # Export 0.10 > import 0.05: the relaxation imports to export. With the
     # binaries the best is exporting the 10 kW PV surplus each step.
-    inputs = make_inputs(
+    inputs = small_inputs(
         [10, 10],
         pv=20,
         price=0.05,
@@ -308,9 +253,9 @@ def test_emissions_cap_binds():
     # 100 kW at ef 0.5 then 0.1 kg/kWh: 60 kg uncapped. A 50 kg cap is met most
     # cheaply by leaving 20 kWh unserved in the dirty step (VOLL 10 USD/kWh).
     base = {"price": [0.1, 0.2], "ef": [0.5, 0.1]}
-    free = optimise(make_inputs([100, 100], **base), **EXACT)
+    free = optimise(small_inputs([100, 100], **base), **EXACT)
     assert free.kpis["emissions_tco2"] == pytest.approx(0.060, abs=1e-9)
-    capped = optimise(make_inputs([100, 100], emissions_cap_kg=50.0, **base), **EXACT)
+    capped = optimise(small_inputs([100, 100], emissions_cap_kg=50.0, **base), **EXACT)
     assert capped.kpis["emissions_tco2"] * 1000 == pytest.approx(50.0, abs=1e-6)
     assert capped.kpis["unserved_mwh"] * 1000 == pytest.approx(20.0, abs=1e-6)
     assert capped.kpis["total_cost_usd"] == pytest.approx(0.1 * 80 + 0.2 * 100 + 10 * 20, abs=1e-6)
@@ -318,11 +263,11 @@ def test_emissions_cap_binds():
 
 def test_export_only_when_allowed():
     surplus = {"pv": 50.0, "export_price": 0.04}
-    closed = optimise(make_inputs([10, 10], **surplus), **EXACT)
+    closed = optimise(small_inputs([10, 10], **surplus), **EXACT)
     assert (closed.dispatch["grid_export_kw"] == 0).all()
     assert closed.dispatch["pv_curtailed_kw"].tolist() == pytest.approx([40, 40], abs=1e-6)
     opened = optimise(
-        make_inputs([10, 10], grid=GridParams(10_000.0, export_limit_kw=25.0), **surplus), **EXACT
+        small_inputs([10, 10], grid=GridParams(10_000.0, export_limit_kw=25.0), **surplus), **EXACT
     )
     assert opened.dispatch["grid_export_kw"].tolist() == pytest.approx([25, 25], abs=1e-6)
     assert opened.kpis["total_cost_usd"] == pytest.approx(-0.04 * 50, abs=1e-6)
@@ -342,7 +287,7 @@ def test_impossible_crane_job_raises_before_solving():
         moves_per_crane_hour=25,
         energy_kwh_per_move=8,
     )
-    inputs = make_inputs([100] * 4, crane_pools={"sts": 6}, crane_jobs=[job])
+    inputs = small_inputs([100] * 4, crane_pools={"sts": 6}, crane_jobs=[job])
     with pytest.raises(EnergyError, match=r"vessel_big.*limit is 200 moves"):
         optimise(inputs)
 
@@ -362,7 +307,7 @@ def test_overlapping_jobs_beyond_the_pool_are_reported_infeasible_with_a_hint():
         )
         for i in range(2)
     ]
-    inputs = make_inputs([100] * 3, crane_pools={"sts": 3}, crane_jobs=jobs)
+    inputs = small_inputs([100] * 3, crane_pools={"sts": 3}, crane_jobs=jobs)
     out = solve(build_model(inputs))
     assert out.status == "infeasible"
     assert not out.has_solution
@@ -378,18 +323,19 @@ def test_overlapping_truck_windows_count_each_kwh_once():
         TruckWindow("a", ts("2025-01-06 00:00"), ts("2025-01-06 02:00"), 150.0),
         TruckWindow("b", ts("2025-01-06 01:00"), ts("2025-01-06 03:00"), 150.0),
     ]
-    res = optimise(make_inputs([0, 0, 0], truck_charger_kw=100.0, truck_windows=windows), **EXACT)
+    res = optimise(small_inputs([0, 0, 0], truck_charger_kw=100.0, truck_windows=windows), **EXACT)
     assert res.dispatch["truck_load_kw"].tolist() == pytest.approx([100, 100, 100], abs=1e-6)
     assert res.kpis["truck_energy_mwh"] == pytest.approx(0.3, abs=1e-9)
     # 400 kWh cannot fit: each window alone could, so only the solve finds out.
     windows = [dataclasses.replace(w, energy_kwh=200.0) for w in windows]
-    out = solve(make_inputs([0, 0, 0], truck_charger_kw=100.0, truck_windows=windows))
+    out = solve(small_inputs([0, 0, 0], truck_charger_kw=100.0, truck_windows=windows))
     assert out.status == "infeasible"
     assert "truck window" in out.message and "100 kW" in out.message
 
 
-def test_outcome_fields_and_solve_accepts_inputs():
-    inputs = make_inputs(
+def three_steps_one_crane_job() -> Inputs:
+    """Three hours of 100 kW and a 30-move job that two cranes may work in any of them."""
+    return small_inputs(
         [100] * 3,
         crane_pools={"sts": 2},
         crane_jobs=[
@@ -405,6 +351,10 @@ def test_outcome_fields_and_solve_accepts_inputs():
             )
         ],
     )
+
+
+def test_outcome_fields_and_solve_accepts_inputs():
+    inputs = three_steps_one_crane_job()
     out = solve(inputs)
     assert isinstance(out, SolveOutcome)
     assert out.status == "optimal" and out.has_solution
@@ -417,22 +367,7 @@ def test_outcome_fields_and_solve_accepts_inputs():
 
 
 def test_time_limit_without_incumbent_is_reported_plainly():
-    inputs = make_inputs(
-        [100] * 3,
-        crane_pools={"sts": 2},
-        crane_jobs=[
-            CraneJob(
-                "v",
-                "sts",
-                ts("2025-01-06 00:00"),
-                ts("2025-01-06 03:00"),
-                moves=30,
-                max_cranes=2,
-                moves_per_crane_hour=25,
-                energy_kwh_per_move=8,
-            )
-        ],
-    )
+    inputs = three_steps_one_crane_job()
     out = solve(build_model(inputs), time_limit_s=0.0)
     assert out.status == "time_limit"
     assert not out.has_solution
@@ -442,13 +377,13 @@ def test_time_limit_without_incumbent_is_reported_plainly():
 
 def test_invalid_gap_is_refused():
     with pytest.raises(ValueError, match="mip_gap"):
-        solve(make_inputs([1.0]), mip_gap=1.5)
+        solve(small_inputs([1.0]), mip_gap=1.5)
 
 
 def test_progress_is_told_the_phases():
     phases = []
     optimise(
-        make_inputs([10, 10], price=-0.1, battery=BatteryParams(100, 50, 50)),
+        small_inputs([10, 10], price=-0.1, battery=BatteryParams(100, 50, 50)),
         progress=phases.append,
     )
     assert phases[0] == "solving" and phases[-1] == "extracting"

@@ -1,4 +1,5 @@
-"""Tests of energy.weather: synthetic Chancay weather and weather files (EPW, TMY3, PVGIS)."""
+"""Synthetic Chancay weather (energy.weather), weather files (energy.weatherfile: EPW, TMY3,
+PVGIS) and the time grid they share (energy.timegrid)."""
 
 from __future__ import annotations
 
@@ -16,14 +17,9 @@ from scipy.stats import weibull_min
 
 from energy.errors import EnergyError
 from energy.solar import pv_ac_power_kw
-from energy.weather import (
-    WEATHER_COLUMNS,
-    interval_edges,
-    interval_midpoints,
-    read_weather_file,
-    step_hours,
-    synthetic_weather,
-)
+from energy.timegrid import interval_edges, interval_midpoints, step_hours
+from energy.weather import WEATHER_COLUMNS, synthetic_weather
+from energy.weatherfile import read_weather_file
 from energy.wind import nominal_power_kw, wind_power_kw
 
 DATA = Path(__file__).parent / "data"

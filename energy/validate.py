@@ -1,0 +1,205 @@
+"""Checks of the optimisation inputs, one per rule, before any model is built.
+
+Each check raises :class:`~energy.errors.EnergyError` naming the series, parameter,
+job or window at fault, with what was expected and what was found. The job and truck
+checks also return the steps each window covers, which :mod:`energy.layout` lays out.
+No Pyomo here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from energy.errors import EnergyError
+from energy.inputs import SERIES_COLUMNS, Inputs
+
+
+def _timestamp_ns(value, what: str) -> int:
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is None:
+        raise EnergyError(f"{what}: expected a tz-aware timestamp, found naive {ts}")
+    return ts.value
+
+
+def _window_steps(starts: np.ndarray, ends: np.ndarray, start_ns: int, end_ns: int) -> range:
+    """Steps whose whole interval [t, t+dt) lies inside [start, end)."""
+    first = int(np.searchsorted(starts, start_ns, side="left"))
+    last = int(np.searchsorted(ends, end_ns, side="right"))
+    return range(first, max(first, last))
+
+
+def _check_series(inputs: Inputs) -> pd.DataFrame:
+    s = inputs.series
+    missing = [c for c in SERIES_COLUMNS if c not in s.columns]
+    if missing:
+        raise EnergyError(
+            f"inputs series: expected columns {list(SERIES_COLUMNS)}, missing {missing}"
+        )
+    if not isinstance(s.index, pd.DatetimeIndex) or s.index.tz is None:
+        raise EnergyError("inputs series: expected a tz-aware DatetimeIndex")
+    if len(s) == 0:
+        raise EnergyError("inputs series: expected at least one time step, found none")
+    dt = np.asarray(inputs.dt_h, dtype=float)
+    if dt.shape != (len(s),):
+        raise EnergyError(
+            f"inputs dt_h: expected {len(s)} step lengths (one per row), found {dt.shape}"
+        )
+    if not np.all(np.isfinite(dt)) or (dt <= 0).any():
+        raise EnergyError("inputs dt_h: expected finite step lengths > 0 h")
+    for col in SERIES_COLUMNS:
+        values = s[col].to_numpy(dtype=float)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise EnergyError(
+                f"inputs series column '{col}': expected numbers, found a missing or "
+                f"infinite value at {s.index[int(np.argmax(bad))]}"
+            )
+    for col in ("fixed_load_kw", "pv_available_kw", "wind_available_kw"):
+        values = s[col].to_numpy(dtype=float)
+        if (values < 0).any():
+            i = int(np.argmax(values < 0))
+            raise EnergyError(
+                f"inputs series column '{col}': expected >= 0 kW, found {values[i]:g} "
+                f"at {s.index[i]}"
+            )
+    return s
+
+
+def _check_params(inputs: Inputs, dt: np.ndarray) -> None:
+    b = inputs.battery
+    if b is not None:
+        checks = [
+            ("energy_kwh", b.energy_kwh >= 0, ">= 0 kWh"),
+            ("charge_power_kw", b.charge_power_kw >= 0, ">= 0 kW"),
+            ("discharge_power_kw", b.discharge_power_kw >= 0, ">= 0 kW"),
+            ("charge_efficiency", 0 < b.charge_efficiency <= 1, "in (0, 1]"),
+            ("discharge_efficiency", 0 < b.discharge_efficiency <= 1, "in (0, 1]"),
+            ("soc_min", 0 <= b.soc_min <= b.soc_max, "in [0, soc_max]"),
+            ("soc_max", b.soc_min <= b.soc_max <= 1, "in [soc_min, 1]"),
+            ("soc_initial", b.soc_min <= b.soc_initial <= b.soc_max, "in [soc_min, soc_max]"),
+            (
+                "self_discharge_per_h",
+                0 <= b.self_discharge_per_h * dt.max() < 1,
+                ">= 0 and below 1/(step length in h)",
+            ),
+            ("wear_cost_usd_per_kwh", b.wear_cost_usd_per_kwh >= 0, ">= 0 USD/kWh"),
+        ]
+        for name, ok, expected in checks:
+            if not ok:
+                raise EnergyError(
+                    f"battery {name}: expected {expected}, found {getattr(b, name)!r}"
+                )
+    g = inputs.grid
+    if not g.import_limit_kw >= 0:
+        raise EnergyError(f"grid import_limit_kw: expected >= 0 kW, found {g.import_limit_kw!r}")
+    if not (g.export_limit_kw >= 0 and math.isfinite(g.export_limit_kw)):
+        raise EnergyError(
+            f"grid export_limit_kw: expected a finite value >= 0 kW, found {g.export_limit_kw!r}"
+        )
+    t = inputs.tariff
+    for name in ("generation_capacity_usd_per_kw_month", "distribution_capacity_usd_per_kw_month"):
+        v = getattr(t, name)
+        if not (v >= 0 and math.isfinite(v)):
+            raise EnergyError(f"tariff {name}: expected a finite value >= 0, found {v!r}")
+    for name, v in (
+        ("value_of_lost_load_usd_per_kwh", inputs.value_of_lost_load_usd_per_kwh),
+        ("carbon_price_usd_per_kg", inputs.carbon_price_usd_per_kg),
+        ("truck_charger_kw", inputs.truck_charger_kw),
+    ):
+        if not (v >= 0 and math.isfinite(v)):
+            raise EnergyError(f"inputs {name}: expected a finite value >= 0, found {v!r}")
+    cap = inputs.emissions_cap_kg
+    if cap is not None and not (cap >= 0 and math.isfinite(cap)):
+        raise EnergyError(
+            f"inputs emissions_cap_kg: expected a finite value >= 0 kg, found {cap!r}"
+        )
+    for pool, size in inputs.crane_pools.items():
+        if not (isinstance(size, int | np.integer) and size >= 0):
+            raise EnergyError(
+                f"crane pool '{pool}': expected a whole number >= 0 of cranes, found {size!r}"
+            )
+
+
+def _fmt_window(start, end) -> str:
+    return f"[{pd.Timestamp(start).isoformat()}, {pd.Timestamp(end).isoformat()})"
+
+
+def _check_jobs(inputs: Inputs, starts, ends, dt) -> tuple[list, list]:
+    """Map each crane job to its steps and refuse jobs that cannot be done."""
+    seen = set()
+    job_steps, n_upper = [], []
+    for job in inputs.crane_jobs:
+        what = f"crane job '{job.name}'"
+        if job.name in seen:
+            raise EnergyError(f"{what}: expected unique job names, found '{job.name}' twice")
+        seen.add(job.name)
+        if job.pool not in inputs.crane_pools:
+            raise EnergyError(
+                f"{what}: expected pool in {sorted(inputs.crane_pools)}, found '{job.pool}'"
+            )
+        for name, ok, expected in (
+            ("moves", job.moves >= 0 and math.isfinite(job.moves), "a finite value >= 0"),
+            ("max_cranes", job.max_cranes >= 0, ">= 0"),
+            ("moves_per_crane_hour", job.moves_per_crane_hour > 0, "> 0 moves/h"),
+            ("energy_kwh_per_move", job.energy_kwh_per_move >= 0, ">= 0 kWh/move"),
+        ):
+            if not ok:
+                raise EnergyError(
+                    f"{what} {name}: expected {expected}, found {getattr(job, name)!r}"
+                )
+        s_ns = _timestamp_ns(job.start, f"{what} start")
+        e_ns = _timestamp_ns(job.end, f"{what} end")
+        steps = _window_steps(starts, ends, s_ns, e_ns)
+        if job.moves > 0 and len(steps) == 0:
+            raise EnergyError(
+                f"{what}: its window {_fmt_window(job.start, job.end)} contains no whole time "
+                f"step of the horizon [{pd.Timestamp(starts[0], tz='UTC').tz_convert(inputs.index.tz).isoformat()}, "
+                f"{pd.Timestamp(inputs.horizon_end).isoformat()}); expected at least one"
+            )
+        k_max = min(int(job.max_cranes), int(inputs.crane_pools[job.pool]))
+        hours = float(dt[steps.start : steps.stop].sum())
+        limit = job.moves_per_crane_hour * k_max * hours
+        if job.moves > limit * (1 + 1e-9):
+            raise EnergyError(
+                f"{what}: {job.moves:g} moves cannot be done in its window "
+                f"{_fmt_window(job.start, job.end)}; the limit is {limit:g} moves "
+                f"({k_max} cranes x {job.moves_per_crane_hour:g} moves/h x {hours:g} h "
+                f"of whole steps, cranes = min(max_cranes, pool '{job.pool}' size))"
+            )
+        job_steps.append(steps if job.moves > 0 else range(0))
+        n_upper.append(k_max)
+    return job_steps, n_upper
+
+
+def _check_trucks(inputs: Inputs, starts, ends, dt) -> list:
+    out = []
+    q = inputs.truck_charger_kw
+    for w in inputs.truck_windows:
+        what = f"truck window '{w.name}'"
+        if not (w.energy_kwh >= 0 and math.isfinite(w.energy_kwh)):
+            raise EnergyError(
+                f"{what} energy_kwh: expected a finite value >= 0, found {w.energy_kwh!r}"
+            )
+        steps = _window_steps(
+            starts,
+            ends,
+            _timestamp_ns(w.start, f"{what} start"),
+            _timestamp_ns(w.end, f"{what} end"),
+        )
+        if w.energy_kwh > 0 and len(steps) == 0:
+            raise EnergyError(
+                f"{what}: its window {_fmt_window(w.start, w.end)} contains no whole time step "
+                "of the horizon; expected at least one"
+            )
+        hours = float(dt[steps.start : steps.stop].sum())
+        if w.energy_kwh > q * hours * (1 + 1e-9):
+            raise EnergyError(
+                f"{what}: {w.energy_kwh:g} kWh cannot be charged in its window "
+                f"{_fmt_window(w.start, w.end)}; the limit is {q * hours:g} kWh "
+                f"(truck_charger_kw {q:g} kW x {hours:g} h)"
+            )
+        out.append(steps if w.energy_kwh > 0 else range(0))
+    return out
