@@ -35,6 +35,7 @@ Constraints::
 
     energy_balance[t]:        pv + wind + dis + imp + u = L + crane + q + ch + exp
                               crane = sum_k(t) eps_j * mv[k] / dt[t]
+    unserved_limit[t]:        u <= L + crane + q   (a bound where no flexible work can happen)
     battery_soc_balance[t]:   soc[t] = soc[t-1]*(1 - sigma*dt) + eta_ch*ch*dt - dis*dt/eta_dis
                               (soc[-1] = soc_initial*E)
     battery_end_soc:          soc[last] >= soc_initial*E
@@ -156,7 +157,8 @@ def _add_grid(m: pyo.ConcreteModel, d: _Data) -> None:
         m.grid_mode = pyo.Var(m.grid_mode_steps, domain=pyo.Binary, dense=False)
         m.grid_mode_import = pyo.Constraint(m.grid_mode_steps)
         m.grid_mode_export = pyo.Constraint(m.grid_mode_steps)
-    # Unserved load needs no upper bound: every sink of the balance is bounded.
+    # Bounded by the demand it stands for in _add_balance (else "unserved" could
+    # feed the battery, e.g. to reach the end state of charge).
     m.unserved = pyo.Var(m.T, domain=pyo.NonNegativeReals)
     cap = d.inputs.emissions_cap_kg
     if cap is not None:
@@ -297,6 +299,28 @@ def _add_balance(m: pyo.ConcreteModel, d: _Data) -> None:
         return _lin(coefs, variables) == load[t]
 
     m.energy_balance = pyo.Constraint(m.T, rule=balance)
+
+    # unserved_limit[t]: u <= fixed load + crane load + truck load. A plain bound
+    # where no flexible work can happen, a row only where it can.
+    flexible = [t for t in range(d.n) if crane_at[t] or t in q_at]
+    flex_set = set(flexible)
+    for t in range(d.n):
+        if t not in flex_set:
+            m.unserved[t].setub(float(load[t]))
+
+    def unserved_limit(m, t):
+        coefs, variables = [1.0], [m.unserved[t]]
+        if t in q_at:
+            coefs += [-1.0] * len(q_at[t])
+            variables += [m.truck_charge[i] for i in q_at[t]]
+        ks = crane_at[t]
+        if ks:
+            inv = 1.0 / dt[t]
+            coefs += [-eps[k] * inv for k in ks]
+            variables += [m.crane_moves[k] for k in ks]
+        return _lin(coefs, variables) <= load[t]
+
+    m.unserved_limit = pyo.Constraint(flexible, rule=unserved_limit)
 
 
 def _add_objective(m: pyo.ConcreteModel, d: _Data) -> None:

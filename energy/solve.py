@@ -312,8 +312,9 @@ def _diagnose_infeasibility(c: _Compiled, m: pyo.ConcreteModel) -> str:
             )
         elif name == "battery_end_soc" and lay.has_battery:
             found.append(
-                f"the battery cannot end the horizon at soc_initial "
-                f"({inputs.battery.soc_initial:g}); it falls {gap:g} kWh short"
+                f"the battery cannot end the horizon back at battery.soc_initial = "
+                f"{inputs.battery.soc_initial:g}; it falls {gap:,.0f} kWh short (grid.import_limit_kw, "
+                "battery.charge_power_kw or battery.self_discharge_per_h too tight?)"
             )
     if not found:
         return "check crane jobs, truck windows and the battery end state"

@@ -100,3 +100,21 @@ def test_time_limit_incumbent_is_written_and_clearly_marked(small_model, tmp_pat
     assert json.loads((folder / "summary.json").read_text())["kpis"]["status"] == "time_limit"
     html = (folder / "report.html").read_text()
     assert "Not optimal: time_limit" in html and "not proven optimal" in html
+
+
+def test_unreachable_end_soc_is_explained_in_model_terms(small_model, tmp_path, capsys):
+    """Regression: 'unserved' load must not feed the battery to fake its end state.
+
+    With a 1 kW grid, no PV and 1 %/h self-discharge the battery cannot end the week
+    back at 90 %: the run is infeasible and says why, in model-file terms.
+    """
+    text = (small_model.read_text().replace("import_limit_kw = 20000.0", "import_limit_kw = 1.0")
+            .replace("capacity_kwp = 2000.0", "capacity_kwp = 0.0")
+            .replace("discharge_power_kw = 1000.0",
+                     "discharge_power_kw = 1000.0\nself_discharge_per_h = 0.01\nsoc_initial = 0.9"))
+    small_model.write_text(text)
+    code, out, err = _run(["run", small_model, "--out", tmp_path / "r", "--no-plots"], capsys)
+    assert code == 3, out + err
+    assert "infeasible" in err and "battery.soc_initial = 0.9" in err and "kWh short" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "r" / "small" / "base").exists()

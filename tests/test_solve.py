@@ -217,6 +217,24 @@ def test_short_supply_reports_unserved_energy_not_infeasible():
     assert res.kpis["total_cost_usd"] == pytest.approx(0.1 * 160 + 5.0 * 60, abs=1e-6)
 
 
+def test_unserved_never_exceeds_demand_even_when_the_battery_wants_energy():
+    """Regression: with a short grid and an end-SOC to restore, 'unserved' must not
+    act as a generator charging the battery; the shortfall is infeasible instead."""
+    from energy.errors import SolveError
+    from energy.inputs import BatteryParams
+
+    battery = BatteryParams(energy_kwh=100.0, charge_power_kw=100.0, discharge_power_kw=100.0,
+                            soc_initial=0.9, soc_max=0.95, self_discharge_per_h=0.2)
+    inputs = small_inputs([10, 10, 10], grid=GridParams(import_limit_kw=1.0), battery=battery)
+    with pytest.raises(SolveError, match="battery.soc_initial"):
+        optimise(inputs, **EXACT)
+    # with enough grid it is feasible, and unserved stays within the demand
+    inputs = small_inputs([10, 10, 10], grid=GridParams(import_limit_kw=60.0), battery=battery)
+    res = optimise(inputs, **EXACT)
+    d = res.dispatch
+    assert (d["unserved_kw"] <= d["fixed_load_kw"] + d["crane_load_kw"] + d["truck_load_kw"] + 1e-9).all()
+
+
 def test_negative_prices_need_battery_mode_binaries():
     # Import pays 0.1 USD/kWh, so the relaxation burns energy by charging and
     # discharging at once. With the binaries the battery can only fill its
