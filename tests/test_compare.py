@@ -79,3 +79,13 @@ def test_cli_compare_exit_code_on_failure(model, tmp_path, capsys):
     assert err.count("\n") == 1 and "scenario 'typo' failed" in err
     code = main(["compare", str(model), "--scenarios", "nope", "--out", str(tmp_path / "r2")])
     assert code == 1 and "unknown scenario 'nope'" in capsys.readouterr().err
+
+
+def test_plain_progress_lines_when_not_a_terminal(model, tmp_path, capsys):
+    compare(model, ["more_pv"], out=tmp_path / "r", plots=False, progress="auto")
+    out = capsys.readouterr().out  # captured output is not a terminal: plain lines
+    for scenario in ("base", "more_pv"):
+        phases = [line.split(": ")[1] for line in out.splitlines() if f"] {scenario}: " in line]
+        assert phases == ["building", "solving", "extracting", "done"], out
+    compare(model, ["more_pv"], out=tmp_path / "q", plots=False, progress="none")
+    assert capsys.readouterr().out == ""
