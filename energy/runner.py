@@ -42,6 +42,7 @@ def profile_summary(prof: Profiles, cfg: Config) -> dict:
         ``load_mwh``, ``load_peak_kw``, ``load_mean_kw``, ``hours``.
     """
     from energy.inputs import step_hours
+    from energy.solar import specific_yield_kwh_per_kwp
     from energy.wind import nominal_power_kw
 
     df = prof.series
@@ -49,16 +50,17 @@ def profile_summary(prof: Profiles, cfg: Config) -> dict:
     hours = float(dt_h.sum())
     kwp = sum(a.capacity_kwp for a in cfg.pv.values())
     wind_kw = sum(nominal_power_kw(u.turbine_type) * u.count for u in cfg.wind.values() if u.count)
-    pv_kwh = float((df["pv_available_kw"] * dt_h).sum())
-    monthly = {}
+    pv = df["pv_available_kw"].to_numpy()
+    monthly, yearly = {}, float("nan")
     if kwp > 0:
-        e = pd.Series(df["pv_available_kw"].to_numpy() * dt_h, index=df.index)
-        by_m = e.groupby(df.index.strftime("%Y-%m")).sum() / kwp
-        monthly = {k: round(float(v), 1) for k, v in by_m.items()}
+        yearly = specific_yield_kwh_per_kwp(pv, dt_h, kwp) * 8760.0 / hours
+        month = df.index.strftime("%Y-%m").to_numpy()
+        monthly = {k: round(specific_yield_kwh_per_kwp(pv[month == k], dt_h[month == k], kwp), 1)
+                   for k in dict.fromkeys(month)}
     return {
         "hours": hours,
         "pv_capacity_kwp": kwp,
-        "pv_specific_yield_kwh_per_kwp": pv_kwh / kwp * 8760.0 / hours if kwp else float("nan"),
+        "pv_specific_yield_kwh_per_kwp": yearly,
         "pv_monthly_yield_kwh_per_kwp": monthly,
         "wind_capacity_kw": wind_kw,
         "wind_capacity_factor": (float((df["wind_available_kw"] * dt_h).sum()) / (wind_kw * hours)
