@@ -19,8 +19,11 @@ from energy import loads, solar, weather, weatherfile, wind
 from energy.config import Config, horizon_bounds
 from energy.errors import EnergyError
 from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams
-from energy.timegrid import step_hours
+from energy.jobs import crane_limit_text, exceeds
+from energy.timegrid import peak_mask, step_ends_ns, step_hours, whole_step_hours
 from energy.timeseries import read_series_csv, read_vessel_calls
+
+__all__ = ["Profiles", "build_inputs", "build_profiles", "build_weather", "vessel_calls"]
 
 
 @dataclass
@@ -67,31 +70,9 @@ def build_weather(cfg: Config, index: pd.DatetimeIndex, end: pd.Timestamp,
     return out
 
 
-def peak_mask(index: pd.DatetimeIndex, start_hour: int, end_hour: int) -> np.ndarray:
-    """True for steps starting in the peak hours ``[start_hour, end_hour)``, local time."""
-    h = loads.local_hour(index)
-    return (h >= start_hour) & (h < end_hour)
-
-
-def build_profiles(cfg: Config, cache: dict | None = None) -> Profiles:
-    """Every exogenous series of the model on its time index.
-
-    Columns: weather (``ghi_w_m2, dni_w_m2, dhi_w_m2, temp_air_c, wind_speed_m_s``),
-    per-array ``pv_<name>_kw`` and ``pv_available_kw``, per-unit ``wind_<name>_kw``
-    and ``wind_available_kw``, ``base_load_kw`` and ``reefer_load_kw`` (or
-    ``metered_load_kw``), ``fixed_load_kw``, ``import_price_usd_per_kwh``,
-    ``export_price_usd_per_kwh``, ``grid_emission_kg_per_kwh``, ``is_peak``.
-    """
-    start, end = horizon_bounds(cfg)
-    index = cfg.index()
-    notes: list[str] = []
-    sources: dict[str, str] = {}
-    wx, sources["weather"] = build_weather(cfg, index, end, cache)
-    notes += wx.attrs.get("notes", [])
-    df = pd.DataFrame(index=index)
-    for col in ("ghi_w_m2", "dni_w_m2", "dhi_w_m2", "temp_air_c", "wind_speed_m_s"):
-        df[col] = wx[col].to_numpy()
-
+def _pv_and_wind(cfg: Config, wx: pd.DataFrame, df: pd.DataFrame, end: pd.Timestamp) -> None:
+    """Per-array PV and per-unit wind power columns, and their totals [kW]."""
+    index = df.index
     site = {"latitude": cfg.site.latitude, "longitude": cfg.site.longitude, "altitude_m": cfg.site.altitude_m}
     pv_total = np.zeros(len(index))
     for name, arr in cfg.pv.items():
@@ -101,7 +82,6 @@ def build_profiles(cfg: Config, cache: dict | None = None) -> Profiles:
         df[f"pv_{name}_kw"] = p
         pv_total += p
     df["pv_available_kw"] = pv_total
-
     wind_total = np.zeros(len(index))
     for name, unit in cfg.wind.items():
         wind.check_turbine_type(unit.turbine_type, where=f"{cfg.where}: wind.{name}.turbine_type")
@@ -117,20 +97,27 @@ def build_profiles(cfg: Config, cache: dict | None = None) -> Profiles:
         wind_total += p
     df["wind_available_kw"] = wind_total
 
+
+def _fixed_load(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: list, sources: dict) -> None:
+    """``fixed_load_kw``: metered, or synthetic base + reefers (with their columns) [kW]."""
     L = cfg.loads
     if L.metered is not None:
         path = cfg.resolve(L.metered.file)
-        got = read_series_csv(L.metered, index, end, quantity="power_kw", path=path)
+        got = read_series_csv(L.metered, df.index, end, quantity="power_kw", path=path)
         df["metered_load_kw"] = got.values.to_numpy()
         df["fixed_load_kw"] = df["metered_load_kw"]
         notes += got.notes
         sources["fixed load"] = f"metered CSV {path.name}"
     else:
-        df["base_load_kw"] = loads.base_load_kw(index, **L.base.model_dump()).to_numpy()
-        df["reefer_load_kw"] = loads.reefer_load_kw(index, df["temp_air_c"], **L.reefers.model_dump()).to_numpy()
+        df["base_load_kw"] = loads.base_load_kw(df.index, **L.base.model_dump()).to_numpy()
+        df["reefer_load_kw"] = loads.reefer_load_kw(df.index, df["temp_air_c"], **L.reefers.model_dump()).to_numpy()
         df["fixed_load_kw"] = df["base_load_kw"] + df["reefer_load_kw"]
         sources["fixed load"] = "synthetic base load + reefers (model file [loads])"
 
+
+def _prices_and_factors(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: list, sources: dict) -> None:
+    """Peak mask, import and export prices [USD/kWh] and grid emission factors [kg/kWh]."""
+    index = df.index
     T = cfg.tariff
     df["is_peak"] = peak_mask(index, T.peak_start_hour, T.peak_end_hour)
     if T.import_price_file is not None:
@@ -147,7 +134,6 @@ def build_profiles(cfg: Config, cache: dict | None = None) -> Profiles:
                                    f"({T.peak_start_hour}-{T.peak_end_hour} h), "
                                    f"{T.offpeak_energy_usd_per_kwh} off-peak")
     df["export_price_usd_per_kwh"] = T.export_price_usd_per_kwh
-
     E = cfg.emissions
     if E.emission_factor_file is not None:
         path = cfg.resolve(E.emission_factor_file.file)
@@ -158,6 +144,29 @@ def build_profiles(cfg: Config, cache: dict | None = None) -> Profiles:
     else:
         df["grid_emission_kg_per_kwh"] = E.grid_emission_kg_per_kwh
         sources["emission factor"] = f"constant {E.grid_emission_kg_per_kwh} kgCO2/kWh"
+
+
+def build_profiles(cfg: Config, cache: dict | None = None) -> Profiles:
+    """Every exogenous series of the model on its time index.
+
+    Columns: weather (``ghi_w_m2, dni_w_m2, dhi_w_m2, temp_air_c, wind_speed_m_s``),
+    per-array ``pv_<name>_kw`` and ``pv_available_kw``, per-unit ``wind_<name>_kw``
+    and ``wind_available_kw``, ``base_load_kw`` and ``reefer_load_kw`` (or
+    ``metered_load_kw``), ``fixed_load_kw``, ``import_price_usd_per_kwh``,
+    ``export_price_usd_per_kwh``, ``grid_emission_kg_per_kwh``, ``is_peak``.
+    """
+    _, end = horizon_bounds(cfg)
+    index = cfg.index()
+    notes: list[str] = []
+    sources: dict[str, str] = {}
+    wx, sources["weather"] = build_weather(cfg, index, end, cache)
+    notes += wx.attrs.get("notes", [])
+    df = pd.DataFrame(index=index)
+    for col in ("ghi_w_m2", "dni_w_m2", "dhi_w_m2", "temp_air_c", "wind_speed_m_s"):
+        df[col] = wx[col].to_numpy()
+    _pv_and_wind(cfg, wx, df, end)
+    _fixed_load(cfg, df, end, notes, sources)
+    _prices_and_factors(cfg, df, end, notes, sources)
     return Profiles(series=df, end=end, notes=notes, sources=sources)
 
 
@@ -180,13 +189,26 @@ def vessel_calls(cfg: Config) -> pd.DataFrame:
         raise EnergyError(f"{cfg.where}: {exc}") from None
 
 
-def _whole_step_hours(index: pd.DatetimeIndex, end: pd.Timestamp, dt_h: np.ndarray,
-                      start: pd.Timestamp, stop: pd.Timestamp) -> float:
-    """Hours of the model steps lying wholly inside ``[start, stop)``. [h]"""
-    starts = index.as_unit("ns").asi8
-    ends = np.append(starts[1:], pd.Timestamp(end).as_unit("ns").value)
-    inside = (starts >= pd.Timestamp(start).as_unit("ns").value) & (ends <= pd.Timestamp(stop).as_unit("ns").value)
-    return float(dt_h[inside].sum())
+def _crane_job_error(cfg: Config, job, calls: pd.DataFrame, pool_size: int, hours: float) -> EnergyError:
+    """A crane job that cannot fit its window, explained in model-file terms (file row or key)."""
+    why = f"at most {crane_limit_text(job, pool_size, hours, cfg.horizon.resolution)}"
+    span = f"{job.start.isoformat()} .. {job.end.isoformat()}"
+    rows = (dict(zip(("vessel_" + calls["vessel"].astype(str)).tolist(), calls["row"].tolist(), strict=True))
+            if "row" in calls.columns else {})
+    if job.kind == "vessel" and job.name in rows and cfg.vessels.calls_file is not None:
+        return EnergyError(
+            f"{cfg.resolve(cfg.vessels.calls_file.file)}: row {rows[job.name]}: vessel "
+            f"{job.name.removeprefix('vessel_')!r}: {job.moves:g} moves cannot be done in its berth window "
+            f"{span}; {why}; expected fewer moves, more cranes or a longer window")
+    if job.kind == "yard":
+        return EnergyError(
+            f"{cfg.where}: yard: {job.moves:g} housekeeping moves on {job.name.removeprefix('yard_')} "
+            f"(yard.moves_per_quay_move x quay moves per day) are more than the yard cranes can do: {why}; "
+            "expected a smaller yard.moves_per_quay_move or more cranes.armg")
+    return EnergyError(
+        f"{cfg.where}: vessels: generated call {job.name.removeprefix('vessel_')!r} cannot do its "
+        f"{job.moves:g} moves in its berth window {span}; {why}; expected a finer horizon.resolution or a "
+        "larger vessels.window_slack")
 
 
 def _fit_jobs_to_steps(cfg: Config, calls: pd.DataFrame, crane_jobs: list, windows: list,
@@ -194,67 +216,41 @@ def _fit_jobs_to_steps(cfg: Config, calls: pd.DataFrame, crane_jobs: list, windo
                        notes: list[str]) -> tuple[list, list]:
     """Check that every job fits the whole model steps of its window; explain in model-file terms.
 
-    The optimisation only places work in steps lying wholly inside a window. A
-    window cut by a horizon edge to less than one step is left out (with a note);
-    any other job that cannot be done raises an error naming the file row or key.
+    The optimisation only places work in steps lying wholly inside a window (the
+    rules of :mod:`energy.timegrid` and :mod:`energy.jobs`). A window cut by a horizon
+    edge to less than one step is left out (with a note); any other job that cannot
+    be done raises an error naming the file row or key.
     """
-    start = index[0]
-    res = cfg.horizon.resolution
-    rows = dict(zip(("vessel_" + calls["vessel"].astype(str)).tolist(), calls["row"].tolist(), strict=True)) \
-        if "row" in calls.columns else {}
-    calls_path = cfg.resolve(cfg.vessels.calls_file.file) if cfg.vessels.calls_file is not None else None
+    start, res = index[0], cfg.horizon.resolution
+    starts, ends = step_ends_ns(index, end)
     cut = (set(("vessel_" + calls.loc[calls["cut"].to_numpy(dtype=bool), "vessel"].astype(str)).tolist())
            if "cut" in calls.columns else set())
     pools = {"sts": cfg.cranes.sts.count, "armg": cfg.cranes.armg.count}
     kept_jobs = []
     for job in crane_jobs:
-        hours = _whole_step_hours(index, end, dt_h, job.start, job.end)
+        hours = whole_step_hours(starts, ends, dt_h, job.start, job.end)
         at_edge = job.name in cut if job.kind == "vessel" else (job.start <= start or job.end >= end)
         if job.moves > 0 and hours == 0 and at_edge:
             notes.append(f"{job.name}: the part of its window inside the horizon is shorter than one "
                          f"{res} step; its {job.moves:g} prorated moves are left out")
             continue
-        cranes = min(job.max_cranes, pools.get(job.pool, job.max_cranes))
-        limit = cranes * job.moves_per_crane_hour * hours
-        if job.moves > limit * (1 + 1e-9):
-            pool = f"cranes.{job.pool}"
-            why = (f"at most {limit:g} moves (min(max_cranes {job.max_cranes}, {pool}.count "
-                   f"{pools.get(job.pool)}) x {pool}.moves_per_crane_hour {job.moves_per_crane_hour:g} x "
-                   f"{hours:g} h of whole {res} steps)")
-            span = f"{job.start.isoformat()} .. {job.end.isoformat()}"
-            if job.kind == "vessel" and job.name in rows and calls_path is not None:
-                raise EnergyError(
-                    f"{calls_path}: row {rows[job.name]}: vessel {job.name.removeprefix('vessel_')!r}: "
-                    f"{job.moves:g} moves cannot be done in its berth window {span}; {why}; expected "
-                    "fewer moves, more cranes or a longer window"
-                )
-            if job.kind == "yard":
-                raise EnergyError(
-                    f"{cfg.where}: yard: {job.moves:g} housekeeping moves on {job.name.removeprefix('yard_')} "
-                    f"(yard.moves_per_quay_move x quay moves per day) are more than the yard cranes can do: "
-                    f"{why}; expected "
-                    "a smaller yard.moves_per_quay_move or more cranes.armg"
-                )
-            raise EnergyError(
-                f"{cfg.where}: vessels: generated call {job.name.removeprefix('vessel_')!r} cannot do its "
-                f"{job.moves:g} moves in its berth window {span}; {why}; expected a finer "
-                "horizon.resolution or a larger vessels.window_slack"
-            )
+        pool_size = pools.get(job.pool, job.max_cranes)
+        if exceeds(job.moves, jobs_mod.crane_limit(job, pool_size, hours)[1]):
+            raise _crane_job_error(cfg, job, calls, pool_size, hours)
         kept_jobs.append(job)
     kept_windows = []
+    charger = cfg.trucks.charger_kw_total
     for w in windows:
-        hours = _whole_step_hours(index, end, dt_h, w.start, w.end)
+        hours = whole_step_hours(starts, ends, dt_h, w.start, w.end)
         if w.energy_kwh > 0 and hours == 0 and (w.start <= start or w.end >= end):
             notes.append(f"{w.name}: the part of the charging window inside the horizon is shorter than "
                          f"one {res} step; its {w.energy_kwh:.0f} kWh are left out")
             continue
-        if w.energy_kwh > cfg.trucks.charger_kw_total * hours * (1 + 1e-9):
+        if exceeds(w.energy_kwh, charger * hours):
             raise EnergyError(
                 f"{cfg.where}: trucks.windows: {w.name} needs {w.energy_kwh:.0f} kWh but has only "
-                f"{hours:g} h of whole {res} steps at trucks.charger_kw_total = "
-                f"{cfg.trucks.charger_kw_total:g} kW; expected charging windows aligned with the "
-                "horizon.resolution or a finer resolution"
-            )
+                f"{hours:g} h of whole {res} steps at trucks.charger_kw_total = {charger:g} kW; expected "
+                "charging windows aligned with the horizon.resolution or a finer resolution")
         kept_windows.append(w)
     return kept_jobs, kept_windows
 
@@ -277,9 +273,7 @@ def build_inputs(cfg: Config, cache: dict | None = None, profiles: Profiles | No
     dt_h = step_hours(index, end)
 
     B = cfg.battery
-    battery = None
-    if B.energy_kwh > 0:
-        battery = BatteryParams(**B.model_dump())
+    battery = BatteryParams(**B.model_dump()) if B.exists else None
 
     calls = vessel_calls(cfg)
     sts, armg = cfg.cranes.sts, cfg.cranes.armg
@@ -292,7 +286,7 @@ def build_inputs(cfg: Config, cache: dict | None = None, profiles: Profiles | No
                                          moves_per_crane_hour=armg.moves_per_crane_hour,
                                          energy_kwh_per_move=armg.energy_kwh_per_move)
     Tk = cfg.trucks
-    windows = jobs_mod.truck_windows(start, end, energy_kwh_per_day=Tk.count * Tk.energy_kwh_per_truck_day,
+    windows = jobs_mod.truck_windows(start, end, energy_kwh_per_day=Tk.energy_kwh_per_day,
                                      windows=Tk.windows, charger_kw_total=Tk.charger_kw_total)
     notes = list(prof.notes)
     if "cut" in calls.columns and calls["cut"].any():

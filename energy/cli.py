@@ -228,7 +228,7 @@ def report_cmd(
     week: Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.")] = None,
 ) -> None:
     """Rebuild the plots and report.html of a finished run from its CSVs (no solving)."""
-    from energy.plots import rebuild_report
+    from energy.report.runfolder import rebuild_report
 
     path = rebuild_report(run_dir, week)
     _echo(f"wrote {path}")

@@ -1,7 +1,13 @@
-"""Typed inputs of the optimisation: what `build_inputs` hands to `build_model`.
+"""Typed inputs of the optimisation: the seam between data and optimisation.
 
-Everything here is plain data (floats, DataFrames, dataclasses): no Pyomo, no
-file I/O. The optimisation code (`dispatch.py`) reads only these objects.
+:func:`energy.build.build_inputs` makes an :class:`Inputs` from a model file;
+:mod:`energy.optimise` reads nothing else. Everything here is plain data (floats,
+DataFrames, dataclasses): no Pyomo, no file I/O.
+
+Defaults are the model file's (:mod:`energy.config.schema`), read from its classes: a
+Python user building ``Inputs`` by hand gets the numbers a model-file user gets.
+Crane jobs and truck windows are :class:`energy.jobs.CraneJob` and
+:class:`energy.jobs.TruckWindow`.
 
 Series columns of :attr:`Inputs.series` (one row per time step, tz-aware index,
 each timestamp the start of its interval):
@@ -29,7 +35,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from energy.timegrid import step_hours as step_hours  # re-exported: Inputs.dt_h is made by it
+from energy.config import schema
+from energy.config.schema import default_of
+from energy.jobs import CraneJob, TruckWindow
+
+__all__ = ["SERIES_COLUMNS", "BatteryParams", "GridParams", "Inputs", "TariffParams"]
 
 SERIES_COLUMNS = (
     "fixed_load_kw",
@@ -68,13 +78,13 @@ class BatteryParams:
     energy_kwh: float
     charge_power_kw: float
     discharge_power_kw: float
-    charge_efficiency: float = 0.95
-    discharge_efficiency: float = 0.95
-    soc_min: float = 0.1
-    soc_max: float = 0.9
-    soc_initial: float = 0.5
-    self_discharge_per_h: float = 0.0
-    wear_cost_usd_per_kwh: float = 0.0
+    charge_efficiency: float = default_of(schema.Battery, "charge_efficiency")
+    discharge_efficiency: float = default_of(schema.Battery, "discharge_efficiency")
+    soc_min: float = default_of(schema.Battery, "soc_min")
+    soc_max: float = default_of(schema.Battery, "soc_max")
+    soc_initial: float = default_of(schema.Battery, "soc_initial")
+    self_discharge_per_h: float = default_of(schema.Battery, "self_discharge_per_h")
+    wear_cost_usd_per_kwh: float = default_of(schema.Battery, "wear_cost_usd_per_kwh")
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,7 @@ class GridParams:
     """
 
     import_limit_kw: float
-    export_limit_kw: float = 0.0
+    export_limit_kw: float = default_of(schema.Grid, "export_limit_kw")
 
 
 @dataclass(frozen=True)
@@ -105,66 +115,10 @@ class TariffParams:
         Charge on the month's maximum import at any hour. [USD/kW-month]
     """
 
-    generation_capacity_usd_per_kw_month: float = 0.0
-    distribution_capacity_usd_per_kw_month: float = 0.0
-
-
-@dataclass(frozen=True)
-class CraneJob:
-    """Crane work that must be done inside a time window.
-
-    A vessel call (ship-to-shore cranes) or a yard housekeeping quota (yard
-    cranes). Steps whose interval lies inside ``[start, end)`` may carry work.
-
-    Attributes
-    ----------
-    name : str
-        Unique job name, e.g. ``"vessel_012"`` or ``"yard_2025-03-04"``.
-    pool : str
-        Crane pool the job draws from (a key of :attr:`Inputs.crane_pools`).
-    start, end : pandas.Timestamp
-        Window start (inclusive) and end (exclusive), tz-aware.
-    moves : float
-        Container moves to complete inside the window. [moves]
-    max_cranes : int
-        Most cranes that may work this job at once. [cranes]
-    moves_per_crane_hour : float
-        Productivity rho of one crane. [moves/h]
-    energy_kwh_per_move : float
-        Electric energy per move eps. [kWh/move]
-    kind : str
-        ``"vessel"`` or ``"yard"`` (for reporting).
-    """
-
-    name: str
-    pool: str
-    start: pd.Timestamp
-    end: pd.Timestamp
-    moves: float
-    max_cranes: int
-    moves_per_crane_hour: float
-    energy_kwh_per_move: float
-    kind: str = "vessel"
-
-
-@dataclass(frozen=True)
-class TruckWindow:
-    """A charging window of the electric truck fleet.
-
-    Attributes
-    ----------
-    name : str
-        Window name.
-    start, end : pandas.Timestamp
-        Window start (inclusive) and end (exclusive), tz-aware.
-    energy_kwh : float
-        Energy the fleet must receive inside the window. [kWh]
-    """
-
-    name: str
-    start: pd.Timestamp
-    end: pd.Timestamp
-    energy_kwh: float
+    generation_capacity_usd_per_kw_month: float = default_of(
+        schema.Tariff, "generation_capacity_usd_per_kw_month")
+    distribution_capacity_usd_per_kw_month: float = default_of(
+        schema.Tariff, "distribution_capacity_usd_per_kw_month")
 
 
 @dataclass
@@ -209,32 +163,24 @@ class Inputs:
     battery: BatteryParams | None
     grid: GridParams
     tariff: TariffParams = field(default_factory=TariffParams)
-    crane_pools: dict[str, int] = field(default_factory=dict)
+    crane_pools: dict[str, int] = field(default_factory=lambda: {
+        name: pool.count for name, pool in default_of(schema.Config, "cranes")})
     crane_jobs: list[CraneJob] = field(default_factory=list)
-    truck_charger_kw: float = 0.0
+    truck_charger_kw: float = default_of(schema.Trucks, "charger_kw_total")
     truck_windows: list[TruckWindow] = field(default_factory=list)
-    value_of_lost_load_usd_per_kwh: float = 10.0
-    carbon_price_usd_per_kg: float = 0.0
+    value_of_lost_load_usd_per_kwh: float = default_of(schema.Solver, "value_of_lost_load_usd_per_kwh")
+    carbon_price_usd_per_kg: float = default_of(schema.Emissions, "carbon_price_usd_per_t") / 1000.0
     emissions_cap_kg: float | None = None
-    integer_cranes: bool = True
+    integer_cranes: bool = default_of(schema.Solver, "integer_cranes")
     meta: dict = field(default_factory=dict)
 
     @property
     def index(self) -> pd.DatetimeIndex:
+        """Step starts (tz-aware)."""
         return self.series.index
 
-
-def month_fractions(index: pd.DatetimeIndex, dt_h: np.ndarray) -> pd.Series:
-    """Share of each calendar month covered by the horizon (for prorating).
-
-    Returns
-    -------
-    pandas.Series
-        Indexed by month start (tz-aware), value = hours of the month inside the
-        horizon / hours in the calendar month. [-]
-    """
-    months = index.tz_localize(None).to_period("M")
-    hours = pd.Series(dt_h, index=months).groupby(level=0).sum()
-    full = np.array([p.days_in_month * 24.0 for p in hours.index])
-    out = pd.Series(hours.to_numpy() / full, index=hours.index)
-    return out
+    @property
+    def has_battery(self) -> bool:
+        """THE battery rule of the optimisation: a battery with energy and some power."""
+        b = self.battery
+        return b is not None and b.energy_kwh > 0 and (b.charge_power_kw > 0 or b.discharge_power_kw > 0)

@@ -14,12 +14,133 @@ stretched by ``window_slack`` plus the mooring time.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from energy.errors import EnergyError
-from energy.inputs import CraneJob, TruckWindow
+from energy.timegrid import daily_window_hours
+
+__all__ = [
+    "FIT_TOLERANCE",
+    "CraneJob",
+    "TruckWindow",
+    "crane_limit",
+    "crane_limit_text",
+    "cut_calls",
+    "daily_window_problem",
+    "exceeds",
+    "generate_vessel_calls",
+    "truck_windows",
+    "vessel_jobs",
+    "yard_jobs",
+]
+
+
+@dataclass(frozen=True)
+class CraneJob:
+    """Crane work that must be done inside a time window.
+
+    A vessel call (ship-to-shore cranes) or a yard housekeeping quota (yard
+    cranes). Steps whose interval lies inside ``[start, end)`` may carry work.
+
+    Attributes
+    ----------
+    name : str
+        Unique job name, e.g. ``"vessel_012"`` or ``"yard_2025-03-04"``.
+    pool : str
+        Crane pool the job draws from (a key of :attr:`Inputs.crane_pools`).
+    start, end : pandas.Timestamp
+        Window start (inclusive) and end (exclusive), tz-aware.
+    moves : float
+        Container moves to complete inside the window. [moves]
+    max_cranes : int
+        Most cranes that may work this job at once. [cranes]
+    moves_per_crane_hour : float
+        Productivity rho of one crane. [moves/h]
+    energy_kwh_per_move : float
+        Electric energy per move eps. [kWh/move]
+    kind : str
+        ``"vessel"`` or ``"yard"`` (for reporting).
+    """
+
+    name: str
+    pool: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    moves: float
+    max_cranes: int
+    moves_per_crane_hour: float
+    energy_kwh_per_move: float
+    kind: str = "vessel"
+
+
+@dataclass(frozen=True)
+class TruckWindow:
+    """A charging window of the electric truck fleet.
+
+    Attributes
+    ----------
+    name : str
+        Window name.
+    start, end : pandas.Timestamp
+        Window start (inclusive) and end (exclusive), tz-aware.
+    energy_kwh : float
+        Energy the fleet must receive inside the window. [kWh]
+    """
+
+    name: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    energy_kwh: float
+
+
+# --------------------------------------------------------------------------- the fit rules
+#: Relative tolerance of every "the work fits" check (round-off of moves x rate x hours).
+FIT_TOLERANCE = 1e-9
+
+
+def exceeds(need: float, limit: float) -> bool:
+    """``need`` is more than ``limit`` allows, beyond round-off (:data:`FIT_TOLERANCE`)."""
+    return need > limit * (1 + FIT_TOLERANCE)
+
+
+def crane_limit(job: CraneJob, pool_size: int, hours: float) -> tuple[int, float]:
+    """Most cranes on ``job`` at once and the most moves it can make in ``hours`` of whole steps.
+
+    THE crane rule: a job gets at most ``min(max_cranes, pool size)`` cranes, each making
+    ``moves_per_crane_hour``; only steps lying wholly inside its window count
+    (:func:`energy.timegrid.window_steps`).
+
+    Returns
+    -------
+    (int, float)
+        Cranes [-] and the move limit [moves].
+    """
+    cranes = min(int(job.max_cranes), int(pool_size))
+    return cranes, cranes * job.moves_per_crane_hour * hours
+
+
+def crane_limit_text(job: CraneJob, pool_size: int, hours: float, resolution: str = "") -> str:
+    """How :func:`crane_limit` arrives at its figure, for an error message."""
+    _, limit = crane_limit(job, pool_size, hours)
+    steps = f"whole {resolution} steps" if resolution else "whole steps"
+    return (f"{limit:g} moves (min(max_cranes {job.max_cranes}, cranes.{job.pool}.count {pool_size}) x "
+            f"cranes.{job.pool}.moves_per_crane_hour {job.moves_per_crane_hour:g} x {hours:g} h of {steps})")
+
+
+def daily_window_problem(i: int, need_kwh: float, length_h: float, charger_kw: float) -> str | None:
+    """Why daily charging window ``i`` cannot take its energy, or None when it can.
+
+    THE truck rule: a window receives at most ``charger_kw x its hours``.
+    """
+    if not exceeds(need_kwh, charger_kw * length_h):
+        return None
+    return (f"windows[{i}]: {need_kwh:.0f} kWh (count x energy_kwh_per_truck_day x energy_share) "
+            f"cannot be charged in {length_h:g} h at charger_kw_total = {charger_kw:g} kW; expected "
+            f"at most {charger_kw * length_h:.0f} kWh")
+
 
 MAX_CALLS_PER_YEAR = 100_000
 """Most vessel calls a generated schedule may hold per year (a sanity bound)."""
@@ -190,14 +311,11 @@ def truck_windows(start: pd.Timestamp, end: pd.Timestamp, *, energy_kwh_per_day:
     day = start.normalize() - pd.DateOffset(days=1)
     while day < end:
         for i, w in enumerate(windows):
-            length_h = (w.end_hour - w.start_hour) % 24 or 24.0
+            length_h = daily_window_hours(w.start_hour, w.end_hour)
             need = energy_kwh_per_day * w.energy_share
-            if need > charger_kw_total * length_h + 1e-9:
-                raise EnergyError(
-                    f"trucks.windows[{i}]: {need:.0f} kWh cannot be charged in {length_h:g} h at "
-                    f"trucks.charger_kw_total = {charger_kw_total:g} kW; expected at most "
-                    f"{charger_kw_total * length_h:.0f} kWh"
-                )
+            problem = daily_window_problem(i, need, length_h, charger_kw_total)
+            if problem:
+                raise EnergyError(f"trucks.{problem}")
             ws = day + pd.Timedelta(hours=w.start_hour)
             we = ws + pd.Timedelta(hours=length_h)
             a, b = max(ws, start), min(we, end)

@@ -11,17 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from energy.timegrid import in_daily_window, local_hour
 
-def _in_hours(hour: np.ndarray, start: float, end: float) -> np.ndarray:
-    """True where ``hour`` is in ``[start, end)``; wraps past midnight if end <= start."""
-    if end > start:
-        return (hour >= start) & (hour < end)
-    return (hour >= start) | (hour < end)
-
-
-def local_hour(index: pd.DatetimeIndex) -> np.ndarray:
-    """Hour of day of each step start, with minutes as a fraction. [h]"""
-    return index.hour.to_numpy() + index.minute.to_numpy() / 60.0
+__all__ = ["base_load_kw", "reefer_load_kw"]
 
 
 def base_load_kw(index: pd.DatetimeIndex, *, constant_kw: float, daytime_extra_kw: float,
@@ -41,8 +33,8 @@ def base_load_kw(index: pd.DatetimeIndex, *, constant_kw: float, daytime_extra_k
     """
     h = local_hour(index)
     kw = np.full(len(index), float(constant_kw))
-    kw += daytime_extra_kw * _in_hours(h, daytime_start_hour, daytime_end_hour)
-    kw += lighting_kw * _in_hours(h, lighting_start_hour, lighting_end_hour)
+    kw += daytime_extra_kw * in_daily_window(h, daytime_start_hour, daytime_end_hour)
+    kw += lighting_kw * in_daily_window(h, lighting_start_hour, lighting_end_hour)
     return pd.Series(kw, index=index, name="base_load_kw")
 
 

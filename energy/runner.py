@@ -8,13 +8,22 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from energy import report
 from energy.build import Profiles, build_inputs, build_profiles
-from energy.config import Config, load_config
+from energy.config import Config, horizon_bounds, load_config
+from energy.inputs import Inputs
+from energy.kpis import bill_rates
+from energy.optimise.checks import check_inputs
+from energy.report import files
+from energy.report.runfolder import write_run
+from energy.timegrid import step_hours
+
+if TYPE_CHECKING:
+    from energy.optimise.extract import Results
 
 DEFAULT_REPORTS = Path("reports")
 
@@ -41,7 +50,6 @@ def profile_summary(prof: Profiles, cfg: Config) -> dict:
         of the horizon), ``wind_capacity_kw``, ``wind_capacity_factor``,
         ``load_mwh``, ``load_peak_kw``, ``load_mean_kw``, ``hours``.
     """
-    from energy.inputs import step_hours
     from energy.solar import specific_yield_kwh_per_kwp
     from energy.wind import nominal_power_kw
 
@@ -94,22 +102,18 @@ def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path 
     path = None
     if write:
         name = "profiles.csv" if cfg.scenario == "base" else f"profiles_{cfg.scenario}.csv"
-        path = report.write_csv(model_reports_dir(cfg, out) / name, report.series_frame(prof.series))
+        path = files.write_csv(model_reports_dir(cfg, out) / name, files.series_frame(prof.series))
     return ProfilesRun(cfg, prof, summ, path)
 
 
-def presolve_checks(inputs) -> None:
-    """The optimisation layer's input checks (no Pyomo model is built).
+def presolve_checks(inputs: Inputs) -> None:
+    """The optimisation layer's input checks, without building a model.
 
-    Uses :mod:`energy.dispatch`'s validation (the same checks ``build_model``
-    runs first): series, parameters, every crane job and truck window fitting
-    the whole steps of its window with the cranes or chargers available.
+    :func:`energy.optimise.checks.check_inputs`, the checks ``build_model`` runs first:
+    series, parameters, every crane job and truck window fitting the whole steps of
+    its window with the cranes or chargers available.
     """
-    from energy import dispatch
-
-    validate = getattr(dispatch, "check_inputs", None) or getattr(dispatch, "_prepare", None)
-    if validate is not None:
-        validate(inputs)
+    check_inputs(inputs)
 
 
 def _check_one(cfg: Config, cache: dict) -> dict:
@@ -231,23 +235,41 @@ def check(
 
 @dataclass
 class RunResult:
-    """A finished run: inputs, results and where they were written."""
+    """A finished run: its config, results, assumptions and where they were written.
+
+    Attributes
+    ----------
+    config : energy.config.Config
+        The validated model (scenario applied).
+    results : energy.optimise.extract.Results
+        Dispatch, jobs, KPIs and the solver outcome.
+    folder : Path or None
+        The run folder written (None with ``write=False``).
+    assumptions : dict
+        Every parameter that drove the run (written as ``assumptions.json``).
+    timings : dict
+        Seconds per phase (``inputs_s``, ``total_s``).
+    """
 
     config: Config
-    results: object
+    results: Results
     folder: Path | None
+    assumptions: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
 
     @property
     def kpis(self) -> dict:
+        """Key figures (:func:`energy.kpis.run_kpis`) and solver fields."""
         return self.results.kpis
 
     @property
     def dispatch(self) -> pd.DataFrame:
+        """One row per step: every flow [kW], SOC [kWh], prices, crane work."""
         return self.results.dispatch
 
 
-def _assumptions(cfg: Config, inputs) -> dict:
+def run_assumptions(cfg: Config, inputs: Inputs) -> dict:
+    """Every parameter that drove a run, and the bill rates its objective used."""
     return {
         "model_file": str(cfg.path) if cfg.path else None,
         "site": cfg.site.model_dump(mode="json"),
@@ -258,6 +280,7 @@ def _assumptions(cfg: Config, inputs) -> dict:
         "grid": cfg.grid.model_dump(mode="json"),
         "tariff": cfg.tariff.model_dump(mode="json"),
         "emissions": cfg.emissions.model_dump(mode="json"),
+        "bill_rates": bill_rates(inputs).to_dict(),
         "sources": inputs.meta.get("sources", {}),
         "notes": inputs.meta.get("notes", []),
         "vessel_calls": inputs.meta.get("vessel_calls"),
@@ -289,17 +312,16 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     SolveError
         No usable solution (infeasible, solver error, time limit without incumbent).
     """
-    from energy.solve import optimise
+    from energy.optimise.optimise import optimise
 
     t0 = time.perf_counter()
     cfg = config if config is not None else load_config(model, scenario,
                                                          horizon_overrides(start, end, resolution))
     folder = model_reports_dir(cfg, out) / cfg.scenario if write else None
     if folder is not None:
-        report.check_writable(folder, overwrite)
+        files.check_writable(folder, overwrite)
     if plots and week is not None:
-        from energy.config import horizon_bounds
-        from energy.plots import check_week
+        from energy.report.periods import check_week
 
         check_week(week, *horizon_bounds(cfg))
     if progress:
@@ -315,37 +337,10 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         progress=progress,
     )
     results.kpis["inputs_s"] = round(t_inputs, 3)
-    rr = RunResult(cfg, results, folder, {"inputs_s": t_inputs})
-    rr.assumptions = _assumptions(cfg, inputs)
+    rr = RunResult(cfg, results, folder, run_assumptions(cfg, inputs), {"inputs_s": t_inputs})
     if folder is not None:
-        write_run(rr, overwrite=overwrite, plots=plots, week=week)
+        write_run(folder, dispatch=results.dispatch, jobs=results.jobs, kpis=results.kpis,
+                  assumptions=rr.assumptions, model=cfg.model.name, scenario=cfg.scenario,
+                  overwrite=overwrite, plots=plots, week=week)
     rr.timings["total_s"] = time.perf_counter() - t0
     return rr
-
-
-def summary_row(kpis: dict) -> dict:
-    """KPIs as one flat row (scalars only)."""
-    return {k: v for k, v in kpis.items() if np.isscalar(v) or v is None}
-
-
-def write_run(rr: RunResult, *, overwrite: bool, plots: bool, week: str | None = None) -> Path:
-    """Write a run folder atomically (see :mod:`energy.report`)."""
-    res = rr.results
-    with report.staged_folder(rr.folder, overwrite=overwrite) as stage:
-        report.write_csv(stage / "dispatch.csv", report.series_frame(res.dispatch))
-        jobs = res.jobs.copy()
-        if "timestamp" in jobs.columns and len(jobs):
-            jobs["timestamp"] = report.iso_index(pd.DatetimeIndex(jobs["timestamp"]))
-        report.write_csv(stage / "jobs.csv", jobs)
-        report.write_json(stage / "assumptions.json", rr.assumptions)
-        if plots:
-            from energy import plots as plots_mod
-
-            plots_mod.write_run_plots(stage, res.dispatch, res.jobs, rr.kpis, rr.assumptions, week=week,
-                                      model_name=rr.config.model.name, scenario=rr.config.scenario)
-        report.write_csv(stage / "summary.csv", pd.DataFrame([summary_row(rr.kpis)]), float_format=None)
-        # summary.json last: its presence marks a complete run folder
-        report.write_json(stage / report.COMPLETE_MARK, {"model": rr.config.model.name,
-                                                         "scenario": rr.config.scenario,
-                                                         "kpis": rr.kpis})
-    return rr.folder

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from energy import report
 from energy.config import load_config, read_model_file, scenario_names
 from energy.errors import EnergyError
+from energy.report import files
 
 DELTA_KPIS = ("total_cost_usd", "emissions_tco2", "grid_import_mwh", "peak_import_kw")
 TIMING_COLUMNS = ("build_s", "solve_s", "extract_s", "inputs_s", "elapsed_s")
@@ -194,7 +194,7 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
     folder = model_reports_dir(base_cfg, out)
     if write and not overwrite:
         for n in names:
-            report.check_writable(folder / n, overwrite=False)
+            files.check_writable(folder / n, overwrite=False)
         if (folder / "comparison.csv").exists():
             raise EnergyError(f"{folder / 'comparison.csv'}: exists; pass --overwrite to replace it")
 
@@ -241,12 +241,12 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
     table = comparison_table([rows[n] for n in names], descriptions)
     table.attrs["failed"] = [n for n in names if rows[n].get("status") == "failed"]
     if write:
-        path = report.write_csv(folder / "comparison.csv", table, float_format=None)
+        path = files.write_csv(folder / "comparison.csv", table, float_format=None)
         table.attrs["path"] = path
         if plots:
-            from energy import plots as plots_mod
+            from energy.report.plots import write_comparison_report
 
-            plots_mod.write_comparison_report(folder, table, base_cfg.model.name)
+            write_comparison_report(folder, table, base_cfg.model.name)
     return table
 
 

@@ -5,6 +5,15 @@ labels the START of its interval; the last interval ends at ``end`` (default: th
 timestamp plus the index frequency, or plus the last step). Solar geometry is evaluated
 at interval midpoints (:func:`interval_midpoints`); every kW -> kWh term multiplies by
 the step length :func:`step_hours`.
+
+The calendar rules live here too, so that every module buckets and masks time the
+same way: :func:`local_hour` (clock time of day in the index's own zone),
+:func:`in_daily_window` and :func:`daily_window_hours` (daily windows ``[start, end)``
+that wrap past midnight when ``end <= start``), :func:`peak_mask` (Peru's horas punta),
+:func:`months_of` and :func:`month_fractions` (calendar months in the site's zone and
+the share of each the horizon covers, for prorating monthly charges), and
+:func:`window_steps` / :func:`whole_step_hours` (the steps lying wholly inside a
+window: the only steps that may carry a job's work).
 """
 
 from __future__ import annotations
@@ -14,9 +23,28 @@ import pandas as pd
 
 from energy.errors import EnergyError
 
-__all__ = ["check_index", "interval_edges", "interval_midpoints", "step_hours"]
+__all__ = [
+    "HOUR",
+    "average_onto",
+    "check_index",
+    "daily_window_hours",
+    "hours_since",
+    "in_daily_window",
+    "interval_edges",
+    "interval_midpoints",
+    "local_hour",
+    "midpoints_of",
+    "month_fractions",
+    "months_of",
+    "peak_mask",
+    "step_ends_ns",
+    "step_hours",
+    "whole_step_hours",
+    "window_steps",
+]
 
-_HOUR = pd.Timedelta(hours=1)
+HOUR = pd.Timedelta(hours=1)
+"""One hour, the unit of every step length."""
 
 
 def check_index(index: pd.DatetimeIndex, name: str = "index") -> pd.DatetimeIndex:
@@ -110,10 +138,10 @@ def interval_midpoints(index: pd.DatetimeIndex, end=None) -> pd.DatetimeIndex:
     pandas.DatetimeIndex
         Midpoints, in the zone of ``index``.
     """
-    return _midpoints(interval_edges(index, end))
+    return midpoints_of(interval_edges(index, end))
 
 
-def _midpoints(edges: pd.DatetimeIndex) -> pd.DatetimeIndex:
+def midpoints_of(edges: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """Midpoints of the intervals between consecutive ``edges``."""
     return edges[:-1] + (edges[1:] - edges[:-1]) / 2
 
@@ -142,14 +170,14 @@ def step_hours(index: pd.DatetimeIndex, end=None) -> np.ndarray:
     return np.diff(edges.as_unit("ns").asi8) / 3.6e12
 
 
-def _hours_since(times: pd.DatetimeIndex, ref: pd.Timestamp | None = None) -> np.ndarray:
+def hours_since(times: pd.DatetimeIndex, ref: pd.Timestamp | None = None) -> np.ndarray:
     """Hours elapsed from ``ref`` (default: the first time) to every time. [h]"""
     times = times.tz_convert("UTC")
     ref = times[0] if ref is None else pd.Timestamp(ref).tz_convert("UTC")
-    return np.asarray((times - ref) / _HOUR, dtype=float)
+    return np.asarray((times - ref) / HOUR, dtype=float)
 
 
-def _average_onto(src_edges_h, src_values, dst_edges_h) -> np.ndarray:
+def average_onto(src_edges_h, src_values, dst_edges_h) -> np.ndarray:
     """Interval means of a piecewise-constant series over new intervals.
 
     Exact for any alignment: finer destination intervals hold the source value,
@@ -165,3 +193,105 @@ def _average_onto(src_edges_h, src_values, dst_edges_h) -> np.ndarray:
     )
     out = np.diff(integral, axis=0) / np.diff(dst_edges_h)[:, None]
     return out[:, 0] if one_d else out
+
+
+# --------------------------------------------------------------------------- calendar rules
+def local_hour(times: pd.DatetimeIndex) -> np.ndarray:
+    """Clock time of day of each timestamp, in the zone of ``times``. [h]
+
+    Minutes and seconds are fractions of the hour: 18:15 is 18.25.
+    """
+    return np.asarray(times.hour + times.minute / 60 + times.second / 3600, dtype=float)
+
+
+def in_daily_window(hour: np.ndarray, start_hour: float, end_hour: float) -> np.ndarray:
+    """True where a clock ``hour`` lies in the daily window ``[start_hour, end_hour)``.
+
+    A window with ``end_hour <= start_hour`` wraps past midnight (22-6 is 22:00 to 06:00).
+    """
+    hour = np.asarray(hour, dtype=float)
+    if end_hour > start_hour:
+        return (hour >= start_hour) & (hour < end_hour)
+    return (hour >= start_hour) | (hour < end_hour)
+
+
+def daily_window_hours(start_hour: float, end_hour: float) -> float:
+    """Length of the daily window ``[start_hour, end_hour)``, wrapping past midnight. [h]
+
+    Equal hours mean the whole day (24 h).
+    """
+    return (end_hour - start_hour) % 24 or 24.0
+
+
+def peak_mask(index: pd.DatetimeIndex, start_hour: float, end_hour: float) -> np.ndarray:
+    """True for steps STARTING in the peak hours ``[start_hour, end_hour)``, local time.
+
+    Peru's horas punta are 18-23 h: the step starting at 22:00 is peak, 23:00 is not.
+    """
+    return in_daily_window(local_hour(index), start_hour, end_hour)
+
+
+def months_of(index: pd.DatetimeIndex) -> tuple[np.ndarray, pd.PeriodIndex]:
+    """Calendar month of every step, in the index's own (site) zone.
+
+    Returns
+    -------
+    (numpy.ndarray, pandas.PeriodIndex)
+        For each step the position of its month in the second item, and the months
+        in order of appearance.
+    """
+    local = index.tz_localize(None) if index.tz is not None else index
+    codes, months = pd.factorize(local.to_period("M"))
+    return codes.astype(np.int64), pd.PeriodIndex(months)
+
+
+def month_fractions(index: pd.DatetimeIndex, dt_h: np.ndarray) -> pd.Series:
+    """Share of each calendar month covered by the horizon (for prorating).
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by month (Period, in order of appearance), value = hours of the month
+        inside the horizon / hours in the calendar month. [-]
+    """
+    codes, months = months_of(index)
+    hours = np.bincount(codes, weights=np.asarray(dt_h, dtype=float), minlength=len(months))
+    full = np.array([p.days_in_month * 24.0 for p in months])
+    return pd.Series(hours / full, index=months)
+
+
+def step_ends_ns(index: pd.DatetimeIndex, end) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of every step as integer nanoseconds since the epoch (UTC).
+
+    ``end`` is the end of the last step (the horizon end), tz-aware.
+    """
+    starts = index.asi8 if index.unit == "ns" else index.as_unit("ns").asi8
+    end_ts = pd.Timestamp(end)
+    if end_ts.tzinfo is None:
+        raise EnergyError(f"end: expected a tz-aware timestamp, found naive {end_ts}")
+    return starts, np.append(starts[1:], end_ts.as_unit("ns").value)
+
+
+def window_steps(starts_ns: np.ndarray, ends_ns: np.ndarray, start, end) -> range:
+    """The steps whose whole interval ``[t, t + dt)`` lies inside the window ``[start, end)``.
+
+    Only these steps may carry a job's work (a crane job, a truck charging window):
+    a step cut by the window's edge does not.
+
+    Parameters
+    ----------
+    starts_ns, ends_ns : numpy.ndarray
+        Step starts and ends, integer ns (:func:`step_ends_ns`).
+    start, end : pandas.Timestamp
+        The window, tz-aware.
+    """
+    s_ns, e_ns = pd.Timestamp(start).as_unit("ns").value, pd.Timestamp(end).as_unit("ns").value
+    first = int(np.searchsorted(starts_ns, s_ns, side="left"))
+    last = int(np.searchsorted(ends_ns, e_ns, side="right"))
+    return range(first, max(first, last))
+
+
+def whole_step_hours(starts_ns: np.ndarray, ends_ns: np.ndarray, dt_h: np.ndarray, start, end) -> float:
+    """Hours of the steps lying wholly inside the window ``[start, end)`` (:func:`window_steps`). [h]"""
+    steps = window_steps(starts_ns, ends_ns, start, end)
+    return float(np.asarray(dt_h, dtype=float)[steps.start : steps.stop].sum())

@@ -16,6 +16,32 @@ column                meaning
 
 Time rules are those of :mod:`energy.timegrid`: a timestamp labels the start of its
 interval, and solar geometry is evaluated at interval midpoints.
+
+The synthetic model
+-------------------
+Irradiance: pvlib's Ineichen clear sky (with pvlib's Linke turbidity climatology,
+read offline) at interval midpoints, scaled day by day so that each day's GHI is the
+month's climatological mean times a seeded random factor (AR(1) from day to day,
+relative std 0.15, renormalised to mean 1 within each month of the horizon and capped
+at the day's clear-sky GHI). Hence the monthly mean daily GHI equals the climatology
+(up to the midpoint sampling, well under 1 % for steps up to 1 h) and the daily
+factors depend only on the seed and the calendar days, not on the step length. GHI
+is split into DNI and DHI with the Erbs model (:func:`pvlib.irradiance.erbs`), so a
+dull month (Lima's June-September garúa, clearness index about 0.35) comes out
+mostly diffuse. ``GHI = DNI * cos(zenith) + DHI`` with the solar zenith at the
+interval midpoint; all three are zero when the sun is down at the midpoint.
+
+Air temperature: the monthly mean plus a diurnal cycle (minimum 06:00, maximum 14:30
+local; daily range 1.2 °C per kWh/m^2/day of the month's GHI, i.e. about 7 °C in a
+sunny Lima January and 3.5 °C in the garúa) plus seeded day-to-day and hourly noise
+whose mean is removed within each month.
+
+Wind at 10 m: the monthly mean times a sea-breeze diurnal shape (minimum about
+06:30, maximum about 17:00 local, factor 0.53..1.47, i.e. 2.1..5.8 m/s at a 3.95 m/s
+mean) times seeded hourly fluctuations (3 h memory) with a Weibull marginal whose
+shape is chosen so that the distribution of all values has Weibull shape
+``weibull_k``; the fluctuations are rescaled within each month so that the monthly
+mean equals the climatology. Calm spells are not modelled.
 """
 
 from __future__ import annotations
@@ -29,7 +55,15 @@ from scipy.special import gamma as _gamma
 from scipy.special import ndtr
 
 from energy.errors import EnergyError
-from energy.timegrid import _HOUR, _average_onto, _hours_since, _midpoints, interval_edges
+from energy.timegrid import (
+    HOUR,
+    average_onto,
+    hours_since,
+    interval_edges,
+    local_hour,
+    midpoints_of,
+    months_of,
+)
 
 WEATHER_COLUMNS = ("ghi_w_m2", "dni_w_m2", "dhi_w_m2", "temp_air_c", "wind_speed_m_s")
 """Canonical weather columns, in order."""
@@ -48,20 +82,10 @@ _TEMP_HOUR_SIGMA_C, _TEMP_HOUR_TAU_H = 0.3, 3.0  # hourly noise [°C] and its me
 _WIND_MIN_H, _WIND_MAX_H = 6.5, 17.0  # sea breeze: local hours of min / max wind [h]
 _WIND_DIURNAL_AMPLITUDE = 0.47  # half range of the diurnal wind shape, 2.0..5.7 m/s [-]
 _WIND_TAU_H = 3.0  # memory of the wind speed fluctuations [h]
-_MAX_SYNTHETIC_STEP = _HOUR  # longer steps are generated hourly and averaged
+_MAX_SYNTHETIC_STEP = HOUR  # longer steps are generated hourly and averaged
 
 
 # --------------------------------------------------------------------------- time helpers
-
-
-def _wall_hour(times: pd.DatetimeIndex) -> np.ndarray:
-    """Local clock time of day in the zone of ``times``. [h]"""
-    return np.asarray(times.hour + times.minute / 60 + times.second / 3600, dtype=float)
-
-
-def _month_groups(times: pd.DatetimeIndex) -> np.ndarray:
-    """Integer label of the (year, month) of every time, in its own zone."""
-    return np.asarray(times.year * 12 + times.month - 1, dtype=int)
 
 
 def _group_mean(values, weights, groups) -> np.ndarray:
@@ -73,6 +97,32 @@ def _group_mean(values, weights, groups) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- synthetic weather
+def _check_synthetic_args(latitude, longitude, altitude_m, ghi, temp, wind, weibull_k, seed):
+    """The site, the three climatologies (as arrays), the Weibull shape and the seed, checked."""
+    _check_site(latitude, longitude, altitude_m)
+    ghi_clim = _monthly("ghi_monthly_kwh_m2_day", ghi, 0.0, 15.0)
+    temp_clim = _monthly("temp_air_monthly_c", temp, -90.0, 70.0)
+    wind_clim = _monthly("wind_monthly_m_s", wind, 0.0, 50.0)
+    if isinstance(weibull_k, bool) or not isinstance(weibull_k, int | float | np.number) or not (
+        np.isfinite(weibull_k) and weibull_k > 0
+    ):
+        raise EnergyError(f"weibull_k: expected a positive number, found {weibull_k!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise EnergyError(f"seed: expected a non-negative integer, found {seed!r}")
+    return ghi_clim, temp_clim, wind_clim
+
+
+def _synthetic_irradiance(location, mid: pd.DatetimeIndex, days: _Days, ghi_clim, rng):
+    """GHI (clear sky x daily ratio), DNI and DHI (Erbs) at the interval midpoints. [W/m^2]"""
+    solpos = location.get_solarposition(mid)
+    clear_ghi = location.get_clearsky(mid, model="ineichen", solar_position=solpos)["ghi"]
+    ratio = _daily_clearsky_ratio(days, location, ghi_clim, rng)
+    ghi = np.asarray(clear_ghi, dtype=float) * ratio[days.number]
+    ghi = np.where(np.isfinite(ghi), np.maximum(ghi, 0.0), 0.0)
+    split = pvlib.irradiance.erbs(ghi, solpos["zenith"].to_numpy(), mid)
+    dni = np.clip(np.nan_to_num(np.asarray(split["dni"], dtype=float)), 0.0, None)
+    dhi = np.clip(np.nan_to_num(np.asarray(split["dhi"], dtype=float)), 0.0, None)
+    return ghi, dni, dhi
 
 
 def synthetic_weather(
@@ -90,29 +140,7 @@ def synthetic_weather(
 ) -> pd.DataFrame:
     """Reproducible synthetic weather that follows a monthly climatology.
 
-    Irradiance: pvlib's Ineichen clear sky (with pvlib's Linke turbidity climatology,
-    read offline) at interval midpoints, scaled day by day so that each day's GHI is the
-    month's climatological mean times a seeded random factor (AR(1) from day to day,
-    relative std 0.15, renormalised to mean 1 within each month of the horizon and capped
-    at the day's clear-sky GHI). Hence the monthly mean daily GHI equals the climatology
-    (up to the midpoint sampling, well under 1 % for steps up to 1 h) and the daily
-    factors depend only on the seed and the calendar days, not on the step length. GHI
-    is split into DNI and DHI with the Erbs model (:func:`pvlib.irradiance.erbs`), so a
-    dull month (Lima's June-September garúa, clearness index about 0.35) comes out
-    mostly diffuse. ``GHI = DNI * cos(zenith) + DHI`` with the solar zenith at the
-    interval midpoint; all three are zero when the sun is down at the midpoint.
-
-    Air temperature: the monthly mean plus a diurnal cycle (minimum 06:00, maximum 14:30
-    local; daily range 1.2 °C per kWh/m^2/day of the month's GHI, i.e. about 7 °C in a
-    sunny Lima January and 3.5 °C in the garúa) plus seeded day-to-day and hourly noise
-    whose mean is removed within each month.
-
-    Wind at 10 m: the monthly mean times a sea-breeze diurnal shape (minimum about
-    06:30, maximum about 17:00 local, factor 0.53..1.47, i.e. 2.1..5.8 m/s at a 3.95 m/s
-    mean) times seeded hourly fluctuations (3 h memory) with a Weibull marginal whose
-    shape is chosen so that the distribution of all values has Weibull shape
-    ``weibull_k``; the fluctuations are rescaled within each month so that the monthly
-    mean equals the climatology. Calm spells are not modelled.
+    The model is described in this module's docstring (*The synthetic model*).
 
     The day and the month of a timestamp are read in the zone of ``index``. Steps
     longer than 1 h are generated hourly and averaged onto the index.
@@ -150,44 +178,26 @@ def synthetic_weather(
         range, a month whose GHI exceeds the clear sky, or a bad site or seed.
     """
     edges = interval_edges(index, end)
-    _check_site(latitude, longitude, altitude_m)
-    ghi_clim = _monthly("ghi_monthly_kwh_m2_day", ghi_monthly_kwh_m2_day, 0.0, 15.0)
-    temp_clim = _monthly("temp_air_monthly_c", temp_air_monthly_c, -90.0, 70.0)
-    wind_clim = _monthly("wind_monthly_m_s", wind_monthly_m_s, 0.0, 50.0)
-    if isinstance(weibull_k, bool) or not isinstance(weibull_k, int | float | np.number) or not (
-        np.isfinite(weibull_k) and weibull_k > 0
-    ):
-        raise EnergyError(f"weibull_k: expected a positive number, found {weibull_k!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise EnergyError(f"seed: expected a non-negative integer, found {seed!r}")
-
-    dt_h = np.diff(_hours_since(edges))
-    if dt_h.max() > _MAX_SYNTHETIC_STEP / _HOUR:
+    ghi_clim, temp_clim, wind_clim = _check_synthetic_args(
+        latitude, longitude, altitude_m, ghi_monthly_kwh_m2_day, temp_air_monthly_c, wind_monthly_m_s,
+        weibull_k, seed)
+    dt_h = np.diff(hours_since(edges))
+    if dt_h.max() > _MAX_SYNTHETIC_STEP / HOUR:
         return _synthetic_via_hourly(
             index, edges, latitude=latitude, longitude=longitude, altitude_m=altitude_m,
             ghi_monthly_kwh_m2_day=ghi_clim, temp_air_monthly_c=temp_clim,
             wind_monthly_m_s=wind_clim, weibull_k=weibull_k, seed=seed,
         )
-
     rng_sun, rng_temp, rng_wind = (
         np.random.default_rng(s) for s in np.random.SeedSequence(int(seed)).spawn(3)
     )
     location = pvlib.location.Location(latitude, longitude, altitude=altitude_m)
-    mid = _midpoints(edges)
-    solpos = location.get_solarposition(mid)
-    clear_ghi = location.get_clearsky(mid, model="ineichen", solar_position=solpos)["ghi"]
-
+    mid = midpoints_of(edges)
     days = _Days(index)
-    ratio = _daily_clearsky_ratio(days, location, ghi_clim, rng_sun)
-    ghi = np.asarray(clear_ghi, dtype=float) * ratio[days.number]
-    ghi = np.where(np.isfinite(ghi), np.maximum(ghi, 0.0), 0.0)
-    split = pvlib.irradiance.erbs(ghi, solpos["zenith"].to_numpy(), mid)
-    dni = np.clip(np.nan_to_num(np.asarray(split["dni"], dtype=float)), 0.0, None)
-    dhi = np.clip(np.nan_to_num(np.asarray(split["dhi"], dtype=float)), 0.0, None)
-
+    ghi, dni, dhi = _synthetic_irradiance(location, mid, days, ghi_clim, rng_sun)
     month0 = np.asarray(index.month, dtype=int) - 1
-    groups = _month_groups(index)
-    local_h = _wall_hour(mid)
+    groups = months_of(index)[0]
+    local_h = local_hour(mid)
     temp = _synthetic_temperature(
         edges, dt_h, days, groups, local_h, temp_clim[month0], ghi_clim[month0], rng_temp
     )
@@ -210,7 +220,7 @@ def _synthetic_via_hourly(index, edges, **kwargs) -> pd.DataFrame:
     stop = edges[-1].ceil("h")
     hourly = pd.date_range(start, stop, freq="h")
     fine = synthetic_weather(hourly[:-1], end=stop, **kwargs)
-    values = _average_onto(_hours_since(hourly), fine.to_numpy(), _hours_since(edges, start))
+    values = average_onto(hours_since(hourly), fine.to_numpy(), hours_since(edges, start))
     return pd.DataFrame(values, index=index, columns=list(WEATHER_COLUMNS))
 
 
@@ -231,12 +241,11 @@ def _daily_clearsky_ratio(days: _Days, location, ghi_clim, rng) -> np.ndarray:
     clear_kwh = _daily_clearsky_kwh_m2(days, location)
     factor = 1.0 + _DAY_SIGMA * _ar1(rng.standard_normal(days.count), _DAY_PHI)
     factor = np.maximum(factor, 0.2)
-    months = np.asarray(days.dates.month, dtype=int)
-    groups = np.asarray(days.dates.year * 12 + months - 1, dtype=int)
+    codes, months = months_of(days.dates)
     target = np.empty(days.count)
-    for group in np.unique(groups):
-        sel = groups == group
-        month = int(months[sel][0])
+    for group, period in enumerate(months):
+        sel = codes == group
+        month = int(period.month)
         target[sel] = _fit_month(
             factor[sel], ghi_clim[month - 1], _DAILY_CLEARSKY_CAP * clear_kwh[sel], month
         )
@@ -295,12 +304,12 @@ def _synthetic_wind(edges, dt_h, groups, local_h, wind_clim, weibull_k, rng):
     grid = _hourly_grid(edges)
     grid_mid = grid[:-1] + pd.Timedelta(minutes=30)
     grid_mid = grid_mid.tz_convert(edges.tz)
-    grid_det = wind_clim[np.asarray(grid_mid.month) - 1] * _wind_shape(_wall_hour(grid_mid))
+    grid_det = wind_clim[np.asarray(grid_mid.month) - 1] * _wind_shape(local_hour(grid_mid))
     k_noise = _fluctuation_shape(grid_det, weibull_k)
     uniform = np.clip(ndtr(_ar1(rng.standard_normal(len(grid) - 1), np.exp(-1 / _WIND_TAU_H))),
                       1e-12, 1 - 1e-12)
     fluct = (-np.log1p(-uniform)) ** (1 / k_noise) / _gamma(1 + 1 / k_noise)
-    fluct = _average_onto(_hours_since(grid), fluct, _hours_since(edges, grid[0]))
+    fluct = average_onto(hours_since(grid), fluct, hours_since(edges, grid[0]))
     # monthly means of the result equal those of the deterministic part
     fluct *= _group_mean(deterministic, dt_h, groups) / np.maximum(
         _group_mean(deterministic * fluct, dt_h, groups), 1e-12
@@ -351,7 +360,7 @@ def _hourly_noise(edges, rng, tau_h: float) -> np.ndarray:
     """Unit-variance AR(1) noise on whole hours, averaged onto the intervals."""
     grid = _hourly_grid(edges)
     noise = _ar1(rng.standard_normal(len(grid) - 1), np.exp(-1 / tau_h))
-    return _average_onto(_hours_since(grid), noise, _hours_since(edges, grid[0]))
+    return average_onto(hours_since(grid), noise, hours_since(edges, grid[0]))
 
 
 def _ar1(innovations, phi: float) -> np.ndarray:

@@ -15,7 +15,7 @@ import pandas as pd
 import pvlib
 
 from energy.errors import EnergyError
-from energy.timegrid import _HOUR, _average_onto, _hours_since, interval_edges
+from energy.timegrid import HOUR, average_onto, hours_since, interval_edges
 from energy.weather import WEATHER_COLUMNS
 
 WEATHER_FORMATS = ("epw", "tmy3", "pvgis_tmy")
@@ -106,7 +106,7 @@ def read_weather_file(path, *, fmt: str = "auto", index: pd.DatetimeIndex, end=N
     records, meta = reader(path)
     grid, values = _typical_year_hours(records, edges, path, meta["tz_offset_h"])
     meta["notes"] = _leap_day_note(records, edges, path, meta["tz_offset_h"])
-    data = _average_onto(_hours_since(grid), values, _hours_since(edges, grid[0]))
+    data = average_onto(hours_since(grid), values, hours_since(edges, grid[0]))
     return pd.DataFrame(data, index=index, columns=list(WEATHER_COLUMNS)), meta
 
 
@@ -270,7 +270,7 @@ def _read_tmy3(path: Path):
     data = data.assign(_line=np.arange(3, 3 + len(data)))
     if date_col in data.columns:
         data = data[~data[date_col].astype(str).str.startswith("02/29")]
-    data = data.set_axis(data.index - _HOUR)
+    data = data.set_axis(data.index - HOUR)
     return _canonical(data, path, "the TMY3 file", lines=data["_line"].to_numpy()), _meta(
         path, "tmy3", meta["latitude"], meta["longitude"], meta["altitude"], meta["TZ"],
         meta.get("Name", ""),

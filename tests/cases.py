@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from energy.inputs import GridParams, Inputs
+from energy.inputs import GridParams, Inputs, TariffParams
 from energy.timegrid import step_hours
 
 TZ = "America/Lima"
@@ -16,12 +16,25 @@ def ts(s: str) -> pd.Timestamp:
     return pd.Timestamp(s, tz=TZ)
 
 
+#: The micro-cases' bare rates, where a test does not set them: no capacity charges,
+#: lost load at 10 USD/kWh, no crane pools, no chargers (the project's defaults are the
+#: model file's Peru tariff, 1000 USD/kWh and the Chancay cranes).
+BARE = {
+    "tariff": TariffParams(0.0, 0.0),
+    "value_of_lost_load_usd_per_kwh": 10.0,
+    "crane_pools": {},
+    "truck_charger_kw": 0.0,
+}
+
+
 def inputs_on(series: pd.DataFrame, end: pd.Timestamp, **kw) -> Inputs:
     """Inputs on the index of ``series``, the last step ending at ``end``.
 
     ``dt_h`` is derived from the index; ``kw`` are the other fields of
-    :class:`~energy.inputs.Inputs` (``battery`` and ``grid`` at least).
+    :class:`~energy.inputs.Inputs` (``battery`` and ``grid`` at least); those not
+    given take the bare micro-case values of :data:`BARE`.
     """
+    kw = {**BARE, **kw}
     return Inputs(series=series, dt_h=step_hours(series.index, end), horizon_end=end, **kw)
 
 

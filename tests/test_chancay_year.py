@@ -8,7 +8,7 @@ import pytest
 
 from energy.build import build_inputs
 from energy.config import load_config
-from energy.solve import optimise
+from energy.optimise.optimise import optimise
 from tests.conftest import CHANCAY
 
 

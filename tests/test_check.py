@@ -24,12 +24,12 @@ def _metered_15min(path, start="2025-01-06", days=7):
 
 
 def test_check_prints_horizon_assets_sources_and_work(small_model, tmp_path, capsys, monkeypatch):
-    import energy.solve
+    import energy.optimise.optimise
 
     def no_solving(*a, **k):
         raise AssertionError("check must not solve")
 
-    monkeypatch.setattr(energy.solve, "optimise", no_solving)
+    monkeypatch.setattr(energy.optimise.optimise, "optimise", no_solving)
     monkeypatch.chdir(tmp_path)
     code, out, err = _run(["check", small_model], capsys)
     assert code == 0, err

@@ -83,7 +83,7 @@ def test_bundled_model_check_unknown_scenario(capsys):
 
 def test_time_limit_incumbent_is_written_and_clearly_marked(small_model, tmp_path, capsys, monkeypatch):
     """A run stopped by its time limit with a feasible solution is kept, and marked as such."""
-    import energy.solve as solve_mod
+    import energy.optimise.optimise as solve_mod
 
     real = solve_mod.optimise
 

@@ -39,7 +39,7 @@ def test_failure_while_writing_keeps_earlier_run(small_model, tmp_path, monkeypa
     run(small_model, out=out, plots=False)
     folder = out / "small" / "base"
     before = _snapshot(folder)
-    import energy.report as report
+    import energy.report.files as report
 
     real = report.write_json
 

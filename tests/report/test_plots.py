@@ -15,8 +15,9 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from energy import drawing, figures, plots, report
 from energy.errors import EnergyError
+from energy.report import drawing, figures, periods, plots, runfolder
+from energy.report import files as report
 
 TZ = "America/Lima"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -89,6 +90,9 @@ def make_run(start="2025-01-06", days=2.0, freq="1h", battery=True, cranes=True,
                    "generation_capacity_usd_per_kw_month": 16.4,
                    "distribution_capacity_usd_per_kw_month": 4.0, "export_price_usd_per_kwh": 0.0},
         "emissions": {"grid_emission_kg_per_kwh": 0.186, "carbon_price_usd_per_t": 0.0},
+        "bill_rates": {"generation_capacity_usd_per_kw_month": 16.4, "distribution_capacity_usd_per_kw_month": 4.0,
+                       "battery_wear_usd_per_kwh": 0.0, "carbon_price_usd_per_kg": 0.0,
+                       "value_of_lost_load_usd_per_kwh": 1000.0},
         "sources": {"solar": "synthetic"}, "notes": ["synthetic test data"],
         "vessel_calls": 1, "quay_moves": float(moves.sum()), "crane_jobs": 1, "truck_windows": 2,
     }
@@ -142,17 +146,17 @@ def test_no_figure_outlives_a_run_and_repeats_do_not_grow(tmp_path):
     # 20 more figures through the same figure -> PNG path: the object count stays flat
     # (one kept figure alone holds ~2,500 artists, ticks and transforms; weak references
     # are left out: matplotlib's bounded text-metrics cache holds one per text drawn)
-    me = plots.monthly_energy(d)
+    me = periods.monthly_energy(d)
 
     def count() -> int:
         gc.collect()
         return sum(not isinstance(o, weakref.ref) for o in gc.get_objects())
 
-    with matplotlib.rc_context(drawing._STYLE):
-        drawing._save(figures.figure_monthly_energy(me), tmp_path / "m.png")
+    with matplotlib.rc_context(drawing.STYLE):
+        drawing.save_png(figures.figure_monthly_energy(me), tmp_path / "m.png")
         objects = count()
         for _ in range(20):
-            drawing._save(figures.figure_monthly_energy(me), tmp_path / "m.png")
+            drawing.save_png(figures.figure_monthly_energy(me), tmp_path / "m.png")
         grown = count() - objects
     assert grown < 200, f"{grown} objects more after 20 figures"
     assert live_figures() == before
@@ -164,7 +168,8 @@ def test_without_battery_jobs_or_optional_columns(tmp_path):
     d = d.drop(columns=["cranes_sts_working", "crane_moves_sts", "wind_available_kw", "wind_kw",
                         "wind_curtailed_kw"])
     empty = j.iloc[0:0]
-    names = [p.name for p in plots.write_run_plots(tmp_path, d, empty, {}, {})]
+    bare = {"bill_rates": a["bill_rates"]}  # only what the bill needs
+    names = [p.name for p in plots.write_run_plots(tmp_path, d, empty, {}, bare)]
     assert names == ["dispatch.png", "monthly_energy.png", "monthly_cost.png", "report.html"]
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Solver status unknown" in page
@@ -172,7 +177,7 @@ def test_without_battery_jobs_or_optional_columns(tmp_path):
 
 def test_weeks_default_to_summer_and_garua_winter():
     d, *_ = make_run("2025-01-01", 365, "1h")
-    picks = plots.select_weeks(d)
+    picks = periods.select_weeks(d)
     assert [p.name for p in picks] == ["dispatch_summer", "dispatch_winter"]
     summer, winter = picks
     assert summer.start.month in (1, 2, 3) and winter.start.month in (5, 6, 7, 8, 9)
@@ -185,32 +190,32 @@ def test_weeks_default_to_summer_and_garua_winter():
 def test_week_picks_busiest_crane_week_and_falls_back():
     d, *_ = make_run("2025-04-01", 28, "1h")  # April: neither summer nor winter
     d.loc["2025-04-15":"2025-04-16", "crane_load_kw"] *= 10
-    (pick,) = plots.select_weeks(d)
+    (pick,) = periods.select_weeks(d)
     assert pick.name == "dispatch_week"
     assert pick.start <= pd.Timestamp("2025-04-15", tz=TZ) < pick.end
     d2, *_ = make_run("2025-04-01", 28, "1h", cranes=False)
-    (pick2,) = plots.select_weeks(d2)
+    (pick2,) = periods.select_weeks(d2)
     assert pick2.why == "sunniest week of the horizon"
 
 
 def test_chosen_week():
     d, *_ = make_run("2025-01-06", 14, "1h")
-    (pick,) = plots.select_weeks(d, "2025-01-08")
+    (pick,) = periods.select_weeks(d, "2025-01-08")
     assert pick.name == "dispatch_2025-01-08"  # -> dispatch_2025-01-08.png
     assert (pick.start, pick.end) == (pd.Timestamp("2025-01-08", tz=TZ), pd.Timestamp("2025-01-15", tz=TZ))
-    (pick,) = plots.select_weeks(d, "2025-01-16")  # cut at the horizon end
+    (pick,) = periods.select_weeks(d, "2025-01-16")  # cut at the horizon end
     assert pick.end == pd.Timestamp("2025-01-20", tz=TZ)
     with pytest.raises(EnergyError, match="week: 2025-06-01 is outside the horizon"):
-        plots.select_weeks(d, "2025-06-01")
+        periods.select_weeks(d, "2025-06-01")
     with pytest.raises(EnergyError, match="expected an ISO date"):
-        plots.parse_week("next monday", TZ)
+        periods.parse_week("next monday", TZ)
 
 
 def test_check_week_before_solving():
     start, end = pd.Timestamp("2025-01-01", tz=TZ), pd.Timestamp("2026-01-01", tz=TZ)
-    assert plots.check_week("2025-07-14", start, end) == pd.Timestamp("2025-07-14", tz=TZ)
+    assert periods.check_week("2025-07-14", start, end) == pd.Timestamp("2025-07-14", tz=TZ)
     with pytest.raises(EnergyError, match="outside the horizon"):
-        plots.check_week("2026-01-01", start, end)
+        periods.check_week("2026-01-01", start, end)
 
 
 def test_heading_names(tmp_path):
@@ -265,42 +270,39 @@ def test_monthly_cost_split_matches_hand_computation():
         "import_price_usd_per_kwh": np.where(peak, 0.08, 0.06), "export_price_usd_per_kwh": 0.03,
         "grid_emission_kg_per_kwh": 0.2, "is_peak": peak, "dt_h": 0.5,
     }, index=idx)
-    a = {"tariff": {"generation_capacity_usd_per_kw_month": 16.4,
-                    "distribution_capacity_usd_per_kw_month": 4.0},
-         "battery": {"energy_kwh": 1000.0, "wear_cost_usd_per_kwh": 0.02},
-         "emissions": {"carbon_price_usd_per_t": 50.0},
-         "solver": {"value_of_lost_load_usd_per_kwh": 10.0}}
-    mc = plots.monthly_costs(d, a)
+    a = {"bill_rates": {"generation_capacity_usd_per_kw_month": 16.4,
+                        "distribution_capacity_usd_per_kw_month": 4.0, "battery_wear_usd_per_kwh": 0.02,
+                        "carbon_price_usd_per_kg": 0.05, "value_of_lost_load_usd_per_kwh": 10.0}}
+    mc = periods.monthly_costs(d, a)
     jan_m, feb_m = pd.Period("2025-01", "M"), pd.Period("2025-02", "M")
     expected = {
         # 0.5 h x (38 x 100 x 0.06 + 9 x 100 x 0.08 + 500 x 0.08) - 50 kWh x 0.03
         (jan_m, "energy_cost_usd"): 0.5 * (228 + 72 + 40) - 1.5,
         # 0.5 h x (37 x 100 x 0.06 + 400 x 0.06 + 9 x 100 x 0.08 + 300 x 0.08)
         (feb_m, "energy_cost_usd"): 0.5 * (222 + 24 + 72 + 24),
-        (jan_m, "capacity_generation_usd"): 16.4 * 500 / 31,  # one day of 31
-        (feb_m, "capacity_generation_usd"): 16.4 * 300 / 28,
-        (jan_m, "capacity_distribution_usd"): 4.0 * 500 / 31,
-        (feb_m, "capacity_distribution_usd"): 4.0 * 400 / 28,
+        (jan_m, "capacity_charge_generation_usd"): 16.4 * 500 / 31,  # one day of 31
+        (feb_m, "capacity_charge_generation_usd"): 16.4 * 300 / 28,
+        (jan_m, "capacity_charge_distribution_usd"): 4.0 * 500 / 31,
+        (feb_m, "capacity_charge_distribution_usd"): 4.0 * 400 / 28,
         (jan_m, "battery_wear_usd"): 100 * 0.02, (feb_m, "battery_wear_usd"): 0.0,
         (jan_m, "carbon_cost_usd"): 2600 * 0.2 * 0.05, (feb_m, "carbon_cost_usd"): 2650 * 0.2 * 0.05,
         (jan_m, "unserved_cost_usd"): 0.0, (feb_m, "unserved_cost_usd"): 10 * 10.0,
     }
     for (m, col), v in expected.items():
         assert mc.loc[m, col] == pytest.approx(v, rel=1e-12, abs=1e-12), (m, col)
-    parts = ["energy_cost_usd", "capacity_generation_usd", "capacity_distribution_usd",
+    parts = ["energy_cost_usd", "capacity_charge_generation_usd", "capacity_charge_distribution_usd",
              "battery_wear_usd", "carbon_cost_usd", "unserved_cost_usd"]
     assert mc["total_cost_usd"].sum() == pytest.approx(sum(expected.values()), rel=1e-12)
     np.testing.assert_allclose(mc["total_cost_usd"], mc[parts].sum(axis=1), rtol=1e-12)
-    # rates missing from the assumptions are taken from the run's totals
-    kpis = {"battery_wear_usd": 2.0, "carbon_cost_usd": 52.5, "unserved_cost_usd": 100.0}
-    mc2 = plots.monthly_costs(d, {"tariff": a["tariff"]}, kpis)
-    np.testing.assert_allclose(mc2["total_cost_usd"], mc["total_cost_usd"], rtol=1e-12)
+    # one source of rates: assumptions without the run's bill_rates are refused, not guessed
+    with pytest.raises(EnergyError, match="bill_rates"):
+        periods.monthly_costs(d, {"tariff": {"generation_capacity_usd_per_kw_month": 16.4}})
 
 
 def test_monthly_energy_is_resolution_invariant():
     d1, *_ = make_run("2025-01-30", 4, "1h")
     d4, *_ = make_run("2025-01-30", 4, "15min")
-    m1, m4 = plots.monthly_energy(d1), plots.monthly_energy(d4)
+    m1, m4 = periods.monthly_energy(d1), periods.monthly_energy(d4)
     assert list(m1.index.astype(str)) == ["2025-01", "2025-02"]
     np.testing.assert_allclose(m1["hours"], [48, 48])
     np.testing.assert_allclose(m4["fixed_load_mwh"], m1["fixed_load_mwh"], rtol=1e-12)
@@ -341,7 +343,7 @@ def test_comparison_report(tmp_path):
     assert "bad &lt;override&gt;" in page
     assert "3,050,000" in page and "-150,000" in page
     # failed rows are listed, not plotted: one point per scenario that ran
-    with matplotlib.rc_context(drawing._STYLE):
+    with matplotlib.rc_context(drawing.STYLE):
         fig = plots.figure_comparison(df, "chancay")
     offsets = [c.get_offsets() for c in fig.axes[0].collections]
     assert sum(len(o) for o in offsets) == 3
@@ -374,7 +376,7 @@ def test_rebuild_report_from_run_files(tmp_path):
     assert first[0].name == "dispatch_2025-01-07.png"
     run = tmp_path / "run"
     write_run_folder(run, d, j, k, a)
-    html = plots.rebuild_report(run, week="2025-01-07")
+    html = runfolder.rebuild_report(run, week="2025-01-07")
     assert html == run / "report.html"
     rebuilt = {p.name for p in run.iterdir()} - {"dispatch.csv", "jobs.csv", "summary.json",
                                                    "assumptions.json"}
@@ -393,10 +395,10 @@ def test_rebuild_report_refuses_incomplete_folder(tmp_path):
     write_run_folder(tmp_path, d, j, k, a)
     (tmp_path / "summary.json").unlink()
     with pytest.raises(EnergyError, match=r"not a complete run folder, missing summary\.json") as e:
-        plots.rebuild_report(tmp_path)
+        runfolder.rebuild_report(tmp_path)
     assert str(tmp_path) in str(e.value) and "\n" not in str(e.value)
     with pytest.raises(EnergyError, match="not a folder"):
-        plots.rebuild_report(tmp_path / "nope")
+        runfolder.rebuild_report(tmp_path / "nope")
 
 
 @pytest.mark.parametrize(
@@ -414,13 +416,13 @@ def test_rebuild_report_names_bad_file(tmp_path, name, content, match):
     write_run_folder(tmp_path, d, j, k, a)
     (tmp_path / name).write_text(content)
     with pytest.raises(EnergyError, match=match):
-        plots.rebuild_report(tmp_path)
+        runfolder.rebuild_report(tmp_path)
 
 
 def test_read_run_restores_types(tmp_path):
     d, j, k, a = make_run(days=1, freq="15min")
     write_run_folder(tmp_path, d, j.iloc[0:0], k, a)  # no crane work: a header-only jobs.csv
-    d2, j2, summary, a2 = plots.read_run(tmp_path)
+    d2, j2, summary, a2 = runfolder.read_run(tmp_path)
     assert str(d2.index.tz) == TZ and d2.index.equals(d.index)
     assert d2["is_peak"].dtype == bool and d2["is_peak"].equals(d["is_peak"])
     np.testing.assert_allclose(d2["grid_import_kw"], d["grid_import_kw"], rtol=1e-5)

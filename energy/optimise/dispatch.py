@@ -1,11 +1,11 @@
 """The dispatch MILP of DESIGN §4: :class:`~energy.inputs.Inputs` -> Pyomo model.
 
-:func:`build_model` validates the inputs (one check per rule, :mod:`energy.validate`),
-lays them out as plain Python floats and lists (:mod:`energy.layout`) and builds one
-flat Pyomo ``ConcreteModel``: each component is indexed over the step set ``T`` (or
-over the few steps where it exists), one ``_add_*`` function per asset family. No file
-I/O, no pvlib. Solving is :mod:`energy.solve`'s job, reading the solution
-:mod:`energy.results`'.
+:func:`build_model` validates the inputs (one check per rule, :mod:`energy.optimise.checks`),
+lays them out as plain Python floats and lists (:mod:`energy.optimise.layout`, one
+``prepare_*`` per family) and builds one flat Pyomo ``ConcreteModel``: each component
+is indexed over the step set ``T`` (or over the few steps where it exists), one
+``add_*`` function per asset family. No file I/O, no pvlib. Solving is
+:mod:`energy.optimise.solve`'s job, reading the solution :mod:`energy.optimise.extract`'s.
 
 Symbols (t a step of length ``dt[t]`` hours, k a (job, step) pair inside that
 job's window, mo a calendar month of the index, local time):
@@ -53,12 +53,18 @@ Constraints::
     grid_mode_import[t]:      imp <= M_imp*y; grid_mode_export[t]:     exp <= M_exp*(1-y)
                               (M_imp = site sinks, M_exp = PV + wind + P_dis, within limits)
 
-Objective ``total_cost`` [USD]::
+Objective ``total_cost`` [USD], the sum of the bill's terms (:data:`energy.kpis.BILL_TERMS`),
+each a named expression ``bill[term]`` with its rate from :class:`energy.kpis.BillRates`::
 
-    sum_t dt*(pi_imp*imp - pi_exp*exp) + sum_mo f_mo*(r_gen*P_peak + r_dist*P_max)
-    + c_wear*sum dt*dis + VOLL*sum dt*u + carbon_price*sum dt*ef*imp
+    energy_cost_usd                    sum_t dt*(pi_imp*imp - pi_exp*exp)
+    capacity_charge_generation_usd     sum_mo f_mo*r_gen*P_peak
+    capacity_charge_distribution_usd   sum_mo f_mo*r_dist*P_max
+    battery_wear_usd                   c_wear*sum dt*dis
+    carbon_cost_usd                    carbon_price*sum dt*ef*imp
+    unserved_cost_usd                  VOLL*sum dt*u
 
-with f_mo the share of month mo inside the horizon (:func:`~energy.inputs.month_fractions`).
+with f_mo the share of month mo inside the horizon (:func:`energy.timegrid.month_fractions`):
+:func:`energy.kpis.monthly_bill` prices the extracted dispatch with the same rates.
 """
 
 from __future__ import annotations
@@ -69,13 +75,21 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from energy.inputs import Inputs
-from energy.layout import Layout, _Data, _prepare
+from energy.kpis import BILL_TERMS
+from energy.optimise.layout import Layout, ModelData, prepare
 
 __all__ = [
     "Layout",
+    "add_balance",
+    "add_battery",
+    "add_cranes",
+    "add_demand_charges",
+    "add_grid",
     "add_mode_binaries",
+    "add_objective",
+    "add_pv_wind",
+    "add_trucks",
     "build_model",
-    "check_inputs",
     "dispose_model",
     "mode_conflicts",
 ]
@@ -95,7 +109,7 @@ def _lin(coefs, variables, constant=0.0):
 # --------------------------------------------------------------------------- build
 
 
-def _add_pv_wind(m: pyo.ConcreteModel, d: _Data) -> None:
+def add_pv_wind(m: pyo.ConcreteModel, d: ModelData) -> None:
     """``pv[t]`` in [0, PVa[t]] and ``wind[t]`` in [0, Wa[t]] where anything is available."""
     pva, wa = d.pv_avail, d.wind_avail
     if d.layout.has_pv:
@@ -106,7 +120,7 @@ def _add_pv_wind(m: pyo.ConcreteModel, d: _Data) -> None:
         m.wind = pyo.Var(m.wind_steps, bounds=lambda m, t: (0.0, wa[t]))
 
 
-def _add_battery(m: pyo.ConcreteModel, d: _Data) -> None:
+def add_battery(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Charge, discharge, state of charge and its balance; nothing without a battery."""
     if not d.layout.has_battery:
         return
@@ -140,14 +154,14 @@ def _add_battery(m: pyo.ConcreteModel, d: _Data) -> None:
 
     m.battery_soc_balance = pyo.Constraint(m.T, rule=soc_balance)
     m.battery_end_soc = pyo.Constraint(expr=m.battery_soc[d.n - 1] >= soc0)
-    # Mode binaries: empty until energy.solve finds simultaneous charge and discharge.
+    # Mode binaries: empty until energy.optimise.solve finds simultaneous charge and discharge.
     m.battery_mode_steps = pyo.Set(initialize=[], ordered=True)
     m.battery_mode = pyo.Var(m.battery_mode_steps, domain=pyo.Binary, dense=False)
     m.battery_mode_charge = pyo.Constraint(m.battery_mode_steps)
     m.battery_mode_discharge = pyo.Constraint(m.battery_mode_steps)
 
 
-def _add_grid(m: pyo.ConcreteModel, d: _Data) -> None:
+def add_grid(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Import (bounded), export (only if allowed), unserved load, emissions cap."""
     ub = d.layout.import_upper_kw
     m.grid_import = pyo.Var(m.T, bounds=lambda m, t: (0.0, ub[t]))
@@ -157,7 +171,7 @@ def _add_grid(m: pyo.ConcreteModel, d: _Data) -> None:
         m.grid_mode = pyo.Var(m.grid_mode_steps, domain=pyo.Binary, dense=False)
         m.grid_mode_import = pyo.Constraint(m.grid_mode_steps)
         m.grid_mode_export = pyo.Constraint(m.grid_mode_steps)
-    # Bounded by the demand it stands for in _add_balance (else "unserved" could
+    # Bounded by the demand it stands for in add_balance (else "unserved" could
     # feed the battery, e.g. to reach the end state of charge).
     m.unserved = pyo.Var(m.T, domain=pyo.NonNegativeReals)
     cap = d.inputs.emissions_cap_kg
@@ -168,7 +182,7 @@ def _add_grid(m: pyo.ConcreteModel, d: _Data) -> None:
         m.emissions_cap = pyo.Constraint(expr=body <= float(cap))
 
 
-def _add_cranes(m: pyo.ConcreteModel, d: _Data) -> None:
+def add_cranes(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Crane counts and moves on the job-steps inside windows; job totals; pool limits."""
     lay = d.layout
     if not lay.has_cranes:
@@ -206,7 +220,7 @@ def _add_cranes(m: pyo.ConcreteModel, d: _Data) -> None:
         m.crane_pool_limit = pyo.Constraint(m.crane_pool_rows, rule=pool_limit)
 
 
-def _add_trucks(m: pyo.ConcreteModel, d: _Data) -> None:
+def add_trucks(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Truck charging power on window steps; each window's energy delivered."""
     if not d.layout.has_trucks:
         return
@@ -236,7 +250,7 @@ def _add_trucks(m: pyo.ConcreteModel, d: _Data) -> None:
         m.truck_charger_limit = pyo.Constraint(m.truck_shared_steps, rule=charger_limit)
 
 
-def _add_demand_charges(m: pyo.ConcreteModel, d: _Data) -> None:
+def add_demand_charges(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Monthly peak-hour and overall import maxima, where their rate is > 0."""
     tariff = d.inputs.tariff
     lay = d.layout
@@ -262,7 +276,7 @@ def _add_demand_charges(m: pyo.ConcreteModel, d: _Data) -> None:
         m.grid_max_import_limit = pyo.Constraint(m.T, rule=max_limit)
 
 
-def _add_balance(m: pyo.ConcreteModel, d: _Data) -> None:
+def add_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
     """``energy_balance[t]``: supply = demand at every step (kW)."""
     lay = d.layout
     has_pv = set(lay.pv_steps) if lay.has_pv else ()
@@ -323,53 +337,44 @@ def _add_balance(m: pyo.ConcreteModel, d: _Data) -> None:
     m.unserved_limit = pyo.Constraint(flexible, rule=unserved_limit)
 
 
-def _add_objective(m: pyo.ConcreteModel, d: _Data) -> None:
-    """``total_cost`` [USD]: energy, demand charges, wear, lost load, carbon."""
-    inputs, lay, dt = d.inputs, d.layout, d.dt
-    coefs, variables = [], []
-    carbon = inputs.carbon_price_usd_per_kg
-    for t in range(d.n):
-        c = dt[t] * (d.pi_imp[t] + carbon * d.ef[t])
-        if c != 0.0:
-            coefs.append(c)
-            variables.append(m.grid_import[t])
+def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """``total_cost`` [USD]: the sum of the bill's terms ``bill[term]``, rates from ``d.rates``."""
+    lay, dt, rates = d.layout, d.dt, d.rates
+    terms: dict[str, tuple[list, list]] = {t: ([], []) for t in BILL_TERMS}
+
+    def term(name: str, coefs, variables) -> None:
+        terms[name][0].extend(coefs)
+        terms[name][1].extend(variables)
+
+    energy = [(dt[t] * d.pi_imp[t], m.grid_import[t]) for t in range(d.n) if dt[t] * d.pi_imp[t] != 0.0]
     if lay.has_export:
-        for t in range(d.n):
-            c = dt[t] * d.pi_exp[t]
-            if c != 0.0:
-                coefs.append(-c)
-                variables.append(m.grid_export[t])
-    wear = inputs.battery.wear_cost_usd_per_kwh if lay.has_battery else 0.0
-    if wear:
-        coefs += [wear * h for h in dt]
-        variables += list(m.battery_discharge.values())
-    voll = inputs.value_of_lost_load_usd_per_kwh
-    if voll:
-        coefs += [voll * h for h in dt]
-        variables += list(m.unserved.values())
+        energy += [(-dt[t] * d.pi_exp[t], m.grid_export[t]) for t in range(d.n) if dt[t] * d.pi_exp[t] != 0.0]
+    term("energy_cost_usd", [c for c, _ in energy], [v for _, v in energy])
+    carbon = rates.carbon_price_usd_per_kg
+    if carbon:
+        term("carbon_cost_usd", [carbon * dt[t] * d.ef[t] for t in range(d.n)], list(m.grid_import.values()))
+    if lay.has_battery and rates.battery_wear_usd_per_kwh:
+        term("battery_wear_usd", [rates.battery_wear_usd_per_kwh * h for h in dt],
+             list(m.battery_discharge.values()))
+    if rates.value_of_lost_load_usd_per_kwh:
+        term("unserved_cost_usd", [rates.value_of_lost_load_usd_per_kwh * h for h in dt],
+             list(m.unserved.values()))
     frac = lay.month_fraction
     if hasattr(m, "grid_peak_import"):
-        rate = inputs.tariff.generation_capacity_usd_per_kw_month
-        for mo, v in m.grid_peak_import.items():
-            coefs.append(rate * float(frac[mo]))
-            variables.append(v)
+        term("capacity_charge_generation_usd",
+             [rates.generation_capacity_usd_per_kw_month * float(frac[mo]) for mo in m.grid_peak_import],
+             list(m.grid_peak_import.values()))
     if hasattr(m, "grid_max_import"):
-        rate = inputs.tariff.distribution_capacity_usd_per_kw_month
-        for mo, v in m.grid_max_import.items():
-            coefs.append(rate * float(frac[mo]))
-            variables.append(v)
-    m.total_cost = pyo.Objective(expr=_lin(coefs, variables), sense=pyo.minimize)
-
-
-def check_inputs(inputs: Inputs) -> None:
-    """Run every input check of :func:`build_model` without building a model.
-
-    Raises
-    ------
-    energy.errors.EnergyError
-        As :func:`build_model` would, before any Pyomo work.
-    """
-    _prepare(inputs)
+        term("capacity_charge_distribution_usd",
+             [rates.distribution_capacity_usd_per_kw_month * float(frac[mo]) for mo in m.grid_max_import],
+             list(m.grid_max_import.values()))
+    m.bill_terms = pyo.Set(initialize=list(BILL_TERMS), ordered=True)
+    m.bill = pyo.Expression(m.bill_terms, rule=lambda m, k: _lin(*terms[k]))
+    # summed in the order the variables first appear in the standard form: imports (and
+    # exports), battery, unserved, monthly peaks (the column order is what HiGHS sees)
+    order = ("energy_cost_usd", "carbon_cost_usd", "battery_wear_usd", "unserved_cost_usd",
+             "capacity_charge_generation_usd", "capacity_charge_distribution_usd")
+    m.total_cost = pyo.Objective(expr=pyo.quicksum(m.bill[k] for k in order), sense=pyo.minimize)
 
 
 def build_model(inputs: Inputs) -> pyo.ConcreteModel:
@@ -395,19 +400,19 @@ def build_model(inputs: Inputs) -> pyo.ConcreteModel:
         whose moves cannot fit (names the job and the limit), a truck window that
         cannot receive its energy.
     """
-    d = _prepare(inputs)
+    d = prepare(inputs)
     with PauseGC():
         m = pyo.ConcreteModel(name="port_energy_dispatch")
         m.layout = d.layout
         m.T = pyo.RangeSet(0, d.n - 1)
-        _add_pv_wind(m, d)
-        _add_battery(m, d)
-        _add_grid(m, d)
-        _add_cranes(m, d)
-        _add_trucks(m, d)
-        _add_demand_charges(m, d)
-        _add_balance(m, d)
-        _add_objective(m, d)
+        add_pv_wind(m, d)
+        add_battery(m, d)
+        add_grid(m, d)
+        add_cranes(m, d)
+        add_trucks(m, d)
+        add_demand_charges(m, d)
+        add_balance(m, d)
+        add_objective(m, d)
     m.inputs = inputs
     return m
 

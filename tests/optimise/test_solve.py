@@ -12,18 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energy.dispatch import build_model
 from energy.errors import EnergyError, SolveError
-from energy.inputs import (
-    BatteryParams,
-    CraneJob,
-    GridParams,
-    Inputs,
-    TariffParams,
-    TruckWindow,
-    month_fractions,
-)
-from energy.solve import DEFAULT_MIP_GAP, SolveOutcome, optimise, solve
+from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams
+from energy.jobs import CraneJob, TruckWindow
+from energy.optimise.dispatch import build_model
+from energy.optimise.optimise import optimise
+from energy.optimise.solve import DEFAULT_MIP_GAP, SolveOutcome, solve
+from energy.timegrid import month_fractions
 from tests.cases import small_inputs, ts
 
 EXACT = {"mip_gap": 0.0}

@@ -1,12 +1,12 @@
 """Pictures of a run and of a scenario comparison, and the run's HTML report.
 
-The entry points the runner and the CLI call: :func:`write_run_plots`,
-:func:`write_comparison_report` and :func:`rebuild_report` (from a run folder read by
-:func:`~energy.runfolder.read_run`); the week and month helpers of :mod:`energy.periods`
-(:func:`check_week`, :func:`select_weeks`, :func:`parse_week`, :func:`monthly_energy`,
-:func:`monthly_costs`) are importable from here too. The run figures are drawn by
-:mod:`energy.figures` with the kit of :mod:`energy.drawing` (matplotlib's object API,
-never pyplot). No Pyomo here: the inputs are the plain tables of :mod:`energy.results`.
+The entry points the run folder and the comparison call: :func:`write_run_plots`,
+:func:`write_comparison_report` (:func:`energy.report.runfolder.rebuild_report` redraws a
+finished run folder with the first). The weeks and months come from
+:mod:`energy.report.periods` (the monthly bill is :func:`energy.kpis.monthly_bill`), the
+run figures are drawn by :mod:`energy.report.figures` with the kit of
+:mod:`energy.report.drawing` (matplotlib's object API, never pyplot). No Pyomo here: the
+inputs are the plain tables of :mod:`energy.optimise.extract`.
 
 Run figures (one PNG each, in the run folder)
 
@@ -28,7 +28,7 @@ a chosen week)               the winter one that of the garua season (Jun-Sep)
                              carbon, unserved
 ===========================  =====================================================
 
-plus ``report.html`` (:mod:`energy.html`). A comparison writes
+plus ``report.html`` (:mod:`energy.report.html`). A comparison writes
 ``comparison.png`` (cost against emissions) and ``comparison.html``.
 """
 
@@ -46,49 +46,31 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from energy import html as html_mod
-from energy import report
-from energy.drawing import (
-    _STYLE,
-    COLOURS,
-    _figure,
-    _has_battery,
-    _peak_label,
-    _save,
-    _thousands,
-    _txt,
-)
 from energy.errors import EnergyError
-from energy.figures import (
+from energy.kpis import check_dispatch
+from energy.report import files
+from energy.report import html as html_mod
+from energy.report.drawing import (
+    COLOURS,
+    STYLE,
+    has_battery,
+    mpl_text,
+    new_figure,
+    peak_label,
+    save_png,
+    thousands,
+)
+from energy.report.figures import (
     figure_battery,
     figure_crane_call,
     figure_dispatch,
     figure_monthly_costs,
     figure_monthly_energy,
 )
-from energy.periods import (
-    _check_dispatch,
-    _ends,
-    check_week,
-    monthly_costs,
-    monthly_energy,
-    parse_week,
-    select_weeks,
-)
-from energy.runfolder import read_run
+from energy.report.periods import monthly_costs, monthly_energy, select_weeks
+from energy.report.tools import step_ends
 
-__all__ = [
-    "COLOURS",
-    "check_week",
-    "monthly_costs",
-    "monthly_energy",
-    "parse_week",
-    "read_run",
-    "rebuild_report",
-    "select_weeks",
-    "write_comparison_report",
-    "write_run_plots",
-]
+__all__ = ["figure_comparison", "write_comparison_report", "write_run_plots"]
 
 
 # --------------------------------------------------------------------------- run report
@@ -105,6 +87,65 @@ def _names(folder: Path, assumptions: dict, model_name: str | None,
     return str(m), str(s)
 
 
+class _Drawer:
+    """Draws figures into a run folder, keeping each PNG as a chart of the report.
+
+    A figure that fails for any reason but bad input is left out with a warning (and a
+    line in the report), so one broken figure never loses the report.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.paths: list[Path] = []
+        self.charts: list[html_mod.Chart] = []
+        self.problems: list[str] = []
+
+    def draw(self, name: str, title: str, caption: str, make: Callable[[], Figure | None]) -> None:
+        try:
+            with matplotlib.rc_context(STYLE):
+                fig = make()
+                if fig is None:
+                    return
+                path = self.folder / f"{name}.png"
+                png = save_png(fig, path)
+        except EnergyError:
+            raise
+        except Exception as exc:  # one broken figure must not lose the report
+            msg = f"figure {name}.png could not be drawn: {type(exc).__name__}: {exc}"
+            warnings.warn(msg, RuntimeWarning, stacklevel=3)
+            self.problems.append(msg)
+            return
+        self.paths.append(path)
+        self.charts.append(html_mod.Chart(path.name, title, caption, png))
+
+
+def _draw_run_figures(dr: _Drawer, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis: dict,
+                      a: dict, picks, me: pd.DataFrame, mc: pd.DataFrame) -> None:
+    """The figures of the module's table, in the report's order."""
+    peak_txt = peak_label(a)
+    soc_txt = " Bottom: battery state of charge." if has_battery(dispatch, a) else ""
+    for p in picks:
+        dr.draw(p.name, p.title, f"{p.why}. Top: supply stacked (PV used, wind used, battery discharge, "
+                f"grid import); black line: site load. Middle: demand stacked (fixed load, cranes, trucks, "
+                f"battery charge, export). Shaded: {peak_txt}.{soc_txt}",
+                lambda p=p: figure_dispatch(dispatch, p, a))
+    dr.draw("battery", "Battery state of charge",
+            "Stored energy (dashed: usable limits) and charge/discharge, daily for horizons over a month.",
+            lambda: figure_battery(dispatch, a, kpis))
+    dr.draw("crane_call", "Crane work of the busiest vessel call against the import price",
+            "Cranes working on the call per step (dark blue) and on other jobs of its pool (light blue); "
+            f"import price on the right axis; the call's work span and the {peak_txt} shaded.",
+            lambda: figure_crane_call(dispatch, jobs, a))
+    dr.draw("monthly_energy", "Monthly energy balance",
+            "Energy per calendar month: PV, wind and grid import stacked; load (fixed + cranes + trucks) "
+            "as the line. Partial months say how many days they hold.",
+            lambda: figure_monthly_energy(me))
+    dr.draw("monthly_cost", "Monthly cost split",
+            "Energy, capacity charges (prorated for partial months), battery wear, carbon and unserved "
+            "load per month; the diamond marks the month's total.",
+            lambda: figure_monthly_costs(mc, me["hours"].to_numpy(dtype=float)))
+
+
 def write_run_plots(folder: Path, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis: dict,
                     assumptions: dict, week: str | None = None, *, model_name: str | None = None,
                     scenario: str | None = None) -> list[Path]:
@@ -115,13 +156,14 @@ def write_run_plots(folder: Path, dispatch: pd.DataFrame, jobs: pd.DataFrame, kp
     folder : Path
         The run folder (or its staging folder).
     dispatch : pandas.DataFrame
-        Dispatch table of :mod:`energy.results` (tz-aware index, ``dt_h`` column).
+        Dispatch table of :mod:`energy.optimise.extract` (tz-aware index, ``dt_h`` column).
     jobs : pandas.DataFrame
         Crane work per job and step (may be empty).
     kpis : dict
         Key figures and solver fields (any may be missing).
     assumptions : dict
-        What the model assumed (assets, tariff, emissions, sources, notes).
+        What the model assumed (assets, tariff, emissions, sources, notes) and the
+        ``bill_rates`` the optimisation used (the monthly bill is priced with them).
     week : str, optional
         ISO date: draw the week starting that day instead of the default weeks.
     model_name, scenario : str, optional
@@ -138,76 +180,23 @@ def write_run_plots(folder: Path, dispatch: pd.DataFrame, jobs: pd.DataFrame, kp
     ------
     energy.errors.EnergyError
         A dispatch table without a tz-aware index or ``dt_h``; a ``week`` that is
-        not a date inside the horizon. A figure that fails for any other reason is
-        left out, with a warning in the report, so the report is still written.
+        not a date inside the horizon; assumptions without ``bill_rates``.
     """
     folder = Path(folder)
-    _check_dispatch(dispatch)
+    check_dispatch(dispatch)
     a = assumptions or {}
     k = kpis or {}
     jobs = jobs if jobs is not None else pd.DataFrame()
     picks = select_weeks(dispatch, week, a)
     me = monthly_energy(dispatch)
-    mc = monthly_costs(dispatch, a, k)
-    paths: list[Path] = []
-    charts: list[html_mod.Chart] = []
-    problems: list[str] = []
-
-    def draw(name: str, title: str, caption: str, make: Callable[[], Figure | None]) -> None:
-        try:
-            with matplotlib.rc_context(_STYLE):
-                fig = make()
-                if fig is None:
-                    return
-                path = folder / f"{name}.png"
-                png = _save(fig, path)
-        except EnergyError:
-            raise
-        except Exception as exc:  # one broken figure must not lose the report
-            msg = f"figure {name}.png could not be drawn: {type(exc).__name__}: {exc}"
-            warnings.warn(msg, RuntimeWarning, stacklevel=2)
-            problems.append(msg)
-            return
-        paths.append(path)
-        charts.append(html_mod.Chart(path.name, title, caption, png))
-
-    peak_txt = _peak_label(a)
-    soc_txt = " Bottom: battery state of charge." if _has_battery(dispatch, a) else ""
-    for p in picks:
-        draw(p.name, p.title, f"{p.why}. Top: supply stacked (PV used, wind used, battery discharge, "
-             f"grid import); black line: site load. Middle: demand stacked (fixed load, cranes, trucks, "
-             f"battery charge, export). Shaded: {peak_txt}.{soc_txt}",
-             lambda p=p: figure_dispatch(dispatch, p, a))
-    draw("battery", "Battery state of charge",
-         "Stored energy (dashed: usable limits) and charge/discharge, daily for horizons over a month.",
-         lambda: figure_battery(dispatch, a, k))
-    draw("crane_call", "Crane work of the busiest vessel call against the import price",
-         "Cranes working on the call per step (dark blue) and on other jobs of its pool (light blue); "
-         "import price on "
-         f"the right axis; the call's work span and the {peak_txt} shaded.",
-         lambda: figure_crane_call(dispatch, jobs, a))
-    draw("monthly_energy", "Monthly energy balance",
-         "Energy per calendar month: PV, wind and grid import stacked; load (fixed + cranes + trucks) "
-         "as the line. Partial months say how many days they hold.",
-         lambda: figure_monthly_energy(me))
-    draw("monthly_cost", "Monthly cost split",
-         "Energy, capacity charges (prorated for partial months), battery wear, carbon and unserved "
-         "load per month; the diamond marks the month's total.",
-         lambda: figure_monthly_costs(mc, me["hours"].to_numpy(dtype=float)))
-
+    mc = monthly_costs(dispatch, a)
+    dr = _Drawer(folder)
+    _draw_run_figures(dr, dispatch, jobs, k, a, picks, me, mc)
     m, s = _names(folder, a, model_name, scenario)
-    total = k.get("total_cost_usd")
-    if isinstance(total, int | float) and math.isfinite(total):
-        diff = float(mc["total_cost_usd"].sum()) - float(total)
-        if abs(diff) > max(1.0, 0.005 * abs(float(total))):
-            problems.append(f"the monthly cost split adds up to {mc['total_cost_usd'].sum():,.0f} USD, "
-                            f"the run's total cost is {float(total):,.0f} USD: the rates in the "
-                            "assumptions differ from those the solver used")
-    page = html_mod.run_report_html(model_name=m, scenario=s, kpis=k, assumptions=a, charts=charts,
-                                    monthly_energy=me, monthly_costs=mc, problems=problems,
-                                    horizon=(dispatch.index[0], _ends(dispatch)[-1], len(dispatch)))
-    paths.append(report.write_text(folder / "report.html", page))
-    return paths
+    page = html_mod.run_report_html(model_name=m, scenario=s, kpis=k, assumptions=a, charts=dr.charts,
+                                    monthly_energy=me, monthly_costs=mc, problems=dr.problems,
+                                    horizon=(dispatch.index[0], step_ends(dispatch)[-1], len(dispatch)))
+    return [*dr.paths, files.write_text(folder / "report.html", page)]
 
 
 # --------------------------------------------------------------------------- comparison
@@ -277,9 +266,9 @@ def figure_comparison(comparison: pd.DataFrame, model_name: str) -> Figure:
     c = comparison.reset_index(drop=True)
     failed = _failed_mask(c)
     ok = c[~failed]
-    fig = _figure(10.5, 6.4)
+    fig = new_figure(10.5, 6.4)
     ax = fig.subplots()
-    names = [_txt(n) for n in ok["scenario"].astype(str)]
+    names = [mpl_text(n) for n in ok["scenario"].astype(str)]
     xs = pd.to_numeric(ok["emissions_tco2"]).to_numpy(dtype=float)
     ys = pd.to_numeric(ok["total_cost_usd"]).to_numpy(dtype=float)
     if len(ok):
@@ -309,14 +298,14 @@ def figure_comparison(comparison: pd.DataFrame, model_name: str) -> Figure:
                 fontsize=12, color=COLOURS["unserved"])
     ax.set_xlabel("Emissions [tCO2]")
     ax.set_ylabel("Total cost [USD]")
-    _thousands(ax.xaxis, 0 if (len(xs) and np.nanmax(np.abs(xs)) > 20) else 1)
-    _thousands(ax.yaxis)
-    ax.set_title(_txt(f"{model_name}: cost against emissions, one point per scenario"), loc="left",
+    thousands(ax.xaxis, 0 if (len(xs) and np.nanmax(np.abs(xs)) > 20) else 1)
+    thousands(ax.yaxis)
+    ax.set_title(mpl_text(f"{model_name}: cost against emissions, one point per scenario"), loc="left",
                  fontsize=12)
     bad = c[failed]
     if len(bad):
         lines = [str(n) for n in bad["scenario"].astype(str)]
-        txt = _txt("not plotted (failed): " + ", ".join(lines))
+        txt = mpl_text("not plotted (failed): " + ", ".join(lines))
         fig.text(0.01, 0.005, txt, fontsize=8.5, color=COLOURS["unserved"], ha="left", va="bottom",
                  wrap=True)
         fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))
@@ -338,43 +327,13 @@ def write_comparison_report(folder: Path, comparison: pd.DataFrame, model_name: 
     if "scenario" not in comparison.columns:
         raise EnergyError("comparison: expected a 'scenario' column, found "
                           + (", ".join(map(str, comparison.columns)) or "no columns"))
-    with matplotlib.rc_context(_STYLE):
+    with matplotlib.rc_context(STYLE):
         fig = figure_comparison(comparison, model_name)
         png_path = folder / "comparison.png"
-        png = _save(fig, png_path)
+        png = save_png(fig, png_path)
     chart = html_mod.Chart(png_path.name, "Cost against emissions",
                            "One point per scenario that ran; failed scenarios are listed below the "
                            "chart and in the table.", png)
     page = html_mod.comparison_html(model_name=model_name, comparison=comparison, chart=chart,
                                     failed=_failed_mask(comparison.reset_index(drop=True)))
-    return [png_path, report.write_text(folder / "comparison.html", page)]
-
-
-# --------------------------------------------------------------------------- rebuild
-def rebuild_report(run_dir: Path, week: str | None = None) -> Path:
-    """Redraw the figures and ``report.html`` of a finished run from its files alone.
-
-    Parameters
-    ----------
-    run_dir : Path
-        A run folder holding ``dispatch.csv``, ``jobs.csv``, ``summary.json`` and
-        ``assumptions.json``.
-    week : str, optional
-        ISO date of a week to draw instead of the default weeks.
-
-    Returns
-    -------
-    Path
-        The ``report.html`` written.
-
-    Raises
-    ------
-    energy.errors.EnergyError
-        When the folder is not a complete run (the message names the folder and
-        the missing or bad file).
-    """
-    run_dir = Path(run_dir)
-    dispatch, jobs, summary, assumptions = read_run(run_dir)
-    paths = write_run_plots(run_dir, dispatch, jobs, summary["kpis"], assumptions, week,
-                            model_name=summary.get("model"), scenario=summary.get("scenario"))
-    return paths[-1]
+    return [png_path, files.write_text(folder / "comparison.html", page)]

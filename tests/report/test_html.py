@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from energy import html
+from energy.report import html
 
 TZ = "America/Lima"
 
@@ -138,8 +138,8 @@ def test_monthly_table():
     me = pd.DataFrame({"load_mwh": [100.0, 90.0], "pv_mwh": [30.0, 20.0], "wind_mwh": [0.0, 0.0],
                        "grid_import_mwh": [70.0, 70.0], "grid_export_mwh": [0.0, 0.0],
                        "hours": [744.0, 24.0], "month_fraction": [1.0, 1 / 28]}, index=idx)
-    mc = pd.DataFrame({"energy_cost_usd": [5000.0, 4000.0], "capacity_generation_usd": [100.0, 10.0],
-                       "capacity_distribution_usd": [0.0, 0.0], "battery_wear_usd": [0.0, 0.0],
+    mc = pd.DataFrame({"energy_cost_usd": [5000.0, 4000.0], "capacity_charge_generation_usd": [100.0, 10.0],
+                       "capacity_charge_distribution_usd": [0.0, 0.0], "battery_wear_usd": [0.0, 0.0],
                        "carbon_cost_usd": [0.0, 0.0], "unserved_cost_usd": [0.0, 0.0],
                        "total_cost_usd": [5100.0, 4010.0], "peak_import_kw": [800.0, 900.0]}, index=idx)
     text = page(monthly_energy=me, monthly_costs=mc)

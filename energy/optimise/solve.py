@@ -24,7 +24,7 @@ Mode binaries (DESIGN §4 "Solve strategy"): the first solve leaves out the
 battery charge/discharge and grid import/export binaries (crane counts stay
 integer). That problem is a relaxation of the full MILP, so if no step of its
 solution charges and discharges (or imports and exports) at once, above
-:data:`~energy.dispatch.MODE_TOLERANCE_KW`, the solution is optimal (within the
+:data:`~energy.optimise.dispatch.MODE_TOLERANCE_KW`, the solution is optimal (within the
 gap) for the full MILP. Otherwise binaries are added on the offending steps only
 and the model solved again, until none remain; ``mode_binary_rounds`` counts the
 re-solves. Export priced above import in thousands of hours is the costly case:
@@ -43,7 +43,6 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
@@ -51,14 +50,11 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-from energy.dispatch import add_mode_binaries, build_model, dispose_model, mode_conflicts
-from energy.errors import SolveError
+from energy.config import default_of, schema
 from energy.inputs import Inputs
+from energy.optimise.dispatch import add_mode_binaries, build_model, mode_conflicts
 
-if TYPE_CHECKING:
-    from energy.results import Results
-
-__all__ = ["DEFAULT_MIP_GAP", "SolveOutcome", "optimise", "solve"]
+__all__ = ["DEFAULT_MIP_GAP", "SolveOutcome", "solve"]
 
 #: Default relative MIP gap, chosen by measurement. HiGHS stopped at the same
 #: solution for every gap from 1e-2 to 1e-4 (achieved gap ~1e-6: its root LP is
@@ -77,8 +73,8 @@ __all__ = ["DEFAULT_MIP_GAP", "SolveOutcome", "optimise", "solve"]
 #: model is hard, e.g. export dearer than import, where 5e-3 would stop about
 #: twice as early (120-day case: 7.9 s vs 14.7 s) at a 0.3 % incumbent.
 #: 0 (proof of optimality) is 5-50x slower for a few USD. Same as the model
-#: file's [solver] mip_gap default.
-DEFAULT_MIP_GAP = 1e-3
+#: file's [solver] mip_gap default (read from there).
+DEFAULT_MIP_GAP = default_of(schema.Solver, "mip_gap")
 
 #: Fixed random seed, so repeated runs give identical results.
 RANDOM_SEED = 0
@@ -121,7 +117,7 @@ class SolveOutcome:
     solve_s : float
         HiGHS run time, summed over rounds. [s]
     extract_s : float
-        Reading the results out (set by :func:`energy.results.extract`). [s]
+        Reading the results out (set by :func:`energy.optimise.extract.extract`). [s]
     mode_binary_rounds : int
         Re-solves that added charge/discharge or import/export binaries.
     n_variables, n_constraints, n_integer : int
@@ -336,7 +332,7 @@ def solve(
     Parameters
     ----------
     model_or_inputs : pyomo.environ.ConcreteModel or energy.inputs.Inputs
-        A model from :func:`energy.dispatch.build_model`, or inputs to build one
+        A model from :func:`energy.optimise.dispatch.build_model`, or inputs to build one
         from (the build is timed in ``build_s``). A passed model gains the mode
         binaries the rounds add, and holds the solution in its variables.
     time_limit_s : float, optional
@@ -446,62 +442,3 @@ def _failure_message(status: str, highs_text: str) -> str:
     if status == "unbounded":
         return f"The model is unbounded (HiGHS: {highs_text}); check prices and limits."
     return f"HiGHS stopped without a usable solution: {highs_text}."
-
-
-def optimise(
-    inputs: Inputs,
-    *,
-    time_limit_s: float | None = None,
-    mip_gap: float | None = DEFAULT_MIP_GAP,
-    threads: int | None = None,
-    verbose: bool = False,
-    progress: Callable[[str], None] | None = None,
-) -> Results:
-    """Build, solve (with the mode-binary rounds) and extract, timing each phase.
-
-    Parameters are those of :func:`solve`; ``progress`` is also told
-    ``"solving"`` and ``"extracting"``.
-
-    Returns
-    -------
-    energy.results.Results
-        Also for a run stopped by the time limit with a feasible solution:
-        ``kpis["status"] == "time_limit"`` and ``kpis["mip_gap"]`` tell how far
-        from proven optimal it is.
-
-    Raises
-    ------
-    energy.errors.EnergyError
-        Invalid inputs (before any solve), e.g. a crane job that cannot fit.
-    energy.errors.SolveError
-        No usable solution (infeasible, unbounded, time limit without one, error);
-        the message says which and, for infeasibility, where to look.
-    """
-    from energy.results import extract
-
-    # The collector stays paused for the whole run: a full collection would
-    # traverse the ~0.8 M live objects of a year model (0.2-0.4 s) for nothing.
-    # The model is disposed of at the end, so little is left for it afterwards.
-    with PauseGC():
-        t = time.perf_counter()
-        model = build_model(inputs)
-        build_s = time.perf_counter() - t
-        if progress:
-            progress("solving")
-        try:
-            outcome = solve(
-                model,
-                time_limit_s=time_limit_s,
-                mip_gap=mip_gap,
-                threads=threads,
-                verbose=verbose,
-                progress=progress,
-            )
-            outcome.build_s = build_s
-            if not outcome.has_solution:
-                raise SolveError(outcome.message)
-            if progress:
-                progress("extracting")
-            return extract(model, outcome)
-        finally:
-            dispose_model(model)

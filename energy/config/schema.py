@@ -1,92 +1,122 @@
-"""Model files (TOML): schema, validation and scenario overrides.
+"""The model file's schema: pydantic classes, one per table, every field with its unit.
 
 A model file describes one port: site, horizon, weather source, assets, tariff,
-emissions, loads, crane work, trucks, solver options, and named scenarios. It is
-validated with pydantic; every error becomes one line naming the file, the key
-path and what was expected, e.g.::
+emissions, loads, crane work, trucks, solver options, and named scenarios. These
+classes validate it; :mod:`energy.config.load` reads the TOML, applies a scenario and
+turns validation errors into one line. The defaults written here are THE defaults of
+the project: :mod:`energy.inputs` takes its own from these classes, so a Python user
+building inputs by hand gets the numbers a model-file user gets.
 
-    models/chancay.toml: battery.energy_kwh: expected a number >= 0, found -5
-
-Relative file paths inside a model file are resolved against the folder of the
-model file.
-
-Scenarios are partial overrides of the base model::
-
-    [scenarios.pv_heavy]
-    description = "Twice the PV"
-    pv.warehouse_roofs.capacity_kwp = 12000
-
-Tables merge key by key; any other value (numbers, strings, lists) replaces the
-base value. A key that the schema does not know is an error naming it.
+Each field's docstring (the string under it) gives its meaning and unit in brackets;
+pydantic keeps it as the field's ``description``.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import difflib
-import json
-import re
-import tomllib
-import types
-import typing
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from energy.errors import EnergyError
+from energy import jobs as jobs_rules
+from energy.timegrid import daily_window_hours
 
 NonNeg = Annotated[float, Field(ge=0)]
 Pos = Annotated[float, Field(gt=0)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Efficiency = Annotated[float, Field(gt=0, le=1)]
 Monthly = Annotated[list[float], Field(min_length=12, max_length=12)]
+Hour = Annotated[int, Field(ge=0, le=23)]
+
+__all__ = [
+    "MAX_HORIZON_DAYS",
+    "Battery",
+    "BaseLoad",
+    "Config",
+    "CranePool",
+    "Cranes",
+    "Emissions",
+    "Grid",
+    "Horizon",
+    "Loads",
+    "ModelInfo",
+    "PVArray",
+    "Reefers",
+    "SeriesFile",
+    "Site",
+    "Solver",
+    "Tariff",
+    "TruckWindowSpec",
+    "Trucks",
+    "VesselCallsFile",
+    "VesselClass",
+    "Vessels",
+    "Weather",
+    "WindUnit",
+    "Yard",
+    "default_of",
+    "horizon_bounds",
+    "known_zone",
+]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+class Strict(BaseModel):
+    """Base of every table: unknown keys are errors; field docstrings become descriptions."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True, use_attribute_docstrings=True)
+
+
+def default_of(model: type[BaseModel], name: str) -> Any:
+    """The default of field ``name`` of a schema class (the project's one default)."""
+    return model.model_fields[name].get_default(call_default_factory=True)
+
+
+def known_zone(v: str) -> str:
+    """Refuse a time zone name that is not in the IANA database."""
+    try:
+        zoneinfo.ZoneInfo(v)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"expected an IANA time zone such as 'America/Lima', found {v!r}") from exc
+    return v
 
 
 # --------------------------------------------------------------------- site, time
-class Site(_Strict):
+class Site(Strict):
     """Where the port is."""
 
     name: str = "port"
+    """Site name (reports only)."""
     latitude: Annotated[float, Field(ge=-90, le=90)]
+    """Latitude, north positive. [deg]"""
     longitude: Annotated[float, Field(ge=-180, le=180)]
+    """Longitude, east positive. [deg]"""
     altitude_m: float = 0.0
+    """Altitude above sea level. [m]"""
     timezone: str = "America/Lima"
+    """IANA time zone of the site; every report is in it."""
 
     @field_validator("timezone")
     @classmethod
-    def _known_zone(cls, v: str) -> str:
-        try:
-            zoneinfo.ZoneInfo(v)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"expected an IANA time zone such as 'America/Lima', found {v!r}") from exc
-        return v
+    def _zone(cls, v: str) -> str:
+        return known_zone(v)
 
 
 MAX_HORIZON_DAYS = 3660
 """Longest horizon a model file may ask for (about ten years). [days]"""
 
 
-class Horizon(_Strict):
+class Horizon(Strict):
     """Optimisation horizon: ``[start, end)`` at a fixed resolution."""
 
     start: dt.date | dt.datetime
+    """First step start: a date or a local date-time (site zone unless an offset is given)."""
     end: dt.date | dt.datetime
+    """End of the horizon, exclusive."""
     resolution: str = "1h"
+    """Step length (``1h``, ``15min``, ...); must divide a day and the horizon."""
 
     @field_validator("resolution")
     @classmethod
@@ -134,25 +164,34 @@ def _series_units(spec: SeriesFile | None, quantity: str) -> SeriesFile | None:
     return spec
 
 
-class SeriesFile(_Strict):
+class SeriesFile(Strict):
     """A time-series CSV: metered load, import prices or emission factors.
 
     Spanish-locale exports are common: ``delimiter = ";"`` and ``decimal = ","``.
     """
 
     file: Path
+    """The CSV, relative to the model file's folder."""
     timestamp_column: str = "timestamp"
+    """Column of the interval-start timestamps."""
     value_column: str = "value"
+    """Column of the values."""
     units: str
+    """Units of the values (load: kW, MW, W; price: USD/kWh, USD/MWh; emission factor:
+    kg/kWh, g/kWh, t/MWh)."""
     timezone: str = "America/Lima"
+    """Zone of timestamps written without a UTC offset."""
     delimiter: str = ","
+    """Field separator."""
     decimal: Literal[".", ","] = "."
+    """Decimal mark of the numbers."""
     dayfirst: bool = False
+    """Dates written day first (31/01/2025)."""
 
     @field_validator("timezone")
     @classmethod
-    def _known_zone(cls, v: str) -> str:
-        return Site._known_zone(v)
+    def _zone(cls, v: str) -> str:
+        return known_zone(v)
 
 
 # --------------------------------------------------------------------- weather, assets
@@ -161,19 +200,29 @@ LIMA_TEMP = [22.5, 23.2, 23.1, 20.9, 19.2, 18.5, 17.0, 16.6, 17.1, 17.8, 19.3, 2
 LIMA_WIND = [4.3, 5.4, 3.9, 5.0, 3.0, 3.1, 3.2, 2.9, 3.5, 4.9, 4.1, 4.1]
 
 
-class Weather(_Strict):
+class Weather(Strict):
     """Weather source: synthetic (pvlib clear-sky scaled to a climatology) or a file."""
 
     source: Literal["synthetic", "file"] = "synthetic"
+    """``synthetic`` or ``file``."""
     seed: int = 0
+    """Seed of the synthetic day-to-day variability."""
     ghi_monthly_kwh_m2_day: Monthly = Field(default_factory=lambda: list(LIMA_GHI))
+    """Monthly mean daily global horizontal irradiation, Jan..Dec. [kWh/m2/day]"""
     temp_air_monthly_c: Monthly = Field(default_factory=lambda: list(LIMA_TEMP))
+    """Monthly mean air temperature, Jan..Dec. [°C]"""
     wind_monthly_m_s: Monthly = Field(default_factory=lambda: list(LIMA_WIND))
+    """Monthly mean wind speed at the measurement height, Jan..Dec. [m/s]"""
     weibull_k: Pos = 2.09
+    """Weibull shape of the wind speed. [-]"""
     file: Path | None = None
+    """Weather file (EPW, TMY3, PVGIS TMY) for ``source = "file"``."""
     format: Literal["auto", "epw", "tmy3", "pvgis_tmy"] = "auto"
+    """Format of the weather file."""
     wind_measurement_height_m: Pos = 10.0
+    """Height of the wind speed measurement. [m]"""
     roughness_length_m: Pos = 0.0002
+    """Surface roughness length for hub-height extrapolation. [m]"""
 
     @model_validator(mode="after")
     def _file_given(self) -> Weather:
@@ -183,45 +232,71 @@ class Weather(_Strict):
         return self
 
 
-class PVArray(_Strict):
+class PVArray(Strict):
     """One PV array (pvlib PVWatts chain)."""
 
     capacity_kwp: NonNeg
+    """DC nameplate capacity. [kWp]"""
     tilt_deg: Annotated[float, Field(ge=0, le=90)] = 10.0
+    """Tilt from horizontal. [deg]"""
     azimuth_deg: Annotated[float, Field(ge=0, le=360)] = 0.0
+    """Azimuth, pvlib convention (0 = north, 180 = south). [deg]"""
     dc_ac_ratio: Pos = 1.2
+    """DC capacity over inverter AC capacity. [-]"""
     losses_pct: Annotated[float, Field(ge=0, lt=100)] = 14.0
+    """DC system losses (soiling, wiring, mismatch, ...). [%]"""
     gamma_pdc_per_c: Annotated[float, Field(ge=-0.02, le=0)] = -0.0035
+    """Temperature coefficient of DC power. [1/°C]"""
     albedo: Fraction = 0.2
+    """Ground reflectance. [-]"""
     temperature_model: Literal[
         "open_rack_glass_glass",
         "close_mount_glass_glass",
         "open_rack_glass_polymer",
         "insulated_back_glass_polymer",
     ] = "open_rack_glass_polymer"
+    """SAPM cell temperature parameters (pvlib name)."""
 
 
-class WindUnit(_Strict):
+class WindUnit(Strict):
     """Identical wind turbines from windpowerlib's library."""
 
     turbine_type: str
+    """windpowerlib turbine name, e.g. ``E-82/2300``."""
     count: Annotated[int, Field(ge=0)] = 1
+    """Number of turbines. [-]"""
     hub_height_m: Pos
+    """Hub height. [m]"""
 
 
-class Battery(_Strict):
+class Battery(Strict):
     """Battery storage. ``energy_kwh = 0`` means no battery."""
 
     energy_kwh: NonNeg = 0.0
+    """Usable nameplate energy capacity; 0 = no battery. [kWh]"""
     charge_power_kw: NonNeg = 0.0
+    """Maximum AC charge power. [kW]"""
     discharge_power_kw: NonNeg = 0.0
+    """Maximum AC discharge power. [kW]"""
     charge_efficiency: Efficiency = 0.95
+    """One-way charge efficiency. [-]"""
     discharge_efficiency: Efficiency = 0.95
+    """One-way discharge efficiency. [-]"""
     soc_min: Fraction = 0.1
+    """Lowest state of charge, fraction of ``energy_kwh``. [-]"""
     soc_max: Fraction = 0.95
+    """Highest state of charge, fraction of ``energy_kwh``. [-]"""
     soc_initial: Fraction = 0.5
+    """State of charge at the start; the end must be at least this. [-]"""
     self_discharge_per_h: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    """Fraction of the stored energy lost per hour. [1/h]"""
     wear_cost_usd_per_kwh: NonNeg = 0.0
+    """Degradation cost per kWh discharged. [USD/kWh]"""
+
+    @property
+    def exists(self) -> bool:
+        """The model has a battery: THE rule (the validator makes both powers > 0 then)."""
+        return self.energy_kwh > 0
 
     @model_validator(mode="after")
     def _consistent(self) -> Battery:
@@ -233,22 +308,24 @@ class Battery(_Strict):
                 f"outside [{self.soc_min}, {self.soc_max}]"
             )
         has_power = self.charge_power_kw > 0 or self.discharge_power_kw > 0
-        if has_power and self.energy_kwh == 0:
+        if has_power and not self.exists:
             raise ValueError("battery has charge/discharge power but energy_kwh = 0; expected an energy "
                              "capacity energy_kwh > 0, or both powers = 0 for no battery")
-        if self.energy_kwh > 0 and not (self.charge_power_kw > 0 and self.discharge_power_kw > 0):
+        if self.exists and not (self.charge_power_kw > 0 and self.discharge_power_kw > 0):
             raise ValueError("battery has energy_kwh > 0 but no charge_power_kw or discharge_power_kw; expected both > 0")
         return self
 
 
-class Grid(_Strict):
+class Grid(Strict):
     """Grid connection limits."""
 
     import_limit_kw: Pos
+    """Most import at the point of connection. [kW]"""
     export_limit_kw: NonNeg = 0.0
+    """Most export; 0 forbids export. [kW]"""
 
 
-class Tariff(_Strict):
+class Tariff(Strict):
     """Grid tariff: time-of-use energy prices and monthly capacity charges.
 
     Peak hours are ``[peak_start_hour, peak_end_hour)`` local time (Peru: 18-23).
@@ -257,13 +334,21 @@ class Tariff(_Strict):
     """
 
     peak_energy_usd_per_kwh: NonNeg = 0.074
+    """Energy price in peak hours. [USD/kWh]"""
     offpeak_energy_usd_per_kwh: NonNeg = 0.063
-    peak_start_hour: Annotated[int, Field(ge=0, le=23)] = 18
+    """Energy price outside peak hours. [USD/kWh]"""
+    peak_start_hour: Hour = 18
+    """First peak hour, local time. [h]"""
     peak_end_hour: Annotated[int, Field(ge=1, le=24)] = 23
+    """End of the peak hours (exclusive), local time. [h]"""
     generation_capacity_usd_per_kw_month: NonNeg = 16.4
+    """Charge on the month's highest import in peak hours. [USD/kW-month]"""
     distribution_capacity_usd_per_kw_month: NonNeg = 4.0
+    """Charge on the month's highest import at any hour. [USD/kW-month]"""
     export_price_usd_per_kwh: NonNeg = 0.0
+    """Price paid for export. [USD/kWh]"""
     import_price_file: SeriesFile | None = None
+    """A price series replacing the time-of-use energy prices."""
 
     @field_validator("import_price_file")
     @classmethod
@@ -279,13 +364,17 @@ class Tariff(_Strict):
         return self
 
 
-class Emissions(_Strict):
+class Emissions(Strict):
     """Grid emission factor, carbon price and an optional emissions cap."""
 
     grid_emission_kg_per_kwh: NonNeg = 0.186
+    """Emission factor of grid import. [kgCO2/kWh]"""
     carbon_price_usd_per_t: NonNeg = 0.0
+    """Price on the emissions of grid import. [USD/tCO2]"""
     cap_t: NonNeg | None = None
+    """Most emissions over the horizon (replaces the carbon price). [tCO2]"""
     emission_factor_file: SeriesFile | None = None
+    """An emission factor series replacing the constant factor."""
 
     @field_validator("emission_factor_file")
     @classmethod
@@ -302,37 +391,53 @@ class Emissions(_Strict):
         return self
 
 
-class BaseLoad(_Strict):
+class BaseLoad(Strict):
     """Inflexible site load besides reefers: buildings, workshops, gates, lighting."""
 
     constant_kw: NonNeg = 600.0
+    """Load at every hour. [kW]"""
     daytime_extra_kw: NonNeg = 300.0
-    daytime_start_hour: Annotated[int, Field(ge=0, le=23)] = 7
+    """Extra load in the daytime window. [kW]"""
+    daytime_start_hour: Hour = 7
+    """Start of the daytime window, local time. [h]"""
     daytime_end_hour: Annotated[int, Field(ge=1, le=24)] = 19
+    """End of the daytime window (exclusive). [h]"""
     lighting_kw: NonNeg = 400.0
-    lighting_start_hour: Annotated[int, Field(ge=0, le=23)] = 18
-    lighting_end_hour: Annotated[int, Field(ge=0, le=23)] = 6
+    """Yard and quay lighting. [kW]"""
+    lighting_start_hour: Hour = 18
+    """Lights on, local time. [h]"""
+    lighting_end_hour: Hour = 6
+    """Lights off (wraps past midnight). [h]"""
 
 
-class Reefers(_Strict):
+class Reefers(Strict):
     """Refrigerated containers plugged in the reefer yard."""
 
     plugs: Annotated[int, Field(ge=0)] = 960
+    """Reefer plugs. [-]"""
     occupancy_monthly: Annotated[list[Fraction], Field(min_length=12, max_length=12)] = Field(
         default_factory=lambda: [0.75, 0.65, 0.55, 0.55, 0.6, 0.65, 0.6, 0.55, 0.6, 0.75, 0.85, 0.85]
     )
+    """Share of plugs in use, Jan..Dec. [-]"""
     occupancy_scale: Fraction = 1.0
+    """Factor on the monthly occupancy. [-]"""
     kw_per_box_at_20c: NonNeg = 2.5
+    """Mean power of a box at 20 °C air temperature. [kW]"""
     kw_per_box_per_c: NonNeg = 0.12
+    """Rise of a box's power per °C of air temperature. [kW/°C]"""
     max_kw_per_box: Pos = 7.0
+    """Most power of a box. [kW]"""
 
 
-class Loads(_Strict):
+class Loads(Strict):
     """Fixed (inflexible) load: synthetic base + reefers, or a metered series."""
 
     base: BaseLoad = Field(default_factory=BaseLoad)
+    """Base load."""
     reefers: Reefers = Field(default_factory=Reefers)
+    """Reefer load."""
     metered: SeriesFile | None = None
+    """A metered load series replacing base + reefers."""
 
     @field_validator("metered")
     @classmethod
@@ -340,51 +445,77 @@ class Loads(_Strict):
         return _series_units(v, "power_kw")
 
 
-class CranePool(_Strict):
+class CranePool(Strict):
     """A pool of identical cranes."""
 
     count: Annotated[int, Field(ge=0)]
+    """Cranes in the pool. [-]"""
     energy_kwh_per_move: NonNeg
+    """Electric energy of one container move. [kWh/move]"""
     moves_per_crane_hour: Pos
+    """Productivity of one crane. [moves/h]"""
 
 
-class Cranes(_Strict):
+class Cranes(Strict):
+    """The port's crane pools."""
+
     sts: CranePool = Field(default_factory=lambda: CranePool(count=6, energy_kwh_per_move=8.0, moves_per_crane_hour=28.0))
+    """Ship-to-shore cranes (vessel calls)."""
     armg: CranePool = Field(default_factory=lambda: CranePool(count=15, energy_kwh_per_move=15.0, moves_per_crane_hour=18.0))
+    """Automated rail-mounted yard gantries (yard housekeeping)."""
 
 
-class VesselClass(_Strict):
+class VesselClass(Strict):
     """A class of vessel calls in the generated schedule."""
 
     share_of_calls: Fraction
+    """Share of the calls of this class. [-]"""
     moves_mean: Pos
+    """Mean container moves per call. [moves]"""
     moves_spread: Fraction = 0.25
+    """Half-width of the uniform spread of moves around the mean, relative. [-]"""
     max_cranes: Annotated[int, Field(ge=1)]
+    """Most ship-to-shore cranes on one call. [-]"""
 
 
-class VesselCallsFile(_Strict):
+class VesselCallsFile(Strict):
     """A user's vessel-call CSV: one row per call."""
 
     file: Path
+    """The CSV, relative to the model file's folder."""
     arrival_column: str = "arrival"
+    """Column of the berth window start."""
     departure_column: str = "departure"
+    """Column of the berth window end."""
     moves_column: str = "moves"
+    """Column of the container moves. [moves]"""
     max_cranes_column: str = "max_cranes"
+    """Column of the most cranes per call. [-]"""
     name_column: str | None = "vessel"
+    """Column of the vessel names (optional)."""
     timezone: str = "America/Lima"
+    """Zone of timestamps without a UTC offset."""
     delimiter: str = ","
+    """Field separator."""
     dayfirst: bool = False
+    """Dates written day first."""
 
 
-class Vessels(_Strict):
+class Vessels(Strict):
     """Vessel calls: generated (seeded) from throughput and mix, or a CSV file."""
 
     throughput_teu_per_year: NonNeg = 1_000_000
+    """Quay throughput. [TEU/yr]"""
     teu_per_move: Pos = 1.6
+    """TEU per container move (TEU factor). [TEU/move]"""
     container_berths: Annotated[int, Field(ge=1)] = 2
+    """Berths serving container vessels at once. [-]"""
     window_slack: Annotated[float, Field(ge=1.0)] = 1.5
+    """Berth window over the time needed with the cranes a call is sure to get. [-]"""
     mooring_hours: NonNeg = 2.0
+    """Time alongside without crane work. [h]"""
     seed: int = 0
+    """Seed of the generated schedule."""
     classes: dict[str, VesselClass] = Field(
         default_factory=lambda: {
             "neopanamax": VesselClass(share_of_calls=0.35, moves_mean=3000, max_cranes=4),
@@ -392,7 +523,9 @@ class Vessels(_Strict):
             "feeder": VesselClass(share_of_calls=0.25, moves_mean=600, max_cranes=2),
         }
     )
+    """Vessel classes of the generated schedule."""
     calls_file: VesselCallsFile | None = None
+    """A calls CSV replacing the generated schedule."""
 
     @model_validator(mode="after")
     def _shares(self) -> Vessels:
@@ -402,33 +535,47 @@ class Vessels(_Strict):
         return self
 
 
-class Yard(_Strict):
+class Yard(Strict):
     """Yard housekeeping: a daily quota of yard-crane moves, free within its day."""
 
     moves_per_quay_move: NonNeg = 0.4
+    """Yard-crane housekeeping moves per quay move. [-]"""
     enabled: bool = True
+    """Schedule yard housekeeping."""
 
 
-class TruckWindowSpec(_Strict):
+class TruckWindowSpec(Strict):
     """A daily charging window; ``end_hour <= start_hour`` wraps past midnight."""
 
     start_hour: Annotated[float, Field(ge=0, lt=24)]
+    """Window start, local time. [h]"""
     end_hour: Annotated[float, Field(ge=0, le=24)]
+    """Window end (exclusive). [h]"""
     energy_share: Fraction
+    """Share of the fleet's daily energy charged in this window. [-]"""
 
 
-class Trucks(_Strict):
+class Trucks(Strict):
     """Driverless electric truck fleet charging."""
 
     count: Annotated[int, Field(ge=0)] = 40
+    """Trucks. [-]"""
     energy_kwh_per_truck_day: NonNeg = 180.0
+    """Energy one truck needs per day. [kWh/day]"""
     charger_kw_total: NonNeg = 2400.0
+    """Power of all chargers together. [kW]"""
     windows: list[TruckWindowSpec] = Field(
         default_factory=lambda: [
             TruckWindowSpec(start_hour=10, end_hour=16, energy_share=0.4),
             TruckWindowSpec(start_hour=22, end_hour=6, energy_share=0.6),
         ]
     )
+    """Daily charging windows."""
+
+    @property
+    def energy_kwh_per_day(self) -> float:
+        """The fleet's daily charging need. [kWh/day]"""
+        return self.count * self.energy_kwh_per_truck_day
 
     @model_validator(mode="after")
     def _shares(self) -> Trucks:
@@ -438,35 +585,40 @@ class Trucks(_Strict):
         if self.count and self.energy_kwh_per_truck_day > 0 and not self.windows:
             raise ValueError("trucks need energy but no charging windows are given; expected a "
                              "list of {start_hour, end_hour, energy_share}")
-        daily = self.count * self.energy_kwh_per_truck_day
         for i, w in enumerate(self.windows):
-            length_h = (w.end_hour - w.start_hour) % 24 or 24.0
-            need = daily * w.energy_share
-            if need > self.charger_kw_total * length_h * (1 + 1e-9):
-                raise ValueError(
-                    f"windows[{i}]: {need:.0f} kWh (count x energy_kwh_per_truck_day x energy_share) "
-                    f"cannot be charged in {length_h:g} h at charger_kw_total = "
-                    f"{self.charger_kw_total:g} kW; expected at most {self.charger_kw_total * length_h:.0f} kWh"
-                )
+            problem = jobs_rules.daily_window_problem(
+                i, self.energy_kwh_per_day * w.energy_share,
+                daily_window_hours(w.start_hour, w.end_hour), self.charger_kw_total)
+            if problem:
+                raise ValueError(problem)
         return self
 
 
-class Solver(_Strict):
+class Solver(Strict):
     """Solver and objective options."""
 
     time_limit_s: Pos | None = 600.0
+    """Wall-clock limit of the solve. [s]"""
     mip_gap: Annotated[float, Field(ge=0, le=1)] = 1e-3
+    """Relative MIP gap at which the solver stops. [-]"""
     threads: Annotated[int, Field(ge=1)] | None = None
+    """Solver threads (default: the solver's choice)."""
     value_of_lost_load_usd_per_kwh: Pos = 1000.0
+    """Penalty on unserved load. [USD/kWh]"""
     integer_cranes: bool = True
+    """Crane counts are whole numbers (False relaxes them)."""
 
 
-class ModelInfo(_Strict):
+class ModelInfo(Strict):
+    """The model's name and description."""
+
     name: str
+    """Name of the model: its reports folder."""
     description: str = ""
+    """One line on what the model is."""
 
 
-class Config(_Strict):
+class Config(Strict):
     """A validated model file, with one scenario's overrides applied."""
 
     model: ModelInfo
@@ -522,208 +674,3 @@ def horizon_bounds(cfg: Config) -> tuple[pd.Timestamp, pd.Timestamp]:
         return ts.tz_localize(tz) if ts.tzinfo is None else ts.tz_convert(tz)
 
     return _ts(cfg.horizon.start), _ts(cfg.horizon.end)
-
-
-# --------------------------------------------------------------------- loading
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _fmt_loc(loc: tuple) -> str:
-    """A key path as written in TOML: ``pv.roof.tilt_deg``, ``trucks.windows[0]``, ``a."odd key"``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            key = str(part) if _BARE_KEY.match(str(part)) else json.dumps(str(part))
-            out += ("." if out else "") + key
-    return out
-
-
-def _unwrap(tp: Any) -> Any:
-    """The type inside ``Annotated[...]`` and ``X | None`` (a model class when a union has one)."""
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
-            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
-            if not models and len(args) > 1:
-                return args[0]
-            tp = models[0] if models else args[0]
-        else:
-            return tp
-
-
-def _known_keys(loc: tuple) -> list[str]:
-    """Keys the schema allows in the table holding the key at ``loc`` ([] if unknown)."""
-    node: Any = Config
-    for part in loc[:-1]:
-        node = _unwrap(node)
-        origin = typing.get_origin(node)
-        if isinstance(node, type) and issubclass(node, BaseModel):
-            field = node.model_fields.get(str(part))
-            if field is None:
-                return []
-            node = field.annotation
-        elif origin is dict:
-            node = typing.get_args(node)[1]
-        elif origin is list:
-            node = typing.get_args(node)[0]
-        else:
-            return []
-    node = _unwrap(node)
-    if isinstance(node, type) and issubclass(node, BaseModel):
-        return [k for k in node.model_fields if k not in ("path", "scenario")]
-    return []
-
-
-def _key_hint(loc: tuple) -> str:
-    """'; did you mean ...?' or '; expected one of ...' for an unknown key."""
-    known = _known_keys(tuple(loc))
-    if not known:
-        return ""
-    close = difflib.get_close_matches(str(loc[-1]), known, n=2, cutoff=0.6)
-    if close:
-        return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
-    return "; expected one of " + ", ".join(known)
-
-
-def _describe(err: dict) -> str:
-    raw_loc = tuple(p for p in err["loc"] if p not in ("function-after",))
-    typ = err["type"]
-    found = err.get("input")
-    if len(raw_loc) >= 2 and raw_loc[-1] in ("date", "datetime") and raw_loc[-2] in ("start", "end"):
-        return (f"{_fmt_loc(raw_loc[:-1])}: expected a date (2025-01-06) or a local date-time "
-                f"(2025-01-06T00:00:00), found {_short_repr(found)}")
-    loc = _fmt_loc(raw_loc)
-    if typ == "extra_forbidden":
-        return f"{loc}: unknown key{_key_hint(err['loc'])}"
-    if typ == "missing":
-        return f"{loc}: missing required key; expected a value for it"
-    msg = err["msg"]
-    msg = msg.removeprefix("Value error, ")
-    if typ in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        msg = "expected a value " + msg.replace("Input should be ", "")
-    elif msg.startswith("Input should be "):
-        msg = "expected " + msg.removeprefix("Input should be ")
-    msg = re.sub(r"a valid dictionary or instance of \w+", "a table", " ".join(msg.split()))
-    if "found" in msg or (typ == "value_error" and isinstance(found, dict)):
-        return f"{loc}: {msg}" if loc else msg
-    found_s = "a table" if isinstance(found, dict) else _short_repr(found)
-    return f"{loc}: {msg}, found {found_s}" if loc else f"{msg}, found {found_s}"
-
-
-def _short_repr(value: Any, limit: int = 80) -> str:
-    """``repr`` of a found value, cut to one short line."""
-    text = " ".join(repr(value).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def validation_message(where: str, exc: ValidationError) -> str:
-    """One line from a pydantic error: file (and scenario), key paths, expectations.
-
-    Unknown keys come first (a typo also makes its intended key "missing").
-    """
-    errs = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
-    # a typo makes its intended key "missing" too: say it once, as "did you mean"
-    meant = set()
-    for e in errs:
-        if e["type"] == "extra_forbidden":
-            loc = tuple(e["loc"])
-            for key in difflib.get_close_matches(str(loc[-1]), _known_keys(loc), n=1, cutoff=0.6):
-                meant.add((*loc[:-1], key))
-    errs = [e for e in errs if not (e["type"] == "missing" and tuple(e["loc"]) in meant)]
-    parts = list(dict.fromkeys(_describe(e) for e in errs))  # union branches may repeat a message
-    more = f" (and {len(parts) - 3} more)" if len(parts) > 3 else ""
-    parts = parts[:3]
-    return f"{where}: " + "; ".join(parts) + more
-
-
-def deep_merge(base: dict, override: dict) -> dict:
-    """Merge ``override`` into a copy of ``base``: tables merge, other values replace."""
-    out = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def read_model_file(path: str | Path) -> dict:
-    """Parse a TOML model file into a dict; errors name the file and line."""
-    path = Path(path)
-    if path.is_dir():
-        raise EnergyError(f"{path}: is a folder; expected a TOML model file")
-    if not path.is_file():
-        raise EnergyError(f"{path}: model file not found")
-    try:
-        # utf-8-sig: Windows editors often save a byte-order mark, which TOML itself refuses
-        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
-    except tomllib.TOMLDecodeError as exc:
-        raise EnergyError(f"{path}: not valid TOML: {exc}; expected TOML syntax (key = value, "
-                          "[table], \"quoted strings\")") from None
-    except UnicodeDecodeError as exc:
-        raise EnergyError(f"{path}: not valid TOML: expected UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise EnergyError(f"{path}: cannot be read ({exc.strerror or exc}); expected a readable model file") from None
-
-
-def scenario_names(raw: dict) -> list[str]:
-    """Names of the scenarios a parsed model file defines (base excluded)."""
-    scen = raw.get("scenarios", {})
-    return list(scen) if isinstance(scen, dict) else []
-
-
-def load_config(path: str | Path, scenario: str | None = None, overrides: dict | None = None) -> Config:
-    """Read, merge the scenario's overrides into, and validate a model file.
-
-    Parameters
-    ----------
-    path : str or Path
-        The TOML model file.
-    scenario : str, optional
-        Name of a scenario under ``[scenarios]``; None or ``"base"`` for the base.
-    overrides : dict, optional
-        Nested overrides applied after the scenario's (e.g. from command-line
-        options: ``{"horizon": {"resolution": "15min"}}``).
-
-    Raises
-    ------
-    EnergyError
-        On a missing or unparsable file, an unknown scenario, or any invalid field.
-    """
-    path = Path(path)
-    raw = read_model_file(path)
-    return config_from_dict(raw, path=path, scenario=scenario, overrides=overrides)
-
-
-def config_from_dict(raw: dict, *, path: Path | None = None, scenario: str | None = None,
-                     overrides: dict | None = None) -> Config:
-    """Validate a parsed model (see :func:`load_config`)."""
-    where = str(path) if path is not None else "<model>"
-    scenarios = raw.get("scenarios", {})
-    if not isinstance(scenarios, dict) or any(not isinstance(v, dict) for v in scenarios.values()):
-        raise EnergyError(f"{where}: scenarios: expected tables [scenarios.NAME], found {scenarios!r}")
-    data = raw
-    name = scenario or "base"
-    if name != "base":
-        if name not in scenarios:
-            known = ", ".join(["base", *scenarios]) or "base"
-            raise EnergyError(f"{where}: unknown scenario {name!r}; the file defines: {known}")
-        override = {k: v for k, v in scenarios[name].items() if k != "description"}
-        if "scenarios" in override:
-            raise EnergyError(f"{where}: scenarios.{name}.scenarios: a scenario cannot define scenarios")
-        data = deep_merge(raw, override)
-        where = f"{where}: scenario {name!r}"
-    if overrides:
-        data = deep_merge(data, overrides)
-    try:
-        cfg = Config.model_validate(data)
-    except ValidationError as exc:
-        raise EnergyError(validation_message(where, exc)) from None
-    cfg.path = path
-    cfg.scenario = name
-    return cfg

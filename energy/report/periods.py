@@ -1,24 +1,27 @@
 """The stretches of a run its report looks at: the weeks drawn and the calendar months.
 
-Plain pandas on the dispatch table of :mod:`energy.results` (tz-aware index, one row
-per step, a ``dt_h`` column); no matplotlib here (the pictures are
-:mod:`energy.figures`, written by :mod:`energy.plots`).
+Plain pandas on the dispatch table of :mod:`energy.optimise.extract` (tz-aware index,
+one row per step, a ``dt_h`` column); no matplotlib here (the pictures are
+:mod:`energy.report.figures`, written by :mod:`energy.report.plots`).
 
 - :func:`select_weeks` picks the weeks the dispatch figures show (:func:`check_week`
   checks a user's choice against the horizon before any work is done).
-- :func:`monthly_energy` and :func:`monthly_costs` sum the run per calendar month.
+- :func:`monthly_energy` sums the energy flows per calendar month; :func:`monthly_costs`
+  is THE bill (:func:`energy.kpis.monthly_bill`) with the rates the run recorded.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from energy.errors import EnergyError
-from energy.inputs import month_fractions
+from energy.kpis import BillRates, check_dispatch, monthly_bill
+from energy.kpis import dispatch_column as column
+from energy.report.tools import step_ends, step_lengths
+from energy.timegrid import month_fractions, months_of
 
 __all__ = [
     "WeekPick",
@@ -26,6 +29,7 @@ __all__ = [
     "monthly_costs",
     "monthly_energy",
     "parse_week",
+    "rates_of",
     "select_weeks",
 ]
 
@@ -33,33 +37,6 @@ _SUMMER = {-1: (1, 2, 3), 1: (6, 7, 8)}  # by hemisphere sign: south (-1), north
 _WINTER = {-1: (6, 7, 8, 9), 1: (12, 1, 2)}
 _WEEK = pd.Timedelta(days=7)
 _STEP_TOL = pd.Timedelta(minutes=1)
-
-
-# --------------------------------------------------------------------------- dispatch table
-def _col(d: pd.DataFrame, name: str) -> np.ndarray:
-    """A column as floats, zeros when it is absent (NaN -> 0)."""
-    if name not in d.columns:
-        return np.zeros(len(d))
-    return np.nan_to_num(d[name].to_numpy(dtype=float), nan=0.0)
-
-
-def _dt(d: pd.DataFrame) -> np.ndarray:
-    return d["dt_h"].to_numpy(dtype=float)
-
-
-def _ends(d: pd.DataFrame) -> pd.DatetimeIndex:
-    """End of each step (start + ``dt_h``)."""
-    return d.index + pd.to_timedelta(_dt(d) * 3600.0, unit="s")
-
-
-def _check_dispatch(d: pd.DataFrame) -> None:
-    if not isinstance(d.index, pd.DatetimeIndex) or d.index.tz is None:
-        raise EnergyError("dispatch: expected a tz-aware DatetimeIndex (site-local time), "
-                          f"found {type(d.index).__name__} without a time zone")
-    if "dt_h" not in d.columns:
-        raise EnergyError("dispatch: expected a 'dt_h' column (step length in hours), found none")
-    if not len(d):
-        raise EnergyError("dispatch: expected at least one time step, found an empty table")
 
 
 def _hemisphere(assumptions: dict) -> int:
@@ -162,9 +139,9 @@ def select_weeks(dispatch: pd.DataFrame, week: str | None = None,
         A chosen ``week`` that is not a date or lies outside the horizon.
     """
     d = dispatch
-    _check_dispatch(d)
+    check_dispatch(d)
     idx = d.index
-    h0, h1 = idx[0], _ends(d)[-1]
+    h0, h1 = idx[0], step_ends(d)[-1]
     fmt = "%a %d %b %Y"
 
     def span_text(a, b):
@@ -179,9 +156,9 @@ def select_weeks(dispatch: pd.DataFrame, week: str | None = None,
     if h1 - h0 <= _WEEK + _STEP_TOL:
         return [WeekPick("dispatch", h0, h1, f"Dispatch, {span_text(h0, h1)}", "whole horizon")]
 
-    dt = _dt(d)
-    crane = _col(d, "crane_load_kw") * dt
-    pv = _col(d, "pv_available_kw") * dt
+    dt = step_lengths(d)
+    crane = column(d, "crane_load_kw") * dt
+    pv = column(d, "pv_available_kw") * dt
     starts = pd.date_range(h0.normalize(), h1, freq="D", tz=idx.tz)
     starts = starts[(starts >= h0) & (starts + _WEEK <= h1)]
     if not len(starts):
@@ -226,10 +203,6 @@ def select_weeks(dispatch: pd.DataFrame, week: str | None = None,
 
 
 # --------------------------------------------------------------------------- monthly tables
-def _months(idx: pd.DatetimeIndex) -> pd.PeriodIndex:
-    return (idx.tz_localize(None) if idx.tz is not None else idx).to_period("M")
-
-
 def monthly_energy(dispatch: pd.DataFrame) -> pd.DataFrame:
     """Energy per calendar month (site-local). [MWh]
 
@@ -244,8 +217,8 @@ def monthly_energy(dispatch: pd.DataFrame) -> pd.DataFrame:
         (share of the calendar month inside the horizon).
     """
     d = dispatch
-    _check_dispatch(d)
-    dt = _dt(d)
+    check_dispatch(d)
+    dt = step_lengths(d)
     cols = {
         "pv_mwh": "pv_kw", "wind_mwh": "wind_kw", "battery_discharge_mwh": "battery_discharge_kw",
         "battery_charge_mwh": "battery_charge_kw", "grid_import_mwh": "grid_import_kw",
@@ -253,108 +226,34 @@ def monthly_energy(dispatch: pd.DataFrame) -> pd.DataFrame:
         "pv_curtailed_mwh": "pv_curtailed_kw", "wind_curtailed_mwh": "wind_curtailed_kw",
         "fixed_load_mwh": "fixed_load_kw", "crane_mwh": "crane_load_kw", "truck_mwh": "truck_load_kw",
     }
-    months = _months(d.index)
-    data = {k: _col(d, c) * dt / 1000.0 for k, c in cols.items()}
+    codes, months = months_of(d.index)
+    data = {k: column(d, c) * dt / 1000.0 for k, c in cols.items()}
     data["hours"] = dt
-    out = pd.DataFrame(data, index=months).groupby(level=0).sum()
+    out = pd.DataFrame(data).groupby(codes).sum()
+    out.index = pd.PeriodIndex(months, name="month")
     out["load_mwh"] = out["fixed_load_mwh"] + out["crane_mwh"] + out["truck_mwh"]
-    out["month_fraction"] = month_fractions(d.index, dt).reindex(out.index).to_numpy(dtype=float)
-    out.index.name = "month"
+    out["month_fraction"] = month_fractions(d.index, dt).to_numpy(dtype=float)
     return out
 
 
-def _get(dct: dict, *path, default=None):
-    cur = dct
-    for p in path:
-        if not isinstance(cur, dict) or p not in cur:
-            return default
-        cur = cur[p]
-    return default if cur is None else cur
+def monthly_costs(dispatch: pd.DataFrame, assumptions: dict) -> pd.DataFrame:
+    """The run's bill per calendar month: :func:`energy.kpis.monthly_bill`. [USD]
 
+    The rates are those the optimisation used, as the run recorded them in
+    ``assumptions["bill_rates"]`` (:meth:`energy.kpis.BillRates.to_dict`).
 
-def _rate(given, kpi_total, driver_total: float) -> float:
-    """A unit rate: as given, else the run's total over its driver, else 0."""
-    if given is not None:
-        try:
-            return float(given)
-        except (TypeError, ValueError):
-            pass
-    if kpi_total is not None and driver_total > 0:
-        try:
-            v = float(kpi_total)
-        except (TypeError, ValueError):
-            return 0.0
-        return v / driver_total if math.isfinite(v) else 0.0
-    return 0.0
-
-
-def monthly_costs(dispatch: pd.DataFrame, assumptions: dict | None = None,
-                  kpis: dict | None = None) -> pd.DataFrame:
-    """The bill per calendar month, from the dispatch and the tariff. [USD]
-
-    - ``import_cost_usd`` = sum dt * import price * import
-    - ``export_revenue_usd`` = sum dt * export price * export
-    - ``energy_cost_usd`` = import cost - export revenue
-    - ``capacity_generation_usd`` = generation rate x the month's max import in
-      peak steps x month fraction; ``capacity_distribution_usd`` likewise with the
-      distribution rate and the max over all steps (rates from
-      ``assumptions['tariff']``; month fraction = share of the calendar month in
-      the horizon, as in :func:`energy.results.kpis_from_dispatch`)
-    - ``battery_wear_usd`` = wear cost x discharged energy
-    - ``carbon_cost_usd`` = carbon price x emissions (dt * factor * import)
-    - ``unserved_cost_usd`` = value of lost load x unserved energy
-    - ``total_cost_usd`` = energy + capacity + wear + carbon + unserved
-
-    Wear cost, carbon price and value of lost load come from ``assumptions``
-    (``battery.wear_cost_usd_per_kwh``, ``emissions.carbon_price_usd_per_t``,
-    ``solver.value_of_lost_load_usd_per_kwh``); one that is missing there is
-    taken as the run's KPI total over its driver, so the months still add up.
+    Raises
+    ------
+    energy.errors.EnergyError
+        Assumptions without ``bill_rates`` (or with a bad rate).
     """
-    d = dispatch
-    _check_dispatch(d)
-    a = assumptions or {}
-    k = kpis or {}
-    dt = _dt(d)
-    imp, exp = _col(d, "grid_import_kw"), _col(d, "grid_export_kw")
-    months = _months(d.index)
+    return monthly_bill(dispatch, rates_of(assumptions))
 
-    def by_month(v: np.ndarray) -> pd.Series:
-        return pd.Series(v, index=months).groupby(level=0).sum()
 
-    imp_s = pd.Series(imp, index=months)
-    max_all = imp_s.groupby(level=0).max()
-    peak = d["is_peak"].to_numpy().astype(bool) if "is_peak" in d.columns else np.zeros(len(d), bool)
-    max_peak = imp_s[peak].groupby(level=0).max().reindex(max_all.index, fill_value=0.0)
-    frac = month_fractions(d.index, dt).reindex(max_all.index).to_numpy(dtype=float)
-    r_gen = _rate(_get(a, "tariff", "generation_capacity_usd_per_kw_month"), None, 0.0)
-    r_dist = _rate(_get(a, "tariff", "distribution_capacity_usd_per_kw_month"), None, 0.0)
-
-    e_dis = _col(d, "battery_discharge_kw") * dt
-    e_uns = _col(d, "unserved_kw") * dt
-    emis_kg = _col(d, "grid_emission_kg_per_kwh") * imp * dt
-    wear_given = _get(a, "battery", "wear_cost_usd_per_kwh")
-    r_wear = _rate(wear_given, k.get("battery_wear_usd"), float(e_dis.sum()))
-    carbon_t = _get(a, "emissions", "carbon_price_usd_per_t")
-    r_carbon = _rate(None if carbon_t is None else float(carbon_t) / 1000.0,
-                     k.get("carbon_cost_usd"), float(emis_kg.sum()))
-    voll = _get(a, "solver", "value_of_lost_load_usd_per_kwh",
-                default=a.get("value_of_lost_load_usd_per_kwh"))
-    r_voll = _rate(voll, k.get("unserved_cost_usd"), float(e_uns.sum()))
-
-    out = pd.DataFrame(index=max_all.index)
-    out["import_cost_usd"] = by_month(dt * _col(d, "import_price_usd_per_kwh") * imp)
-    out["export_revenue_usd"] = by_month(dt * _col(d, "export_price_usd_per_kwh") * exp)
-    out["energy_cost_usd"] = out["import_cost_usd"] - out["export_revenue_usd"]
-    out["capacity_generation_usd"] = r_gen * max_peak.to_numpy() * frac
-    out["capacity_distribution_usd"] = r_dist * max_all.to_numpy() * frac
-    out["battery_wear_usd"] = r_wear * by_month(e_dis)
-    out["carbon_cost_usd"] = r_carbon * by_month(emis_kg)
-    out["unserved_cost_usd"] = r_voll * by_month(e_uns)
-    out["total_cost_usd"] = out[["energy_cost_usd", "capacity_generation_usd",
-                                 "capacity_distribution_usd", "battery_wear_usd",
-                                 "carbon_cost_usd", "unserved_cost_usd"]].sum(axis=1)
-    out["peak_import_kw"] = max_peak.to_numpy()
-    out["max_import_kw"] = max_all.to_numpy()
-    out["month_fraction"] = frac
-    out.index.name = "month"
-    return out
+def rates_of(assumptions: dict) -> BillRates:
+    """The bill's rates a run recorded in its assumptions (``bill_rates``)."""
+    rates = (assumptions or {}).get("bill_rates")
+    if not isinstance(rates, dict):
+        raise EnergyError("assumptions: expected 'bill_rates' (the rates the optimisation used, written "
+                          "by port-energy run), found none; rerun the model to write them")
+    return BillRates.from_dict(rates, where="assumptions: bill_rates")

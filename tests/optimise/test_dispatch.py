@@ -7,9 +7,11 @@ import pandas as pd
 import pyomo.environ as pyo
 import pytest
 
-from energy.dispatch import Layout, add_mode_binaries, build_model, check_inputs
 from energy.errors import EnergyError
-from energy.inputs import BatteryParams, CraneJob, GridParams, Inputs, TariffParams, TruckWindow
+from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams
+from energy.jobs import CraneJob, TruckWindow
+from energy.optimise.checks import check_inputs
+from energy.optimise.dispatch import Layout, add_mode_binaries, build_model
 from tests.cases import small_inputs, ts
 
 

@@ -1,10 +1,10 @@
 """The figures of a run: dispatch week, battery, busiest crane call, monthly energy and cost.
 
-Each ``figure_*`` function takes the plain tables of :mod:`energy.results` (and the
-monthly tables of :mod:`energy.periods`) and returns a
+Each ``figure_*`` function takes the plain tables of :mod:`energy.optimise.extract` (and the
+monthly tables of :mod:`energy.report.periods`) and returns a
 :class:`matplotlib.figure.Figure` (or None when there is nothing to draw);
-:func:`energy.plots.write_run_plots` saves them and names the files. Drawn with the
-kit of :mod:`energy.drawing`; no pyplot, no Pyomo.
+:func:`energy.report.plots.write_run_plots` saves them and names the files. Drawn with the
+kit of :mod:`energy.report.drawing`; no pyplot, no Pyomo.
 """
 
 from __future__ import annotations
@@ -17,26 +17,28 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from energy.drawing import (
+from energy.kpis import dispatch_column as column
+from energy.report.drawing import (
     COLOURS,
-    _battery_energy,
-    _edges,
-    _energy_scale,
-    _ext,
-    _figure,
-    _fill,
-    _has_battery,
-    _local,
-    _peak_patch,
-    _power_scale,
-    _shade_peaks,
-    _stack,
-    _thousands,
-    _time_axis,
-    _txt,
-    _tzname,
+    battery_energy_kwh,
+    energy_scale,
+    extend_last,
+    fill_steps,
+    has_battery,
+    local_times,
+    mpl_text,
+    new_figure,
+    peak_patch,
+    power_scale,
+    shade_peaks,
+    stack_steps,
+    step_edges,
+    thousands,
+    time_axis,
+    tz_name,
 )
-from energy.periods import WeekPick, _col, _dt, _ends
+from energy.report.periods import WeekPick
+from energy.report.tools import step_ends, step_lengths
 
 __all__ = [
     "figure_battery",
@@ -62,29 +64,29 @@ def figure_dispatch(dispatch: pd.DataFrame, pick: WeekPick, assumptions: dict | 
     """Supply over demand for one stretch, peak hours shaded, SOC underneath."""
     a = assumptions or {}
     d = dispatch[(dispatch.index >= pick.start) & (dispatch.index < pick.end)]
-    x = _edges(d)
-    tz = _tzname(dispatch.index)
-    pv, wind = _col(d, "pv_kw"), _col(d, "wind_kw")
-    dis, ch = _col(d, "battery_discharge_kw"), _col(d, "battery_charge_kw")
-    imp, exp = _col(d, "grid_import_kw"), _col(d, "grid_export_kw")
-    uns = _col(d, "unserved_kw")
-    fixed, crane, truck = _col(d, "fixed_load_kw"), _col(d, "crane_load_kw"), _col(d, "truck_load_kw")
-    pva, wa = _col(d, "pv_available_kw"), _col(d, "wind_available_kw")
+    x = step_edges(d)
+    tz = tz_name(dispatch.index)
+    pv, wind = column(d, "pv_kw"), column(d, "wind_kw")
+    dis, ch = column(d, "battery_discharge_kw"), column(d, "battery_charge_kw")
+    imp, exp = column(d, "grid_import_kw"), column(d, "grid_export_kw")
+    uns = column(d, "unserved_kw")
+    fixed, crane, truck = column(d, "fixed_load_kw"), column(d, "crane_load_kw"), column(d, "truck_load_kw")
+    pva, wa = column(d, "pv_available_kw"), column(d, "wind_available_kw")
     supply = pv + wind + dis + imp + uns
     demand = fixed + crane + truck + ch + exp
     top_kw = float(max(supply.max(), demand.max(), pva.max(), 1e-9))
-    scale, unit = _power_scale(top_kw)
-    battery = _has_battery(dispatch, a)
+    scale, unit = power_scale(top_kw)
+    battery = has_battery(dispatch, a)
 
-    fig = _figure(12.5, 8.2 if battery else 7.0)
+    fig = new_figure(12.5, 8.2 if battery else 7.0)
     ratios = [3, 3, 1.3] if battery else [3, 3]
     axes = fig.subplots(len(ratios), 1, sharex=True, gridspec_kw={"height_ratios": ratios})
     ax_s, ax_d = axes[0], axes[1]
-    shaded = _shade_peaks(axes[:2], d, over=True)
+    shaded = shade_peaks(axes[:2], d, over=True)
     if battery:
-        _shade_peaks(axes[2:], d)
+        shade_peaks(axes[2:], d)
 
-    _stack(ax_s, x, [
+    stack_steps(ax_s, x, [
         ("PV used", pv, COLOURS["pv"], None, None),
         ("wind used", wind, COLOURS["wind"], None, None),
         ("battery discharge", dis, COLOURS["battery"], None, None),
@@ -92,14 +94,14 @@ def figure_dispatch(dispatch: pd.DataFrame, pick: WeekPick, assumptions: dict | 
         ("unserved", uns, COLOURS["unserved"], "xx", "white"),
     ], scale)
     if np.any(pva - pv > 1e-6):
-        ax_s.step(x, _ext(pva / scale), where="post", color=COLOURS["pv"], lw=1.0, ls=(0, (3, 2)),
+        ax_s.step(x, extend_last(pva / scale), where="post", color=COLOURS["pv"], lw=1.0, ls=(0, (3, 2)),
                   label="PV available (gap = curtailed)")
     if np.any(wa - wind > 1e-6):
-        ax_s.step(x, _ext(wa / scale), where="post", color=COLOURS["wind"], lw=1.0, ls=(0, (3, 2)),
+        ax_s.step(x, extend_last(wa / scale), where="post", color=COLOURS["wind"], lw=1.0, ls=(0, (3, 2)),
                   label="wind available (gap = curtailed)")
-    ax_s.step(x, _ext((fixed + crane + truck) / scale), where="post", color=COLOURS["load"], lw=1.3,
+    ax_s.step(x, extend_last((fixed + crane + truck) / scale), where="post", color=COLOURS["load"], lw=1.3,
               label="site load (fixed + cranes + trucks)")
-    _stack(ax_d, x, [
+    stack_steps(ax_d, x, [
         ("fixed load", fixed, COLOURS["fixed"], None, None),
         ("cranes", crane, COLOURS["crane"], None, None),
         ("trucks", truck, COLOURS["truck"], None, None),
@@ -110,20 +112,20 @@ def figure_dispatch(dispatch: pd.DataFrame, pick: WeekPick, assumptions: dict | 
     for ax, what in ((ax_s, "Supply"), (ax_d, "Demand")):
         ax.set_ylim(0, ymax)
         ax.set_ylabel(f"{what} [{unit}]")
-        _thousands(ax.yaxis, 0 if ymax > 20 else 1)
+        thousands(ax.yaxis, 0 if ymax > 20 else 1)
         handles, labels = ax.get_legend_handles_labels()
         if shaded:
-            handles.append(_peak_patch(a, over=True))
+            handles.append(peak_patch(a, over=True))
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.005, 1.0))
     ax_s.set_title("Supply: where the power came from", loc="left")
     ax_d.set_title("Demand: where it went", loc="left")
 
     if battery:
         ax_b = axes[2]
-        e_cap = _battery_energy(a)
-        soc = _col(d, "battery_soc_kwh")
-        escale, eunit = _energy_scale(max(e_cap, float(soc.max()) if len(soc) else 0.0))
-        ends = _local(_ends(d))
+        e_cap = battery_energy_kwh(a)
+        soc = column(d, "battery_soc_kwh")
+        escale, eunit = energy_scale(max(e_cap, float(soc.max()) if len(soc) else 0.0))
+        ends = local_times(step_ends(d))
         ax_b.plot(ends, soc / escale, color=COLOURS["battery"], lw=1.4, label="state of charge")
         ax_b.fill_between(ends, 0, soc / escale, color=COLOURS["battery_light"], alpha=0.5, lw=0)
         if e_cap > 0:
@@ -133,7 +135,7 @@ def figure_dispatch(dispatch: pd.DataFrame, pick: WeekPick, assumptions: dict | 
         ax_b.set_ylabel(f"SOC [{eunit}]")
         ax_b.set_title("Battery state of charge (end of step)", loc="left")
         ax_b.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0))
-    _time_axis(axes[-1], x[0], x[-1], tz)
+    time_axis(axes[-1], x[0], x[-1], tz)
     fig.suptitle(f"{pick.title}  ({pick.why})", fontsize=12, x=0.01, ha="left")
     return fig
 
@@ -143,22 +145,22 @@ def figure_battery(dispatch: pd.DataFrame, assumptions: dict | None = None,
     """State of charge and charge/discharge; None without a battery."""
     a = assumptions or {}
     d = dispatch
-    if not _has_battery(d, a):
+    if not has_battery(d, a):
         return None
     b = a.get("battery") or {}
-    e_cap = _battery_energy(a)
-    soc = _col(d, "battery_soc_kwh")
-    ch, dis = _col(d, "battery_charge_kw"), _col(d, "battery_discharge_kw")
-    escale, eunit = _energy_scale(max(e_cap, float(soc.max())))
-    tz = _tzname(d.index)
-    x = _edges(d)
+    e_cap = battery_energy_kwh(a)
+    soc = column(d, "battery_soc_kwh")
+    ch, dis = column(d, "battery_charge_kw"), column(d, "battery_discharge_kw")
+    escale, eunit = energy_scale(max(e_cap, float(soc.max())))
+    tz = tz_name(d.index)
+    x = step_edges(d)
     days = (x[-1] - x[0]) / np.timedelta64(1, "D")
-    fig = _figure(12.5, 6.2)
+    fig = new_figure(12.5, 6.2)
     ax_s, ax_p = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
 
     if days <= 31.5:
-        _shade_peaks([ax_s, ax_p], d)
-        ends = _local(_ends(d))
+        shade_peaks([ax_s, ax_p], d)
+        ends = local_times(step_ends(d))
         t = ends
         y = soc
         s0 = b.get("soc_initial")
@@ -167,30 +169,30 @@ def figure_battery(dispatch: pd.DataFrame, assumptions: dict | None = None,
             y = np.concatenate([[float(s0) * e_cap], soc])
         ax_s.plot(t, y / escale, color=COLOURS["battery"], lw=1.5, label="state of charge (end of step)")
         ax_s.fill_between(t, 0, y / escale, color=COLOURS["battery_light"], alpha=0.45, lw=0)
-        pscale, punit = _power_scale(float(max(ch.max(), dis.max(), 1e-9)))
-        _fill(ax_p, x, np.zeros(len(d)), ch / pscale, COLOURS["battery_light"], "charge (+)", "///",
+        pscale, punit = power_scale(float(max(ch.max(), dis.max(), 1e-9)))
+        fill_steps(ax_p, x, np.zeros(len(d)), ch / pscale, COLOURS["battery_light"], "charge (+)", "///",
               COLOURS["battery"])
-        _fill(ax_p, x, -dis / pscale, np.zeros(len(d)), COLOURS["battery"], "discharge (-)")
+        fill_steps(ax_p, x, -dis / pscale, np.zeros(len(d)), COLOURS["battery"], "discharge (-)")
         ax_p.set_ylabel(f"Power [{punit}]")
         handles, labels = ax_p.get_legend_handles_labels()
-        handles.append(_peak_patch(a))
+        handles.append(peak_patch(a))
         ax_p.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.005, 1.0))
         ax_s.set_title("State of charge", loc="left")
         ax_p.set_title("Charge and discharge power (AC)", loc="left")
     else:
-        day = pd.DatetimeIndex(_local(d.index)).normalize()
-        g = pd.DataFrame({"soc": soc, "ch": ch * _dt(d), "dis": dis * _dt(d)}, index=day).groupby(level=0)
+        day = pd.DatetimeIndex(local_times(d.index)).normalize()
+        g = pd.DataFrame({"soc": soc, "ch": ch * step_lengths(d), "dis": dis * step_lengths(d)}, index=day).groupby(level=0)
         lo, hi, mean = g["soc"].min(), g["soc"].max(), g["soc"].mean()
         days_x = lo.index.to_numpy() + np.timedelta64(12, "h")
         ax_s.fill_between(days_x, lo / escale, hi / escale, color=COLOURS["battery_light"], alpha=0.7,
                           lw=0, label="daily range")
         ax_s.plot(days_x, mean / escale, color=COLOURS["battery"], lw=1.2, label="daily mean")
         e_ch, e_dis = g["ch"].sum(), g["dis"].sum()
-        qscale, qunit = _energy_scale(float(max(e_ch.max(), e_dis.max(), 1e-9)))
+        qscale, qunit = energy_scale(float(max(e_ch.max(), e_dis.max(), 1e-9)))
         dx = np.append(lo.index.to_numpy(), lo.index.to_numpy()[-1:] + np.timedelta64(1, "D"))
         zero = np.zeros(len(e_ch))
-        _fill(ax_p, dx, zero, e_ch.to_numpy() / qscale, COLOURS["battery_light"], "charged (+)")
-        _fill(ax_p, dx, -e_dis.to_numpy() / qscale, zero, COLOURS["battery"], "discharged (-)")
+        fill_steps(ax_p, dx, zero, e_ch.to_numpy() / qscale, COLOURS["battery_light"], "charged (+)")
+        fill_steps(ax_p, dx, -e_dis.to_numpy() / qscale, zero, COLOURS["battery"], "discharged (-)")
         ax_p.set_ylabel(f"Energy [{qunit}/day]")
         ax_p.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0))
         ax_s.set_title("State of charge, daily range and mean", loc="left")
@@ -207,8 +209,8 @@ def figure_battery(dispatch: pd.DataFrame, assumptions: dict | None = None,
         ax_s.set_ylim(bottom=0)
     ax_s.set_ylabel(f"Stored energy [{eunit}]")
     ax_s.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0))
-    _thousands(ax_p.yaxis, 1)
-    _time_axis(ax_p, x[0], x[-1], tz)
+    thousands(ax_p.yaxis, 1)
+    time_axis(ax_p, x[0], x[-1], tz)
     title = "Battery"
     if e_cap > 0:
         p = b.get("charge_power_kw")
@@ -242,7 +244,7 @@ def figure_crane_call(dispatch: pd.DataFrame, jobs: pd.DataFrame,
     name = totals.idxmax()
     rows = vessel[vessel["job"] == name].sort_values("_t")
     cranes = rows.groupby("_t")["cranes"].sum()
-    step_end = pd.Series(_ends(d), index=d.index)
+    step_end = pd.Series(step_ends(d), index=d.index)
     w0 = rows["_t"].iloc[0]
     w1 = step_end.get(rows["_t"].iloc[-1], rows["_t"].iloc[-1])
     window_text = "work span"
@@ -256,27 +258,27 @@ def figure_crane_call(dispatch: pd.DataFrame, jobs: pd.DataFrame,
     v = d[(d.index >= w0 - margin) & (d.index < w1 + margin)]
     if not len(v):
         return None
-    x = _edges(v)
+    x = step_edges(v)
     n_call = cranes.reindex(v.index, fill_value=0.0).to_numpy(dtype=float)
     pool = rows["pool"].iloc[0] if "pool" in rows.columns else None
     pool_col = f"cranes_{pool}_working"
-    price = _col(v, "import_price_usd_per_kwh")
+    price = column(v, "import_price_usd_per_kwh")
 
-    fig = _figure(12.5, 5.0)
+    fig = new_figure(12.5, 5.0)
     ax = fig.subplots()
-    _shade_peaks([ax], v)
-    lw0, lw1 = _local([w0])[0], _local([w1])[0]
+    shade_peaks([ax], v)
+    lw0, lw1 = local_times([w0])[0], local_times([w1])[0]
     for t in (lw0, lw1):
         ax.axvline(t, color=COLOURS["crane"], lw=1.0, ls=(0, (4, 3)), zorder=1)
     ax.axvspan(lw0, lw1, ymin=0.94, ymax=1.0, facecolor=COLOURS["window"], lw=0, zorder=1)
-    _fill(ax, x, np.zeros(len(v)), n_call, COLOURS["crane"], _txt(f"cranes on {name}"))
+    fill_steps(ax, x, np.zeros(len(v)), n_call, COLOURS["crane"], mpl_text(f"cranes on {name}"))
     top = float(n_call.max())
     if pool is not None and pool_col in v.columns:
-        pool_n = _col(v, pool_col)
+        pool_n = column(v, pool_col)
         other = np.clip(pool_n - n_call, 0.0, None)
         if np.any(other > 1e-6):
-            _fill(ax, x, n_call, n_call + other, COLOURS["truck"],
-                  _txt(f"{str(pool).upper()} cranes on other jobs"))
+            fill_steps(ax, x, n_call, n_call + other, COLOURS["truck"],
+                  mpl_text(f"{str(pool).upper()} cranes on other jobs"))
         top = max(top, float((n_call + other).max()))
     ax.set_ylim(0, max(top, 1.0) * 1.25 + 0.5)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -284,7 +286,7 @@ def figure_crane_call(dispatch: pd.DataFrame, jobs: pd.DataFrame,
     ax2 = ax.twinx()
     ax2.spines["right"].set_visible(True)
     ax2.grid(False)
-    ax2.step(x, _ext(price), where="post", color=COLOURS["price"], lw=1.6, label="import price")
+    ax2.step(x, extend_last(price), where="post", color=COLOURS["price"], lw=1.6, label="import price")
     pmax = float(price.max()) if len(price) else 0.0
     ax2.set_ylim(0, pmax * 1.3 if pmax > 0 else 1.0)
     ax2.set_ylabel("Import price [USD/kWh]", color=COLOURS["price"])
@@ -294,14 +296,14 @@ def figure_crane_call(dispatch: pd.DataFrame, jobs: pd.DataFrame,
     h2, _ = ax2.get_legend_handles_labels()
     handles += h2 + [Patch(facecolor=COLOURS["window"], edgecolor=COLOURS["crane"], ls="--",
                            label=window_text),
-                     _peak_patch(assumptions or {})]
+                     peak_patch(assumptions or {})]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.06, 1.0))
-    _time_axis(ax, x[0], x[-1], _tzname(d.index))
+    time_axis(ax, x[0], x[-1], tz_name(d.index))
     moves = float(rows["moves"].sum())
     e = float(rows["energy_kwh"].sum()) if "energy_kwh" in rows.columns else float("nan")
     e_txt = f", {e / 1000:,.1f} MWh" if math.isfinite(e) else ""
     fmt = "%a %d %b %H:%M"
-    fig.suptitle(_txt(f"{kind} {name} (the busiest): {moves:,.0f} moves{e_txt}; {window_text} "
+    fig.suptitle(mpl_text(f"{kind} {name} (the busiest): {moves:,.0f} moves{e_txt}; {window_text} "
                  f"{w0.strftime(fmt)} - {w1.strftime(fmt)}"), fontsize=12, x=0.01, ha="left")
     return fig
 
@@ -309,7 +311,7 @@ def figure_crane_call(dispatch: pd.DataFrame, jobs: pd.DataFrame,
 def figure_monthly_energy(me: pd.DataFrame) -> Figure:
     """Stacked monthly supply (PV, wind, grid import) with the load as a line. [MWh]"""
     n = len(me)
-    fig = _figure(max(7.5, min(12.5, 2.5 + 0.85 * n)), 4.8)
+    fig = new_figure(max(7.5, min(12.5, 2.5 + 0.85 * n)), 4.8)
     ax = fig.subplots()
     xs = np.arange(n)
     w = 0.62
@@ -341,7 +343,7 @@ def figure_monthly_energy(me: pd.DataFrame) -> Figure:
     ax.set_xlim(-0.6, n - 0.4)
     ax.grid(False, axis="x")
     ax.set_ylabel("Energy [MWh]")
-    _thousands(ax.yaxis, 0 if base.max() > 20 else 1)
+    thousands(ax.yaxis, 0 if base.max() > 20 else 1)
     ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0))
     ax.set_title("Monthly energy balance: supply (bars) and load (line)", loc="left", fontsize=12)
     return fig
@@ -349,8 +351,8 @@ def figure_monthly_energy(me: pd.DataFrame) -> Figure:
 
 _COST_PARTS = (
     ("energy_cost_usd", "energy", COLOURS["grid"]),
-    ("capacity_generation_usd", "capacity: generation (peak hours)", COLOURS["cap_gen"]),
-    ("capacity_distribution_usd", "capacity: distribution", COLOURS["cap_dist"]),
+    ("capacity_charge_generation_usd", "capacity: generation (peak hours)", COLOURS["cap_gen"]),
+    ("capacity_charge_distribution_usd", "capacity: distribution", COLOURS["cap_dist"]),
     ("battery_wear_usd", "battery wear", COLOURS["battery"]),
     ("carbon_cost_usd", "carbon", COLOURS["carbon"]),
     ("unserved_cost_usd", "unserved load", COLOURS["unserved"]),
@@ -360,7 +362,7 @@ _COST_PARTS = (
 def figure_monthly_costs(mc: pd.DataFrame, hours: np.ndarray) -> Figure:
     """Stacked monthly cost components with the total marked. [USD]"""
     n = len(mc)
-    fig = _figure(max(7.5, min(12.5, 2.5 + 0.85 * n)), 4.8)
+    fig = new_figure(max(7.5, min(12.5, 2.5 + 0.85 * n)), 4.8)
     ax = fig.subplots()
     xs = np.arange(n)
     w = 0.62
@@ -397,7 +399,7 @@ def figure_monthly_costs(mc: pd.DataFrame, hours: np.ndarray) -> Figure:
     ax.set_xlim(-0.6, n - 0.4)
     ax.grid(False, axis="x")
     ax.set_ylabel("Cost [USD]")
-    _thousands(ax.yaxis)
+    thousands(ax.yaxis)
     ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0))
     ax.set_title("Monthly cost split", loc="left", fontsize=12)
     return fig

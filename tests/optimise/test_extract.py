@@ -12,10 +12,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from energy.errors import SolveError
-from energy.inputs import BatteryParams, CraneJob, GridParams, Inputs, TariffParams, TruckWindow
-from energy.results import Results, extract, kpis_from_dispatch
-from energy.solve import SolveOutcome, optimise
+from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams
+from energy.jobs import CraneJob, TruckWindow
+from energy.kpis import bill_rates, run_kpis
+from energy.optimise.extract import Results, extract
+from energy.optimise.optimise import optimise
+from energy.optimise.solve import SolveOutcome
 from tests.cases import TZ, inputs_on
+
+
+def kpis_from_dispatch(d, inputs):
+    """The KPIs of a dispatch table with the inputs' rates (as extract computes them)."""
+    b = inputs.battery
+    usable = b.energy_kwh * (b.soc_max - b.soc_min) if inputs.has_battery else 0.0
+    return run_kpis(d, bill_rates(inputs), usable)
 
 TOL = 1e-6
 

@@ -1,9 +1,9 @@
 """The drawing kit shared by every figure: colours, style, time axes, step areas, PNG output.
 
 Every figure is drawn with matplotlib's object API (:class:`matplotlib.figure.Figure`
-rendered by Agg, made by :func:`_figure`), never through :mod:`matplotlib.pyplot`: no
+rendered by Agg, made by :func:`new_figure`), never through :mod:`matplotlib.pyplot`: no
 figure is registered with pyplot (``plt.get_fignums()`` stays empty), the user's
-backend is never touched, and :func:`_save` drops each figure's contents as soon as its
+backend is never touched, and :func:`save_png` drops each figure's contents as soon as its
 PNG is written, so many runs in one process do not grow its memory.
 """
 
@@ -20,8 +20,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from energy import report
-from energy.periods import _col, _ends
+from energy.kpis import dispatch_column as column
+from energy.report import files
+from energy.report.tools import step_ends
 
 __all__ = ["COLOURS", "DPI"]
 
@@ -49,7 +50,7 @@ COLOURS = {
 }
 
 DPI = 110
-_STYLE = {
+STYLE = {
     "font.size": 9.5,
     "axes.titlesize": 10.5,
     "axes.labelsize": 9.5,
@@ -63,39 +64,39 @@ _STYLE = {
     "legend.frameon": False,
     "hatch.linewidth": 0.6,
 }
-_PEAK_VEIL = "#E06060"
+PEAK_VEIL = "#E06060"
 
 
-def _local(t) -> np.ndarray:
+def local_times(t) -> np.ndarray:
     """Site-local wall-clock times (naive), for plotting."""
     idx = pd.DatetimeIndex(t)
     return (idx.tz_localize(None) if idx.tz is not None else idx).to_numpy()
 
 
-def _edges(d: pd.DataFrame) -> np.ndarray:
+def step_edges(d: pd.DataFrame) -> np.ndarray:
     """Step boundaries (n + 1) in local wall-clock time."""
-    ends = _ends(d)
-    return _local(d.index.append(ends[-1:]))
+    ends = step_ends(d)
+    return local_times(d.index.append(ends[-1:]))
 
 
-def _ext(a: np.ndarray) -> np.ndarray:
+def extend_last(a: np.ndarray) -> np.ndarray:
     """Values repeated at the last edge, for ``step="post"`` drawing."""
     return np.append(a, a[-1]) if len(a) else a
 
 
-def _tzname(idx: pd.DatetimeIndex) -> str:
+def tz_name(idx: pd.DatetimeIndex) -> str:
     return str(idx.tz) if idx.tz is not None else "local"
 
 
-def _power_scale(max_kw: float) -> tuple[float, str]:
+def power_scale(max_kw: float) -> tuple[float, str]:
     return (1000.0, "MW") if max_kw >= 2000.0 else (1.0, "kW")
 
 
-def _energy_scale(max_kwh: float) -> tuple[float, str]:
+def energy_scale(max_kwh: float) -> tuple[float, str]:
     return (1000.0, "MWh") if max_kwh >= 2000.0 else (1.0, "kWh")
 
 
-def _thousands(ax_axis, decimals: int = 0) -> None:
+def thousands(ax_axis, decimals: int = 0) -> None:
     ax_axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.{decimals}f}"))
 
 
@@ -106,7 +107,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(diff == 1).tolist(), np.flatnonzero(diff == -1).tolist(), strict=True))
 
 
-def _shade_peaks(axes, d: pd.DataFrame, over: bool = False) -> bool:
+def shade_peaks(axes, d: pd.DataFrame, over: bool = False) -> bool:
     """Shade the peak-hour steps on every axis; True when any was shaded.
 
     ``over=True`` lays a translucent veil over filled areas (so the peak hours
@@ -115,12 +116,12 @@ def _shade_peaks(axes, d: pd.DataFrame, over: bool = False) -> bool:
     if "is_peak" not in d.columns or not len(d):
         return False
     peak = d["is_peak"].to_numpy().astype(bool)
-    edges = _edges(d)
+    edges = step_edges(d)
     spans = _runs(peak)
     for ax in axes:
         for i0, i1 in spans:
             if over:
-                ax.axvspan(edges[i0], edges[i1], facecolor=_PEAK_VEIL, alpha=0.16, lw=0, zorder=2.5)
+                ax.axvspan(edges[i0], edges[i1], facecolor=PEAK_VEIL, alpha=0.16, lw=0, zorder=2.5)
                 ax.axvspan(edges[i0], edges[i1], ymin=0.965, ymax=1.0, facecolor=COLOURS["price"],
                            alpha=0.75, lw=0, zorder=3)
             else:
@@ -128,14 +129,14 @@ def _shade_peaks(axes, d: pd.DataFrame, over: bool = False) -> bool:
     return bool(spans)
 
 
-def _peak_patch(assumptions: dict, over: bool = False) -> Patch:
+def peak_patch(assumptions: dict, over: bool = False) -> Patch:
     if over:
-        return Patch(facecolor=_PEAK_VEIL, alpha=0.35, edgecolor=COLOURS["price"],
-                     label=_peak_label(assumptions))
-    return Patch(facecolor=COLOURS["peak"], alpha=0.55, label=_peak_label(assumptions))
+        return Patch(facecolor=PEAK_VEIL, alpha=0.35, edgecolor=COLOURS["price"],
+                     label=peak_label(assumptions))
+    return Patch(facecolor=COLOURS["peak"], alpha=0.55, label=peak_label(assumptions))
 
 
-def _peak_label(assumptions: dict) -> str:
+def peak_label(assumptions: dict) -> str:
     t = (assumptions or {}).get("tariff") or {}
     a, b = t.get("peak_start_hour"), t.get("peak_end_hour")
     if a is not None and b is not None:
@@ -143,7 +144,7 @@ def _peak_label(assumptions: dict) -> str:
     return "peak hours"
 
 
-def _time_axis(ax, t0, t1, tzname: str, label: bool = True) -> None:
+def time_axis(ax, t0, t1, tzname: str, label: bool = True) -> None:
     """Ticks for a local-time axis from ``t0`` to ``t1`` (naive local)."""
     days = (pd.Timestamp(t1) - pd.Timestamp(t0)) / pd.Timedelta(days=1)
     if days <= 3.5:
@@ -172,29 +173,29 @@ def _time_axis(ax, t0, t1, tzname: str, label: bool = True) -> None:
         ax.set_xlabel(f"local time ({tzname})")
 
 
-def _fill(ax, x, lo, hi, colour, label, hatch=None, edge=None):
-    ax.fill_between(x, _ext(lo), _ext(hi), step="post", facecolor=colour, label=label, hatch=hatch,
+def fill_steps(ax, x, lo, hi, colour, label, hatch=None, edge=None):
+    ax.fill_between(x, extend_last(lo), extend_last(hi), step="post", facecolor=colour, label=label, hatch=hatch,
                     edgecolor=edge if edge is not None else colour, linewidth=0.0)
 
 
-def _stack(ax, x, parts, scale: float) -> np.ndarray:
+def stack_steps(ax, x, parts, scale: float) -> np.ndarray:
     """Stacked step areas; parts = (label, kW values, colour, hatch, edge). Returns the top."""
     base = np.zeros(len(x) - 1)
     for label, v, colour, hatch, edge in parts:
         if not np.any(v > 1e-9):
             continue
         top = base + v / scale
-        _fill(ax, x, base, top, colour, label, hatch, edge)
+        fill_steps(ax, x, base, top, colour, label, hatch, edge)
         base = top
     return base
 
 
-def _txt(s) -> str:
+def mpl_text(s) -> str:
     """User text for matplotlib: a ``$`` is a dollar sign, not the start of mathtext."""
     return str(s).replace("$", r"\$")
 
 
-def _save(fig: Figure, path: Path) -> bytes:
+def save_png(fig: Figure, path: Path) -> bytes:
     """Render a figure to PNG bytes, write them atomically, and drop the figure's contents."""
     buf = io.BytesIO()
     try:
@@ -203,17 +204,17 @@ def _save(fig: Figure, path: Path) -> bytes:
     finally:
         fig.clear()
     data = buf.getvalue()
-    report.write_bytes(path, data)
+    files.write_bytes(path, data)
     return data
 
 
-def _figure(w: float, h: float) -> Figure:
+def new_figure(w: float, h: float) -> Figure:
     fig = Figure(figsize=(w, h), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
 
-def _battery_energy(assumptions: dict) -> float:
+def battery_energy_kwh(assumptions: dict) -> float:
     b = (assumptions or {}).get("battery") or {}
     try:
         return float(b.get("energy_kwh") or 0.0)
@@ -221,8 +222,8 @@ def _battery_energy(assumptions: dict) -> float:
         return 0.0
 
 
-def _has_battery(d: pd.DataFrame, assumptions: dict) -> bool:
-    if _battery_energy(assumptions) > 0:
+def has_battery(d: pd.DataFrame, assumptions: dict) -> bool:
+    if battery_energy_kwh(assumptions) > 0:
         return True
     cols = ("battery_soc_kwh", "battery_charge_kw", "battery_discharge_kw")
-    return any(np.any(np.abs(_col(d, c)) > 1e-9) for c in cols)
+    return any(np.any(np.abs(column(d, c)) > 1e-9) for c in cols)

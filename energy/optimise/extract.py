@@ -1,7 +1,7 @@
 """Read a solved dispatch model into plain tables and KPIs (:func:`extract`).
 
 Nothing Pyomo leaves this module: :class:`Results` holds DataFrames, a dict of
-floats/str and the :class:`~energy.solve.SolveOutcome`.
+floats/str and the :class:`~energy.optimise.solve.SolveOutcome`.
 
 Dispatch columns (one row per step, the model's tz-aware index; a timestamp
 starts its interval; powers are averages over the step)
@@ -34,13 +34,12 @@ column                             meaning
 ``crane_load_<pool>_kw``           the pool's crane power [kW]
 =================================  ===============================================
 
-KPIs (:attr:`Results.kpis`) are computed from these columns, so they agree with
-the table; see :func:`kpis_from_dispatch` for each definition.
+KPIs (:attr:`Results.kpis`) are computed from these columns by :func:`energy.kpis.run_kpis`
+(THE bill, with the rates the objective used), so they agree with the table.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 
@@ -50,10 +49,10 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from energy.errors import SolveError
-from energy.inputs import Inputs, month_fractions
-from energy.solve import SolveOutcome
+from energy.kpis import bill_rates, run_kpis
+from energy.optimise.solve import SolveOutcome
 
-__all__ = ["Results", "extract", "kpis_from_dispatch"]
+__all__ = ["Results", "extract"]
 
 #: Flows below this are reported as exactly zero (solver round-off). [kW]
 _ZERO_KW = 1e-9
@@ -71,8 +70,8 @@ class Results:
         One row per crane job and step with moves: ``job, pool, kind, timestamp,
         cranes, moves, energy_kwh`` (energy of those moves [kWh]).
     kpis : dict
-        Key figures (see :func:`kpis_from_dispatch`) plus solver fields.
-    outcome : energy.solve.SolveOutcome
+        Key figures (:func:`energy.kpis.run_kpis`) plus solver fields.
+    outcome : energy.optimise.solve.SolveOutcome
         Status, gap, sizes and timings of the solve.
     meta : dict
         The inputs' provenance (model, scenario, sources).
@@ -108,8 +107,9 @@ def extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
     Parameters
     ----------
     model : pyomo.environ.ConcreteModel
-        Model from :func:`energy.dispatch.build_model`, solved by :func:`energy.solve.solve`.
-    outcome : energy.solve.SolveOutcome
+        Model from :func:`energy.optimise.dispatch.build_model`, solved by
+        :func:`energy.optimise.solve.solve`.
+    outcome : energy.optimise.solve.SolveOutcome
         Its outcome; ``extract_s`` is set here.
 
     Raises
@@ -178,7 +178,9 @@ def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
     data.update(pool_cols)
     dispatch = pd.DataFrame(data, index=s.index.copy())
 
-    kpis = kpis_from_dispatch(dispatch, inputs)
+    b = inputs.battery
+    usable = b.energy_kwh * (b.soc_max - b.soc_min) if inputs.has_battery else 0.0
+    kpis = run_kpis(dispatch, bill_rates(inputs), usable)
     outcome.extract_s = time.perf_counter() - t0
     kpis.update(_solver_kpis(outcome))
     return Results(
@@ -241,116 +243,6 @@ def _crane_tables(m, n: int, dt: np.ndarray) -> tuple[pd.DataFrame, dict]:
         columns=columns,
     )
     return jobs_df, cols
-
-
-def kpis_from_dispatch(dispatch: pd.DataFrame, inputs: Inputs) -> dict:
-    """Key figures of a dispatch table (energies from kW columns times ``dt_h``).
-
-    Definitions (sums over steps; E = energy in kWh = kW x dt_h):
-
-    - ``energy_cost_usd`` = sum dt*(import_price*import - export_price*export)
-    - ``capacity_charge_generation_usd`` = sum over months of
-      generation rate x the month's max import in peak steps x month fraction;
-      ``capacity_charge_distribution_usd`` likewise with the max over all steps;
-      ``capacity_charge_usd`` their sum. Month fraction = share of the calendar
-      month inside the horizon (:func:`energy.inputs.month_fractions`).
-    - ``battery_wear_usd`` = wear cost x E(discharge)
-    - ``unserved_cost_usd`` = value of lost load x E(unserved)
-    - ``carbon_cost_usd`` = carbon price x emissions [kg]
-    - ``total_cost_usd`` = the five above; equals the solver's objective.
-    - ``emissions_tco2`` = sum dt*ef*import / 1000
-    - ``grid_import_mwh``, ``grid_export_mwh``, ``unserved_mwh``,
-      ``crane_energy_mwh``, ``truck_energy_mwh``: E / 1000
-    - ``load_mwh`` = E(fixed + crane + truck load) / 1000 (served or not)
-    - ``peak_import_kw`` = max import in peak steps; ``max_import_kw`` = max import
-    - ``renewable_share`` = (E(pv) + E(wind) - E(export)) / (E(pv) + E(wind) -
-      E(export) + E(import)): the renewable part of all the energy the site took
-      in and kept. Battery losses (and any net gain of stored energy) are part of
-      that intake, so they count pro rata; export is taken to come from
-      renewables first. Unserved load is not consumption. 0 with no intake.
-    - ``self_consumption`` = (E(pv) + E(wind) - E(export)) / (E(pv) + E(wind)):
-      share of the renewable energy used (after curtailment) consumed on site
-      rather than exported; NaN when no renewable energy was used.
-    - ``crane_moves``: sum of the ``crane_moves_<pool>`` columns [moves]
-    - ``pv_curtailment_mwh``, ``wind_curtailment_mwh``: E(available - used) / 1000
-    - ``battery_cycles`` = E(discharge) / (energy_kwh x (soc_max - soc_min)):
-      equivalent full cycles of the usable energy; 0 without a battery.
-
-    Parameters
-    ----------
-    dispatch : pandas.DataFrame
-        Table made by :func:`extract`.
-    inputs : energy.inputs.Inputs
-        Tariff, battery and prices the model used.
-    """
-    d = dispatch
-    dt = d["dt_h"].to_numpy(dtype=float)
-
-    def e(col: str) -> float:
-        return float(np.dot(d[col].to_numpy(dtype=float), dt))
-
-    imp = d["grid_import_kw"].to_numpy(dtype=float)
-    exp = d["grid_export_kw"].to_numpy(dtype=float)
-    pi_imp = d["import_price_usd_per_kwh"].to_numpy(dtype=float)
-    pi_exp = d["export_price_usd_per_kwh"].to_numpy(dtype=float)
-    ef = d["grid_emission_kg_per_kwh"].to_numpy(dtype=float)
-    peak = d["is_peak"].to_numpy(dtype=bool)
-
-    energy_cost = float(np.dot(dt, pi_imp * imp - pi_exp * exp))
-    emissions_kg = float(np.dot(dt, ef * imp))
-
-    # Monthly maxima, prorated by the share of each month in the horizon.
-    months = d.index.tz_localize(None).to_period("M")
-    frac = month_fractions(d.index, dt)
-    imp_s = pd.Series(imp, index=months)
-    max_all = imp_s.groupby(level=0).max()
-    max_peak = imp_s[peak].groupby(level=0).max().reindex(max_all.index, fill_value=0.0)
-    f = frac.reindex(max_all.index).to_numpy(dtype=float)
-    tariff = inputs.tariff
-    cap_gen = float(tariff.generation_capacity_usd_per_kw_month * np.dot(max_peak.to_numpy(), f))
-    cap_dist = float(tariff.distribution_capacity_usd_per_kw_month * np.dot(max_all.to_numpy(), f))
-
-    b = inputs.battery
-    has_battery = b is not None and b.energy_kwh > 0
-    e_dis = e("battery_discharge_kw")
-    wear = b.wear_cost_usd_per_kwh * e_dis if has_battery else 0.0
-    e_unserved = e("unserved_kw")
-    unserved_cost = inputs.value_of_lost_load_usd_per_kwh * e_unserved
-    carbon = inputs.carbon_price_usd_per_kg * emissions_kg
-
-    e_re = e("pv_kw") + e("wind_kw")
-    e_exp = e("grid_export_kw")
-    e_imp = e("grid_import_kw")
-    kept = e_re - e_exp
-    intake = kept + e_imp
-    usable = b.energy_kwh * (b.soc_max - b.soc_min) if has_battery else 0.0
-    e_crane = e("crane_load_kw")
-    e_truck = e("truck_load_kw")
-    return {
-        "total_cost_usd": energy_cost + cap_gen + cap_dist + wear + unserved_cost + carbon,
-        "energy_cost_usd": energy_cost,
-        "capacity_charge_usd": cap_gen + cap_dist,
-        "capacity_charge_generation_usd": cap_gen,
-        "capacity_charge_distribution_usd": cap_dist,
-        "battery_wear_usd": wear,
-        "unserved_cost_usd": unserved_cost,
-        "carbon_cost_usd": carbon,
-        "emissions_tco2": emissions_kg / 1000.0,
-        "grid_import_mwh": e_imp / 1000.0,
-        "grid_export_mwh": e_exp / 1000.0,
-        "peak_import_kw": float(imp[peak].max()) if peak.any() else 0.0,
-        "max_import_kw": float(imp.max()) if len(imp) else 0.0,
-        "load_mwh": (e("fixed_load_kw") + e_crane + e_truck) / 1000.0,
-        "renewable_share": kept / intake if intake > 0 else 0.0,
-        "self_consumption": kept / e_re if e_re > 0 else math.nan,
-        "pv_curtailment_mwh": e("pv_curtailed_kw") / 1000.0,
-        "wind_curtailment_mwh": e("wind_curtailed_kw") / 1000.0,
-        "battery_cycles": e_dis / usable if usable > 0 else 0.0,
-        "crane_energy_mwh": e_crane / 1000.0,
-        "crane_moves": float(sum(d[c].sum() for c in d.columns if c.startswith("crane_moves_"))),
-        "truck_energy_mwh": e_truck / 1000.0,
-        "unserved_mwh": e_unserved / 1000.0,
-    }
 
 
 def _solver_kpis(o: SolveOutcome) -> dict:

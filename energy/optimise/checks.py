@@ -2,36 +2,46 @@
 
 Each check raises :class:`~energy.errors.EnergyError` naming the series, parameter,
 job or window at fault, with what was expected and what was found. The job and truck
-checks also return the steps each window covers, which :mod:`energy.layout` lays out.
-No Pyomo here.
+checks also return the steps each window covers, which :mod:`energy.optimise.layout`
+lays out. The rules themselves (the steps inside a window, the crane and charger
+limits) are :mod:`energy.timegrid`'s and :mod:`energy.jobs`'; this module applies
+them. No Pyomo here: ``port-energy check`` runs these without building a model.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from energy.errors import EnergyError
 from energy.inputs import SERIES_COLUMNS, Inputs
+from energy.jobs import crane_limit, crane_limit_text, exceeds
+from energy.timegrid import step_ends_ns, window_steps
+
+__all__ = [
+    "StepMap",
+    "check_inputs",
+    "check_jobs",
+    "check_params",
+    "check_series",
+    "check_trucks",
+    "timestamp_ns",
+]
 
 
-def _timestamp_ns(value, what: str) -> int:
+def timestamp_ns(value, what: str) -> int:
+    """Integer ns of a tz-aware timestamp; a naive one is refused, naming ``what``."""
     ts = pd.Timestamp(value)
     if ts.tzinfo is None:
         raise EnergyError(f"{what}: expected a tz-aware timestamp, found naive {ts}")
     return ts.value
 
 
-def _window_steps(starts: np.ndarray, ends: np.ndarray, start_ns: int, end_ns: int) -> range:
-    """Steps whose whole interval [t, t+dt) lies inside [start, end)."""
-    first = int(np.searchsorted(starts, start_ns, side="left"))
-    last = int(np.searchsorted(ends, end_ns, side="right"))
-    return range(first, max(first, last))
-
-
-def _check_series(inputs: Inputs) -> pd.DataFrame:
+def check_series(inputs: Inputs) -> pd.DataFrame:
+    """The exogenous series: every column present and finite, a tz-aware index, no negative power."""
     s = inputs.series
     missing = [c for c in SERIES_COLUMNS if c not in s.columns]
     if missing:
@@ -68,7 +78,8 @@ def _check_series(inputs: Inputs) -> pd.DataFrame:
     return s
 
 
-def _check_params(inputs: Inputs, dt: np.ndarray) -> None:
+def check_params(inputs: Inputs, dt: np.ndarray) -> None:
+    """Battery, grid, tariff, penalty and crane-pool parameters in their ranges."""
     b = inputs.battery
     if b is not None:
         checks = [
@@ -127,79 +138,118 @@ def _fmt_window(start, end) -> str:
     return f"[{pd.Timestamp(start).isoformat()}, {pd.Timestamp(end).isoformat()})"
 
 
-def _check_jobs(inputs: Inputs, starts, ends, dt) -> tuple[list, list]:
-    """Map each crane job to its steps and refuse jobs that cannot be done."""
+def _check_job_fields(job, inputs: Inputs, what: str) -> None:
+    if job.pool not in inputs.crane_pools:
+        raise EnergyError(f"{what}: expected pool in {sorted(inputs.crane_pools)}, found '{job.pool}'")
+    for name, ok, expected in (
+        ("moves", job.moves >= 0 and math.isfinite(job.moves), "a finite value >= 0"),
+        ("max_cranes", job.max_cranes >= 0, ">= 0"),
+        ("moves_per_crane_hour", job.moves_per_crane_hour > 0, "> 0 moves/h"),
+        ("energy_kwh_per_move", job.energy_kwh_per_move >= 0, ">= 0 kWh/move"),
+    ):
+        if not ok:
+            raise EnergyError(f"{what} {name}: expected {expected}, found {getattr(job, name)!r}")
+
+
+def check_jobs(inputs: Inputs, starts, ends, dt) -> tuple[list, list]:
+    """Map each crane job to its steps and refuse jobs that cannot be done.
+
+    Returns
+    -------
+    (list of range, list of int)
+        Per job the steps wholly inside its window (empty for a job without moves),
+        and the most cranes it may use at once (:func:`energy.jobs.crane_limit`).
+    """
     seen = set()
     job_steps, n_upper = [], []
+    horizon = (f"[{pd.Timestamp(starts[0], tz='UTC').tz_convert(inputs.index.tz).isoformat()}, "
+               f"{pd.Timestamp(inputs.horizon_end).isoformat()})")
     for job in inputs.crane_jobs:
         what = f"crane job '{job.name}'"
         if job.name in seen:
             raise EnergyError(f"{what}: expected unique job names, found '{job.name}' twice")
         seen.add(job.name)
-        if job.pool not in inputs.crane_pools:
-            raise EnergyError(
-                f"{what}: expected pool in {sorted(inputs.crane_pools)}, found '{job.pool}'"
-            )
-        for name, ok, expected in (
-            ("moves", job.moves >= 0 and math.isfinite(job.moves), "a finite value >= 0"),
-            ("max_cranes", job.max_cranes >= 0, ">= 0"),
-            ("moves_per_crane_hour", job.moves_per_crane_hour > 0, "> 0 moves/h"),
-            ("energy_kwh_per_move", job.energy_kwh_per_move >= 0, ">= 0 kWh/move"),
-        ):
-            if not ok:
-                raise EnergyError(
-                    f"{what} {name}: expected {expected}, found {getattr(job, name)!r}"
-                )
-        s_ns = _timestamp_ns(job.start, f"{what} start")
-        e_ns = _timestamp_ns(job.end, f"{what} end")
-        steps = _window_steps(starts, ends, s_ns, e_ns)
+        _check_job_fields(job, inputs, what)
+        timestamp_ns(job.start, f"{what} start")
+        timestamp_ns(job.end, f"{what} end")
+        steps = window_steps(starts, ends, job.start, job.end)
         if job.moves > 0 and len(steps) == 0:
-            raise EnergyError(
-                f"{what}: its window {_fmt_window(job.start, job.end)} contains no whole time "
-                f"step of the horizon [{pd.Timestamp(starts[0], tz='UTC').tz_convert(inputs.index.tz).isoformat()}, "
-                f"{pd.Timestamp(inputs.horizon_end).isoformat()}); expected at least one"
-            )
-        k_max = min(int(job.max_cranes), int(inputs.crane_pools[job.pool]))
+            raise EnergyError(f"{what}: its window {_fmt_window(job.start, job.end)} contains no whole "
+                              f"time step of the horizon {horizon}; expected at least one")
+        pool_size = int(inputs.crane_pools[job.pool])
         hours = float(dt[steps.start : steps.stop].sum())
-        limit = job.moves_per_crane_hour * k_max * hours
-        if job.moves > limit * (1 + 1e-9):
-            raise EnergyError(
-                f"{what}: {job.moves:g} moves cannot be done in its window "
-                f"{_fmt_window(job.start, job.end)}; the limit is {limit:g} moves "
-                f"({k_max} cranes x {job.moves_per_crane_hour:g} moves/h x {hours:g} h "
-                f"of whole steps, cranes = min(max_cranes, pool '{job.pool}' size))"
-            )
+        k_max, limit = crane_limit(job, pool_size, hours)
+        if exceeds(job.moves, limit):
+            raise EnergyError(f"{what}: {job.moves:g} moves cannot be done in its window "
+                              f"{_fmt_window(job.start, job.end)}; the limit is "
+                              f"{crane_limit_text(job, pool_size, hours)}")
         job_steps.append(steps if job.moves > 0 else range(0))
         n_upper.append(k_max)
     return job_steps, n_upper
 
 
-def _check_trucks(inputs: Inputs, starts, ends, dt) -> list:
+def check_trucks(inputs: Inputs, starts, ends, dt) -> list:
+    """Map each truck window to its steps and refuse a window the chargers cannot fill."""
     out = []
     q = inputs.truck_charger_kw
     for w in inputs.truck_windows:
         what = f"truck window '{w.name}'"
         if not (w.energy_kwh >= 0 and math.isfinite(w.energy_kwh)):
-            raise EnergyError(
-                f"{what} energy_kwh: expected a finite value >= 0, found {w.energy_kwh!r}"
-            )
-        steps = _window_steps(
-            starts,
-            ends,
-            _timestamp_ns(w.start, f"{what} start"),
-            _timestamp_ns(w.end, f"{what} end"),
-        )
+            raise EnergyError(f"{what} energy_kwh: expected a finite value >= 0, found {w.energy_kwh!r}")
+        timestamp_ns(w.start, f"{what} start")
+        timestamp_ns(w.end, f"{what} end")
+        steps = window_steps(starts, ends, w.start, w.end)
         if w.energy_kwh > 0 and len(steps) == 0:
-            raise EnergyError(
-                f"{what}: its window {_fmt_window(w.start, w.end)} contains no whole time step "
-                "of the horizon; expected at least one"
-            )
+            raise EnergyError(f"{what}: its window {_fmt_window(w.start, w.end)} contains no whole time "
+                              "step of the horizon; expected at least one")
         hours = float(dt[steps.start : steps.stop].sum())
-        if w.energy_kwh > q * hours * (1 + 1e-9):
-            raise EnergyError(
-                f"{what}: {w.energy_kwh:g} kWh cannot be charged in its window "
-                f"{_fmt_window(w.start, w.end)}; the limit is {q * hours:g} kWh "
-                f"(truck_charger_kw {q:g} kW x {hours:g} h)"
-            )
+        if exceeds(w.energy_kwh, q * hours):
+            raise EnergyError(f"{what}: {w.energy_kwh:g} kWh cannot be charged in its window "
+                              f"{_fmt_window(w.start, w.end)}; the limit is {q * hours:g} kWh "
+                              f"(truck_charger_kw {q:g} kW x {hours:g} h)")
         out.append(steps if w.energy_kwh > 0 else range(0))
     return out
+
+
+@dataclass
+class StepMap:
+    """What the checks found: step lengths and edges, and the steps of every window.
+
+    Attributes
+    ----------
+    dt_h : numpy.ndarray
+        Step lengths. [h]
+    starts_ns, ends_ns : numpy.ndarray
+        Step starts and ends, integer ns (UTC).
+    job_steps : list of range
+        Per crane job, the steps wholly inside its window.
+    crane_n_upper : list of int
+        Per crane job, the most cranes at once.
+    truck_steps : list of range
+        Per truck window, the steps wholly inside it.
+    """
+
+    dt_h: np.ndarray
+    starts_ns: np.ndarray
+    ends_ns: np.ndarray
+    job_steps: list
+    crane_n_upper: list
+    truck_steps: list
+
+
+def check_inputs(inputs: Inputs) -> StepMap:
+    """Run every check of the optimisation inputs (no Pyomo model is built).
+
+    Raises
+    ------
+    energy.errors.EnergyError
+        The first problem found, naming the series, parameter, job or window.
+    """
+    check_series(inputs)
+    dt = np.asarray(inputs.dt_h, dtype=float)
+    check_params(inputs, dt)
+    timestamp_ns(inputs.horizon_end, "inputs horizon_end")
+    starts, ends = step_ends_ns(inputs.index, inputs.horizon_end)
+    job_steps, n_upper = check_jobs(inputs, starts, ends, dt)
+    truck_steps = check_trucks(inputs, starts, ends, dt)
+    return StepMap(dt, starts, ends, job_steps, n_upper, truck_steps)

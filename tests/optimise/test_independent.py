@@ -17,8 +17,9 @@ from scipy.optimize import linprog
 
 from energy.build import build_profiles
 from energy.config import config_from_dict, read_model_file
-from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams, month_fractions
-from energy.solve import optimise
+from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams
+from energy.optimise.optimise import optimise
+from energy.timegrid import month_fractions
 from tests.cases import inputs_on
 from tests.conftest import CHANCAY
 

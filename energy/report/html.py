@@ -373,8 +373,8 @@ def _monthly_table(me: pd.DataFrame | None, mc: pd.DataFrame | None) -> str:
         return ""
     cols_e = [("load_mwh", "load [MWh]"), ("pv_mwh", "PV [MWh]"), ("wind_mwh", "wind [MWh]"),
               ("grid_import_mwh", "import [MWh]"), ("grid_export_mwh", "export [MWh]")]
-    cols_c = [("energy_cost_usd", "energy [USD]"), ("capacity_generation_usd", "capacity gen. [USD]"),
-              ("capacity_distribution_usd", "capacity dist. [USD]"), ("battery_wear_usd", "wear [USD]"),
+    cols_c = [("energy_cost_usd", "energy [USD]"), ("capacity_charge_generation_usd", "capacity gen. [USD]"),
+              ("capacity_charge_distribution_usd", "capacity dist. [USD]"), ("battery_wear_usd", "wear [USD]"),
               ("carbon_cost_usd", "carbon [USD]"), ("unserved_cost_usd", "unserved [USD]"),
               ("total_cost_usd", "total [USD]"), ("peak_import_kw", "peak-hour max import [kW]")]
     cols_e = [c for c in cols_e if c[0] in me.columns and (c[0] == "load_mwh" or me[c[0]].abs().sum() > 0)]
@@ -440,7 +440,7 @@ def run_report_html(*, model_name: str, scenario: str, kpis: dict, assumptions: 
     charts : sequence of Chart
         Figures, embedded in order as ``data:`` URIs.
     monthly_energy, monthly_costs : pandas.DataFrame, optional
-        Tables of :func:`energy.periods.monthly_energy` and :func:`energy.periods.monthly_costs`.
+        Tables of :func:`energy.report.periods.monthly_energy` and :func:`energy.report.periods.monthly_costs`.
     problems : iterable of str
         Notes shown in a box at the top (e.g. a figure that could not be drawn).
     horizon : (start, end, steps), optional

@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from energy import report
 from energy.errors import EnergyError
+from energy.report import files as report
 
 
 def test_iso_timestamps_carry_offset():

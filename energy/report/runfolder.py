@@ -1,7 +1,11 @@
-"""Reading a finished run folder back: its dispatch and jobs tables, summary and assumptions.
+"""The run folder: writing it (:func:`write_run`) and reading it back (:func:`read_run`).
 
-The inverse of what :func:`energy.runner.write_run` writes (see :mod:`energy.report`),
-used to redraw a run's report without solving (:func:`energy.plots.rebuild_report`).
+A run folder ``<reports>/<model>/<scenario>/`` holds ``dispatch.csv``, ``jobs.csv``,
+``assumptions.json`` (every parameter that drove the run, and the ``bill_rates`` the
+optimisation used), ``summary.csv``, the plots and ``report.html``, and last
+``summary.json``, whose presence marks it complete. It is written in a hidden staging
+folder and renamed into place (:func:`energy.report.files.staged_folder`).
+:func:`rebuild_report` redraws a finished folder's plots and report from its files alone.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from energy.errors import EnergyError
-from energy.periods import _get
+from energy.report import files
+from energy.report.tools import lookup
 
-__all__ = ["RUN_FILES", "read_run"]
+__all__ = ["RUN_FILES", "read_run", "rebuild_report", "summary_row", "write_run"]
 
 RUN_FILES = ("dispatch.csv", "jobs.csv", "summary.json", "assumptions.json")
 
@@ -60,7 +65,7 @@ def read_run(run_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict]:
     if not isinstance(summary.get("kpis"), dict):
         raise EnergyError(f"{run_dir}: summary.json has no 'kpis' object")
     assumptions = _read_json(run_dir, "assumptions.json")
-    tz = _get(assumptions, "site", "timezone", default="UTC")
+    tz = lookup(assumptions, "site", "timezone", default="UTC")
     where = f"{run_dir / 'dispatch.csv'}"
     try:
         raw = pd.read_csv(run_dir / "dispatch.csv")
@@ -93,3 +98,66 @@ def read_run(run_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict]:
     if len(jobs) and "timestamp" in jobs.columns:
         jobs["timestamp"] = _parse_times(jobs["timestamp"], tz_ok, str(jpath))
     return dispatch, jobs, summary, assumptions
+
+
+def summary_row(kpis: dict) -> dict:
+    """KPIs as one flat row (scalars only)."""
+    return {k: v for k, v in kpis.items() if np.isscalar(v) or v is None}
+
+
+def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis: dict, assumptions: dict,
+              model: str, scenario: str, overwrite: bool, plots: bool, week: str | None = None) -> Path:
+    """Write a run folder atomically: tables, assumptions, plots, then ``summary.json`` last.
+
+    Raises
+    ------
+    energy.errors.EnergyError
+        ``folder`` holds an earlier run and ``overwrite`` is False.
+    """
+    with files.staged_folder(folder, overwrite=overwrite) as stage:
+        files.write_csv(stage / "dispatch.csv", files.series_frame(dispatch))
+        jobs_csv = jobs.copy()
+        if "timestamp" in jobs_csv.columns and len(jobs_csv):
+            jobs_csv["timestamp"] = files.iso_index(pd.DatetimeIndex(jobs_csv["timestamp"]))
+        files.write_csv(stage / "jobs.csv", jobs_csv)
+        files.write_json(stage / "assumptions.json", assumptions)
+        if plots:
+            from energy.report.plots import write_run_plots
+
+            write_run_plots(stage, dispatch, jobs, kpis, assumptions, week=week, model_name=model,
+                            scenario=scenario)
+        files.write_csv(stage / "summary.csv", pd.DataFrame([summary_row(kpis)]), float_format=None)
+        # summary.json last: its presence marks a complete run folder
+        files.write_json(stage / files.COMPLETE_MARK, {"model": model, "scenario": scenario, "kpis": kpis})
+    return Path(folder)
+
+
+def rebuild_report(run_dir: Path, week: str | None = None) -> Path:
+    """Redraw the figures and ``report.html`` of a finished run from its files alone.
+
+    Parameters
+    ----------
+    run_dir : Path
+        A run folder holding ``dispatch.csv``, ``jobs.csv``, ``summary.json`` and
+        ``assumptions.json``.
+    week : str, optional
+        ISO date of a week to draw instead of the default weeks.
+
+    Returns
+    -------
+    Path
+        The ``report.html`` written.
+
+    Raises
+    ------
+    energy.errors.EnergyError
+        When the folder is not a complete run (the message names the folder and
+        the missing or bad file).
+    """
+    from energy.report.plots import write_run_plots
+
+    run_dir = Path(run_dir)
+    dispatch, jobs, summary, assumptions = read_run(run_dir)
+    paths = write_run_plots(run_dir, dispatch, jobs, summary["kpis"], assumptions, week,
+                            model_name=summary.get("model"), scenario=summary.get("scenario"))
+    return paths[-1]

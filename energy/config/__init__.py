@@ -1,0 +1,46 @@
+"""Model files: the schema (:mod:`energy.config.schema`) and reading them (:mod:`energy.config.load`).
+
+The public names of both, so that callers write ``from energy.config import load_config, Config``.
+"""
+
+from energy.config.load import (
+    config_from_dict,
+    deep_merge,
+    load_config,
+    read_model_file,
+    scenario_names,
+    validation_message,
+)
+from energy.config.schema import (
+    BaseLoad,
+    Battery,
+    Config,
+    Reefers,
+    SeriesFile,
+    Trucks,
+    TruckWindowSpec,
+    VesselCallsFile,
+    Vessels,
+    default_of,
+    horizon_bounds,
+)
+
+__all__ = [
+    "BaseLoad",
+    "Battery",
+    "Config",
+    "Reefers",
+    "SeriesFile",
+    "TruckWindowSpec",
+    "Trucks",
+    "VesselCallsFile",
+    "Vessels",
+    "config_from_dict",
+    "deep_merge",
+    "default_of",
+    "horizon_bounds",
+    "load_config",
+    "read_model_file",
+    "scenario_names",
+    "validation_message",
+]

@@ -1,0 +1,293 @@
+"""The dispatch MILP's plain-data map: checked inputs as floats, lists and index arrays.
+
+:func:`prepare` runs the checks of :mod:`energy.optimise.checks` and works out what
+exists where, one ``prepare_*`` function per family, mirroring the ``add_*`` functions
+of :mod:`energy.optimise.dispatch`: PV and wind steps, battery, crane job-steps and
+crane-pool rows, truck window-steps, tight import bounds and big-Ms, calendar months.
+It returns the :class:`ModelData` the ``add_*`` functions build from; its
+:class:`Layout` is kept on the model for the solve and extract code. No Pyomo here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from energy.inputs import Inputs
+from energy.kpis import BillRates, bill_rates
+from energy.optimise.checks import StepMap, check_inputs
+from energy.timegrid import month_fractions, months_of
+
+__all__ = ["AVAILABLE_MIN_KW", "Layout", "ModelData", "prepare"]
+
+#: Available PV or wind power below this (1 W) is taken as none: no variable.
+#: HiGHS warns of "excessively small bounds" below 1e-4. [kW]
+AVAILABLE_MIN_KW = 1e-3
+
+
+@dataclass
+class Layout:
+    """Plain-data map of the model: what exists where (no Pyomo objects).
+
+    Stored on the model as ``model.layout`` by :func:`energy.optimise.dispatch.build_model`;
+    the solve and results code read it to know which components exist and how
+    job-steps map to time steps.
+
+    Attributes
+    ----------
+    n_steps : int
+    dt_h : list of float
+        Step lengths. [h]
+    has_battery, has_export, has_pv, has_wind, has_trucks, has_cranes : bool
+    pv_steps, wind_steps, truck_steps : list of int
+        Steps where the variable exists (available power > 0, inside a window).
+    truck_window, truck_step : numpy.ndarray
+        Window number (position in ``Inputs.truck_windows``) and step of each
+        window-step i of ``truck_charge``.
+    crane_job, crane_step : numpy.ndarray
+        Job number (position in ``Inputs.crane_jobs``) and step of each job-step k.
+    crane_rate : numpy.ndarray
+        Moves one crane makes during job-step k: rho_j * dt[t]. [moves/crane]
+    crane_energy_kwh_per_move : numpy.ndarray
+        eps_j of each job-step k. [kWh/move]
+    crane_n_upper : numpy.ndarray
+        Per job: most cranes at once, min(max_cranes, pool size). [cranes]
+    import_upper_kw : list of float
+        Upper bound of ``grid_import[t]`` (the import limit, tightened to the most
+        the site could absorb at t). [kW]
+    import_mode_bound_kw, export_mode_bound_kw : list of float
+        Big-M of ``grid_mode_import[t]`` / ``grid_mode_export[t]``: the most that
+        can be imported while not exporting (site sinks), and exported while not
+        importing (PV + wind available + battery discharge), within the limits. [kW]
+    month_of_step : numpy.ndarray
+        Position of each step's calendar month in ``months``.
+    months : pandas.PeriodIndex
+    month_fraction : numpy.ndarray
+        Share of each month covered by the horizon. [-]
+    """
+
+    n_steps: int
+    dt_h: list
+    has_battery: bool = False
+    has_export: bool = False
+    has_pv: bool = False
+    has_wind: bool = False
+    has_trucks: bool = False
+    has_cranes: bool = False
+    pv_steps: list = field(default_factory=list)
+    wind_steps: list = field(default_factory=list)
+    truck_steps: list = field(default_factory=list)
+    truck_window: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    truck_step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    crane_job: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    crane_step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    crane_rate: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    crane_energy_kwh_per_move: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    crane_n_upper: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    import_upper_kw: list = field(default_factory=list)
+    import_mode_bound_kw: list = field(default_factory=list)
+    export_mode_bound_kw: list = field(default_factory=list)
+    month_of_step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    months: pd.PeriodIndex | None = None
+    month_fraction: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+@dataclass
+class ModelData:
+    """Validated inputs as plain Python floats and lists, shared by the ``add_*`` functions.
+
+    Attributes
+    ----------
+    inputs : energy.inputs.Inputs
+    rates : energy.kpis.BillRates
+        The bill's rates: the objective's coefficients come from them.
+    n : int
+        Steps.
+    dt : list of float
+        Step lengths. [h]
+    load, pv_avail, wind_avail : list of float
+        Fixed load and available PV / wind power (round-off availability as 0). [kW]
+    pi_imp, pi_exp : list of float
+        Import and export prices. [USD/kWh]
+    ef : list of float
+        Grid emission factor. [kg/kWh]
+    peak_steps : list of int
+        Steps in peak hours.
+    layout : Layout
+    job_steps, job_k0 : list
+        Per crane job: its steps (a range) and its first job-step k.
+    window_steps, window_i0 : list
+        Per truck window: its steps (a range) and its first window-step i.
+    truck_steps_at : dict
+        Step -> the window-steps i of ``truck_charge`` at that step.
+    crane_steps_at : list
+        Per step, the job-steps k at that step.
+    pool_rows : list
+        ``(pool, size, t, [k...])`` where the jobs' cranes could exceed the pool.
+    """
+
+    inputs: Inputs
+    rates: BillRates
+    n: int
+    dt: list
+    load: list
+    pv_avail: list
+    wind_avail: list
+    pi_imp: list
+    pi_exp: list
+    ef: list
+    peak_steps: list
+    layout: Layout
+    job_steps: list
+    job_k0: list = field(default_factory=list)
+    window_steps: list = field(default_factory=list)
+    window_i0: list = field(default_factory=list)
+    truck_steps_at: dict = field(default_factory=dict)
+    crane_steps_at: list = field(default_factory=list)
+    pool_rows: list = field(default_factory=list)
+
+
+def prepare_pv_wind(lay: Layout, s: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Available PV and wind power, round-off as none, and the steps where any is available.
+
+    pvlib gives ~1e-13 kW at dawn: such bounds only upset the solver's numerics
+    ("excessively small bounds"), so availability below :data:`AVAILABLE_MIN_KW` is zero.
+    """
+    pva = s["pv_available_kw"].to_numpy(dtype=float)
+    pva = np.where(pva < AVAILABLE_MIN_KW, 0.0, pva)
+    wa = s["wind_available_kw"].to_numpy(dtype=float)
+    wa = np.where(wa < AVAILABLE_MIN_KW, 0.0, wa)
+    lay.pv_steps = np.flatnonzero(pva > 0).tolist()
+    lay.wind_steps = np.flatnonzero(wa > 0).tolist()
+    lay.has_pv = bool(lay.pv_steps)
+    lay.has_wind = bool(lay.wind_steps)
+    return pva, wa
+
+
+def prepare_battery(lay: Layout, inputs: Inputs) -> None:
+    """Whether the battery family exists (:attr:`energy.inputs.Inputs.has_battery`)."""
+    lay.has_battery = inputs.has_battery
+
+
+def prepare_cranes(d: ModelData, steps: StepMap) -> None:
+    """Crane job-steps k (contiguous per job, in job order), rates, and the pool rows.
+
+    Pool rows are made only where the jobs' crane bounds could exceed the pool.
+    """
+    lay, n, jobs = d.layout, d.n, d.inputs.crane_jobs
+    job_steps, n_upper, dt_arr = steps.job_steps, steps.crane_n_upper, steps.dt_h
+    jobs_of_k, steps_of_k = [], []
+    k = 0
+    for j, st in enumerate(job_steps):
+        d.job_k0.append(k)
+        jobs_of_k.append(np.full(len(st), j, dtype=np.int64))
+        steps_of_k.append(np.arange(st.start, st.stop, dtype=np.int64))
+        k += len(st)
+    crane_job = np.concatenate(jobs_of_k) if jobs_of_k else np.zeros(0, dtype=np.int64)
+    crane_step = np.concatenate(steps_of_k) if steps_of_k else np.zeros(0, dtype=np.int64)
+    rho = np.array([jb.moves_per_crane_hour for jb in jobs], dtype=float)
+    eps = np.array([jb.energy_kwh_per_move for jb in jobs], dtype=float)
+    lay.crane_job, lay.crane_step = crane_job, crane_step
+    lay.crane_rate = rho[crane_job] * dt_arr[crane_step] if len(crane_job) else np.zeros(0)
+    lay.crane_energy_kwh_per_move = eps[crane_job] if len(crane_job) else np.zeros(0)
+    lay.has_cranes = len(crane_job) > 0
+    lay.crane_n_upper = np.array(n_upper, dtype=np.int64)
+    d.crane_steps_at = [[] for _ in range(n)]
+    for kk, t in enumerate(crane_step.tolist()):
+        d.crane_steps_at[t].append(kk)
+    for pool, size in d.inputs.crane_pools.items():
+        members = [j for j, jb in enumerate(jobs) if jb.pool == pool and len(job_steps[j])]
+        if len(members) < 2:
+            continue
+        demand = np.zeros(n, dtype=np.int64)
+        for j in members:
+            demand[job_steps[j].start : job_steps[j].stop] += n_upper[j]
+        for t in np.flatnonzero(demand > size).tolist():
+            ks = [d.job_k0[j] + t - job_steps[j].start for j in members
+                  if job_steps[j].start <= t < job_steps[j].stop]
+            d.pool_rows.append((pool, int(size), t, ks))
+
+
+def prepare_trucks(d: ModelData, steps: StepMap) -> None:
+    """Truck window-steps i (contiguous per window, in window order)."""
+    lay = d.layout
+    d.window_steps = steps.truck_steps
+    i = 0
+    for st in d.window_steps:
+        d.window_i0.append(i)
+        for t in st:
+            d.truck_steps_at.setdefault(t, []).append(i)
+            i += 1
+    lay.truck_window = np.repeat(np.arange(len(d.window_steps), dtype=np.int64),
+                                 [len(st) for st in d.window_steps])
+    lay.truck_step = np.array([t for st in d.window_steps for t in st], dtype=np.int64)
+    lay.truck_steps = sorted(d.truck_steps_at)
+    lay.has_trucks = bool(lay.truck_steps) and d.inputs.truck_charger_kw > 0
+
+
+def prepare_grid(d: ModelData, pva: np.ndarray, wa: np.ndarray, load: np.ndarray) -> None:
+    """Export, the tightest valid import bound, and the big-Ms of the grid mode binaries.
+
+    Import never exceeds what the site could absorb at t (its sinks): load, cranes at
+    their most, chargers, battery charging, and export. In import mode there is no
+    export, so import covers at most the sinks; in export mode there is no import, so
+    export comes from PV, wind and the battery.
+    """
+    lay, inputs = d.layout, d.inputs
+    lay.has_export = inputs.grid.export_limit_kw > 0
+    b = inputs.battery
+    sink = load.copy()
+    if lay.has_cranes:
+        rho = np.array([jb.moves_per_crane_hour for jb in inputs.crane_jobs], dtype=float)
+        np.add.at(sink, lay.crane_step,
+                  lay.crane_energy_kwh_per_move * rho[lay.crane_job] * lay.crane_n_upper[lay.crane_job])
+    if lay.has_trucks:
+        sink[lay.truck_steps] += inputs.truck_charger_kw
+    if lay.has_battery:
+        sink += b.charge_power_kw
+    limit = inputs.grid.import_limit_kw
+    lay.import_mode_bound_kw = np.minimum(sink, limit).tolist()
+    source = pva + wa + (b.discharge_power_kw if lay.has_battery else 0.0)
+    lay.export_mode_bound_kw = np.minimum(source, inputs.grid.export_limit_kw).tolist()
+    if lay.has_export:
+        sink += inputs.grid.export_limit_kw
+    lay.import_upper_kw = np.minimum(sink, limit).tolist()
+
+
+def prepare_months(lay: Layout, index: pd.DatetimeIndex, dt_arr: np.ndarray) -> None:
+    """Calendar month of each step and the share of each month inside the horizon."""
+    lay.month_of_step, lay.months = months_of(index)
+    lay.month_fraction = month_fractions(index, dt_arr).to_numpy(dtype=float)
+
+
+def prepare(inputs: Inputs) -> ModelData:
+    """Check the inputs and lay them out for :func:`energy.optimise.dispatch.build_model`.
+
+    Raises
+    ------
+    energy.errors.EnergyError
+        As :func:`energy.optimise.checks.check_inputs`.
+    """
+    steps = check_inputs(inputs)
+    s = inputs.series
+    n = len(s)
+    lay = Layout(n_steps=n, dt_h=steps.dt_h.tolist())
+    load = s["fixed_load_kw"].to_numpy(dtype=float)
+    pva, wa = prepare_pv_wind(lay, s)
+    prepare_battery(lay, inputs)
+    d = ModelData(
+        inputs=inputs, rates=bill_rates(inputs), n=n, dt=lay.dt_h, load=load.tolist(),
+        pv_avail=pva.tolist(), wind_avail=wa.tolist(),
+        pi_imp=s["import_price_usd_per_kwh"].to_numpy(dtype=float).tolist(),
+        pi_exp=s["export_price_usd_per_kwh"].to_numpy(dtype=float).tolist(),
+        ef=s["grid_emission_kg_per_kwh"].to_numpy(dtype=float).tolist(),
+        peak_steps=np.flatnonzero(s["is_peak"].to_numpy(dtype=bool)).tolist(),
+        layout=lay, job_steps=steps.job_steps,
+    )
+    prepare_cranes(d, steps)
+    prepare_trucks(d, steps)
+    prepare_grid(d, pva, wa, load)
+    prepare_months(lay, s.index, steps.dt_h)
+    return d
