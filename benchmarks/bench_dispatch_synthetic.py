@@ -38,7 +38,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from energy.inputs import BatteryParams, CraneJob, GridParams, Inputs, TariffParams, TruckWindow
+from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams
+from energy.jobs import CraneJob, TruckWindow
 from energy.timegrid import step_hours
 
 TZ = "America/Lima"
@@ -195,7 +196,7 @@ def synthetic_inputs(
 
 
 def main(argv=None) -> int:
-    from energy.solve import optimise
+    from energy.optimise.optimise import optimise
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--days", type=int, default=365)

@@ -6,27 +6,41 @@ Python API (the CLI calls the same functions)::
     rr = energy.run("models/chancay.toml", scenario="pv_wind")
     rr.kpis["total_cost_usd"], rr.dispatch.head()
     table = energy.compare("models/chancay.toml", scenarios=["grid_only", "pv_heavy"], jobs=2)
+    report = energy.check("models/chancay.toml")          # validate without solving
+    energy.rebuild_report("reports/chancay/base")          # redraw a run folder's report
 """
 
 from energy.errors import EnergyError, SolveError
 
 __version__ = "0.1.0"
 
-__all__ = ["EnergyError", "SolveError", "__version__", "compare", "load_config", "profiles", "run"]
+__all__ = [
+    "EnergyError",
+    "SolveError",
+    "__version__",
+    "check",
+    "compare",
+    "load_config",
+    "profiles",
+    "rebuild_report",
+    "run",
+]
+
+_LAZY = {
+    "run": ("energy.runner", "run"),
+    "check": ("energy.runner", "check"),
+    "profiles": ("energy.runner", "profiles"),
+    "compare": ("energy.scenarios", "compare"),
+    "load_config": ("energy.config", "load_config"),
+    "rebuild_report": ("energy.report.runfolder", "rebuild_report"),
+}
 
 
 def __getattr__(name):
     # lazy: importing the package stays cheap (no pvlib/pyomo until used)
-    if name in ("run", "profiles"):
-        from energy import runner
+    if name in _LAZY:
+        import importlib
 
-        return getattr(runner, name)
-    if name == "compare":
-        from energy.scenarios import compare
-
-        return compare
-    if name == "load_config":
-        from energy.config import load_config
-
-        return load_config
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
     raise AttributeError(f"module 'energy' has no attribute {name!r}")

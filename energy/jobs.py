@@ -177,66 +177,82 @@ def generate_vessel_calls(start: pd.Timestamp, end: pd.Timestamp, *, throughput_
     pandas.DataFrame
         ``vessel, vessel_class, arrival, departure, moves, max_cranes``, tz-aware.
     """
-    tz = start.tz
-    cols = ["vessel", "vessel_class", "arrival", "departure", "moves", "max_cranes"]
     if throughput_teu_per_year <= 0 or not classes or sts_count == 0:
-        return pd.DataFrame(columns=cols)
-    names = list(classes)
+        return pd.DataFrame(columns=_CALL_COLUMNS)
+    spec = _Schedule(throughput_teu_per_year, teu_per_move, classes, container_berths, window_slack,
+                     mooring_hours, sts_count, moves_per_crane_hour, seed)
+    frames = [f for year in range(start.year, (end - pd.Timedelta("1ns")).year + 1)
+              if len(f := _calls_of_year(spec, year, start.tz))]
+    if not frames:
+        return pd.DataFrame(columns=_CALL_COLUMNS)
+    return cut_calls(pd.concat(frames, ignore_index=True), start, end)
+
+
+_CALL_COLUMNS = ["vessel", "vessel_class", "arrival", "departure", "moves", "max_cranes"]
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    """The arguments of :func:`generate_vessel_calls`."""
+
+    throughput_teu_per_year: float
+    teu_per_move: float
+    classes: dict
+    container_berths: int
+    window_slack: float
+    mooring_hours: float
+    sts_count: int
+    moves_per_crane_hour: float
+    seed: int
+
+
+def _calls_of_year(spec: _Schedule, year: int, tz) -> pd.DataFrame:
+    """The seeded calls of one calendar year: class, moves, then first-free-berth arrivals."""
+    classes, names = spec.classes, list(spec.classes)
     shares = np.array([classes[n].share_of_calls for n in names])
     means = np.array([classes[n].moves_mean for n in names])
-    sure_cranes = max(1, sts_count // container_berths)
-    frames = []
-    for year in range(start.year, (end - pd.Timedelta("1ns")).year + 1):
-        rng = np.random.default_rng([seed, year])
-        y0 = pd.Timestamp(year=year, month=1, day=1, tz=tz)
-        y1 = pd.Timestamp(year=year + 1, month=1, day=1, tz=tz)
-        hours = (y1 - y0) / pd.Timedelta("1h")
-        moves_year = throughput_teu_per_year / teu_per_move * hours / 8760.0
-        n_calls = int(round(moves_year / float(shares @ means)))
-        if n_calls > MAX_CALLS_PER_YEAR:
+    rng = np.random.default_rng([spec.seed, year])
+    y0 = pd.Timestamp(year=year, month=1, day=1, tz=tz)
+    hours = (pd.Timestamp(year=year + 1, month=1, day=1, tz=tz) - y0) / pd.Timedelta("1h")
+    moves_year = spec.throughput_teu_per_year / spec.teu_per_move * hours / 8760.0
+    n_calls = int(round(moves_year / float(shares @ means)))
+    if n_calls > MAX_CALLS_PER_YEAR:
+        raise EnergyError(
+            f"vessels: {n_calls} calls in {year} from throughput_teu_per_year = "
+            f"{spec.throughput_teu_per_year:g}, teu_per_move = {spec.teu_per_move:g} and the classes' "
+            f"moves_mean; expected at most {MAX_CALLS_PER_YEAR}")
+    if n_calls == 0:
+        return pd.DataFrame(columns=_CALL_COLUMNS)
+    kind = rng.choice(len(names), size=n_calls, p=shares / shares.sum())
+    spread = np.array([classes[names[k]].moves_spread for k in kind])
+    moves = np.round(means[kind] * (1 + spread * rng.uniform(-1, 1, n_calls)))
+    moves *= moves_year / max(moves.sum(), 1.0)  # exact annual throughput
+    moves = np.maximum(np.round(moves), 1)
+    want = np.sort(rng.uniform(0, hours, n_calls))
+    sure_cranes = max(1, spec.sts_count // spec.container_berths)
+    berth_free = np.zeros(spec.container_berths)
+    rows = []
+    for i in range(n_calls):
+        mc = int(classes[names[kind[i]]].max_cranes)
+        cr = min(mc, sure_cranes)
+        stay = math.ceil(moves[i] / (cr * spec.moves_per_crane_hour) * spec.window_slack + spec.mooring_hours)
+        if stay > hours:
             raise EnergyError(
-                f"vessels: {n_calls} calls in {year} from throughput_teu_per_year = "
-                f"{throughput_teu_per_year:g}, teu_per_move = {teu_per_move:g} and the classes' moves_mean; "
-                f"expected at most {MAX_CALLS_PER_YEAR}"
-            )
-        if n_calls == 0:
-            continue
-        kind = rng.choice(len(names), size=n_calls, p=shares / shares.sum())
-        spread = np.array([classes[names[k]].moves_spread for k in kind])
-        moves = np.round(means[kind] * (1 + spread * rng.uniform(-1, 1, n_calls)))
-        moves *= moves_year / max(moves.sum(), 1.0)  # exact annual throughput
-        moves = np.maximum(np.round(moves), 1)
-        want = np.sort(rng.uniform(0, hours, n_calls))
-        berth_free = np.zeros(container_berths)
-        rows = []
-        for i in range(n_calls):
-            k = kind[i]
-            mc = int(classes[names[k]].max_cranes)
-            cr = min(mc, sure_cranes)
-            stay = math.ceil(moves[i] / (cr * moves_per_crane_hour) * window_slack + mooring_hours)
-            if stay > hours:
-                raise EnergyError(
-                    f"vessels: a {names[k]} call of {moves[i]:g} moves would stay {stay} h at berth "
-                    f"(moves / ({cr} cranes x {moves_per_crane_hour:g} moves/h) x window_slack "
-                    f"{window_slack:g} + mooring_hours {mooring_hours:g}); expected a berth window "
-                    f"shorter than a year"
-                )
-            b = int(np.argmin(berth_free))
-            arr_h = math.ceil(max(want[i], berth_free[b]))
-            if arr_h > 2 * hours:
-                raise EnergyError(
-                    f"vessels: the {n_calls} calls of {year} do not fit {container_berths} container "
-                    f"berth(s): they queue past the end of {year + 1}; expected a throughput_teu_per_year the "
-                    "berths can serve (or more container_berths, cranes or a smaller window_slack)"
-                )
-            berth_free[b] = arr_h + stay
-            rows.append((f"{year}_{i + 1:04d}", names[k], y0 + pd.Timedelta(hours=arr_h),
-                         y0 + pd.Timedelta(hours=arr_h + stay), float(moves[i]), min(mc, sts_count)))
-        frames.append(pd.DataFrame(rows, columns=cols))
-    if not frames:
-        return pd.DataFrame(columns=cols)
-    calls = pd.concat(frames, ignore_index=True)
-    return cut_calls(calls, start, end)
+                f"vessels: a {names[kind[i]]} call of {moves[i]:g} moves would stay {stay} h at berth "
+                f"(moves / ({cr} cranes x {spec.moves_per_crane_hour:g} moves/h) x window_slack "
+                f"{spec.window_slack:g} + mooring_hours {spec.mooring_hours:g}); expected a berth window "
+                "shorter than a year")
+        b = int(np.argmin(berth_free))
+        arr_h = math.ceil(max(want[i], berth_free[b]))
+        if arr_h > 2 * hours:
+            raise EnergyError(
+                f"vessels: the {n_calls} calls of {year} do not fit {spec.container_berths} container "
+                f"berth(s): they queue past the end of {year + 1}; expected a throughput_teu_per_year the "
+                "berths can serve (or more container_berths, cranes or a smaller window_slack)")
+        berth_free[b] = arr_h + stay
+        rows.append((f"{year}_{i + 1:04d}", names[kind[i]], y0 + pd.Timedelta(hours=arr_h),
+                     y0 + pd.Timedelta(hours=arr_h + stay), float(moves[i]), min(mc, spec.sts_count)))
+    return pd.DataFrame(rows, columns=_CALL_COLUMNS)
 
 
 def cut_calls(calls: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:

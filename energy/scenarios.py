@@ -173,41 +173,20 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
         One row per scenario (see :func:`comparison_table`); ``df.attrs`` holds
         ``path`` (the CSV written) and ``failed`` (names of failed scenarios).
     """
-    from energy.build import build_weather
-    from energy.config import horizon_bounds
     from energy.runner import horizon_overrides, model_reports_dir
 
     model_path = Path(model_path)
     raw = read_model_file(model_path)
-    known = scenario_names(raw)
-    names = list(known) if scenarios is None else list(scenarios)
-    unknown = [n for n in names if n != "base" and n not in known]
-    if unknown:
-        raise EnergyError(f"{model_path}: unknown scenario {unknown[0]!r}; the file defines: "
-                          f"{', '.join(['base', *known])}")
-    names = ["base"] + [n for n in dict.fromkeys(names) if n != "base"]
-    descriptions = {"base": str(raw.get("model", {}).get("description", ""))}
-    for n in names[1:]:
-        descriptions[n] = str(raw["scenarios"][n].get("description", ""))
-    base_cfg = load_config(model_path, "base", horizon_overrides(
-        options.get("start"), options.get("end"), options.get("resolution")))
+    names, descriptions = _scenario_list(model_path, raw, scenarios)
+    hov = horizon_overrides(options.get("start"), options.get("end"), options.get("resolution"))
+    base_cfg = load_config(model_path, "base", hov)
     folder = model_reports_dir(base_cfg, out)
     if write and not overwrite:
         for n in names:
             files.check_writable(folder / n, overwrite=False)
         if (folder / "comparison.csv").exists():
             raise EnergyError(f"{folder / 'comparison.csv'}: exists; pass --overwrite to replace it")
-
-    # weather shared by scenarios is computed once, here, and handed to every run
-    cache: dict = {}
-    hov = horizon_overrides(options.get("start"), options.get("end"), options.get("resolution"))
-    for n in names:
-        try:
-            cfg = load_config(model_path, n, hov)
-            build_weather(cfg, cfg.index(), horizon_bounds(cfg)[1], cache)
-        except EnergyError:
-            pass  # reported by that scenario's own run
-
+    cache = _shared_weather(model_path, names, hov)
     run_opts = {k: v for k, v in options.items() if v is not None}
     # one HiGHS thread per run unless asked otherwise: workers then use the cores, and a
     # serial and a parallel comparison solve the very same way (identical results)
@@ -216,26 +195,8 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
              for n in names]
     mode = progress if progress != "auto" else ("live" if sys.stdout.isatty() else "plain")
     display = _Display(names, mode)
-    rows: dict[str, dict] = {}
     try:
-        if jobs <= 1:
-            direct = _Direct(display)
-            for t in tasks:
-                rows[t.scenario] = _run_one(t, cache, direct)
-        else:
-            ctx = mp.get_context("spawn")
-            with ctx.Manager() as manager:
-                events = manager.Queue()
-                done = threading.Event()
-                pump = threading.Thread(target=_pump, args=(events, display, done), daemon=True)
-                pump.start()
-                with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
-                                         initargs=(cache,)) as pool:
-                    futs = {t.scenario: pool.submit(_run_in_worker, t, events) for t in tasks}
-                    for n, f in futs.items():
-                        rows[n] = f.result()
-                done.set()
-                pump.join()
+        rows = _run_tasks(tasks, jobs, cache, display)
     finally:
         display.close()
     table = comparison_table([rows[n] for n in names], descriptions)
@@ -248,6 +209,60 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
 
             write_comparison_report(folder, table, base_cfg.model.name)
     return table
+
+
+def _scenario_list(model_path: Path, raw: dict, scenarios: list[str] | None) -> tuple[list[str], dict]:
+    """The base and the asked-for scenarios (default all), in order, and their descriptions."""
+    known = scenario_names(raw)
+    names = list(known) if scenarios is None else list(scenarios)
+    unknown = [n for n in names if n != "base" and n not in known]
+    if unknown:
+        raise EnergyError(f"{model_path}: unknown scenario {unknown[0]!r}; the file defines: "
+                          f"{', '.join(['base', *known])}")
+    names = ["base"] + [n for n in dict.fromkeys(names) if n != "base"]
+    descriptions = {"base": str(raw.get("model", {}).get("description", ""))}
+    for n in names[1:]:
+        descriptions[n] = str(raw["scenarios"][n].get("description", ""))
+    return names, descriptions
+
+
+def _shared_weather(model_path: Path, names: list[str], hov: dict) -> dict:
+    """Weather of every distinct weather setting, computed once and handed to every run."""
+    from energy.build import build_weather
+    from energy.config import horizon_bounds
+
+    cache: dict = {}
+    for n in names:
+        try:
+            cfg = load_config(model_path, n, hov)
+            build_weather(cfg, cfg.index(), horizon_bounds(cfg)[1], cache)
+        except EnergyError:
+            pass  # reported by that scenario's own run
+    return cache
+
+
+def _run_tasks(tasks: list[_Task], jobs: int, cache: dict, display: _Display) -> dict[str, dict]:
+    """Run the scenarios serially (jobs <= 1) or in ``jobs`` spawned worker processes."""
+    rows: dict[str, dict] = {}
+    if jobs <= 1:
+        direct = _Direct(display)
+        for t in tasks:
+            rows[t.scenario] = _run_one(t, cache, direct)
+        return rows
+    ctx = mp.get_context("spawn")
+    with ctx.Manager() as manager:
+        events = manager.Queue()
+        done = threading.Event()
+        pump = threading.Thread(target=_pump, args=(events, display, done), daemon=True)
+        pump.start()
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                                 initargs=(cache,)) as pool:
+            futs = {t.scenario: pool.submit(_run_in_worker, t, events) for t in tasks}
+            for n, f in futs.items():
+                rows[n] = f.result()
+        done.set()
+        pump.join()
+    return rows
 
 
 class _Direct:

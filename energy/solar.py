@@ -4,6 +4,16 @@ The chain is pvlib's PVWatts one (as ``pvlib.modelchain.ModelChain.with_pvwatts`
 solar position at interval midpoints -> transposition to the plane of array (Perez by
 default) -> beam incidence-angle loss (physical IAM) -> SAPM cell temperature ->
 PVWatts DC power -> flat system losses -> PVWatts inverter with AC clipping.
+
+In detail, :func:`pv_ac_power_kw` runs :func:`pvlib.solarposition.get_solarposition`
+(refraction with the air temperature) -> :func:`pvlib.irradiance.get_total_irradiance`
+with ``dni_extra`` and the Kasten-Young relative air mass of the apparent zenith -> beam
+times :func:`pvlib.iam.physical` (if ``iam``) plus sky and ground diffuse ->
+:func:`pvlib.temperature.sapm_cell` on the plane-of-array irradiance with the 10 m wind
+-> :func:`pvlib.pvsystem.pvwatts_dc` with ``pdc0 = capacity_kwp`` -> ``(1 -
+losses_pct/100)`` -> :func:`pvlib.inverter.pvwatts` with an AC nameplate of
+``capacity_kwp / dc_ac_ratio`` (pvlib's inverter ``pdc0`` is that divided by
+:data:`INVERTER_NOMINAL_EFFICIENCY`), so output above the nameplate is clipped.
 """
 
 from __future__ import annotations
@@ -27,35 +37,16 @@ INVERTER_NOMINAL_EFFICIENCY = 0.96
 
 
 def pv_ac_power_kw(
-    weather: pd.DataFrame,
-    *,
-    latitude: float,
-    longitude: float,
-    altitude_m: float,
-    capacity_kwp: float,
-    tilt_deg: float,
-    azimuth_deg: float,
-    dc_ac_ratio: float = 1.2,
-    losses_pct: float = 14.0,
-    gamma_pdc_per_c: float = -0.0035,
-    albedo: float = 0.2,
-    temperature_model: str = "open_rack_glass_polymer",
-    transposition_model: str = "perez",
-    iam: bool = True,
-    end=None,
+    weather: pd.DataFrame, *, latitude: float, longitude: float, altitude_m: float,
+    capacity_kwp: float, tilt_deg: float, azimuth_deg: float, dc_ac_ratio: float = 1.2,
+    losses_pct: float = 14.0, gamma_pdc_per_c: float = -0.0035, albedo: float = 0.2,
+    temperature_model: str = "open_rack_glass_polymer", transposition_model: str = "perez",
+    iam: bool = True, end=None,
 ) -> pd.Series:
     """AC power a fixed PV array can deliver, interval means on the weather's index.
 
-    Solar geometry is taken at interval midpoints (the index labels interval starts).
-    Steps: :func:`pvlib.solarposition.get_solarposition` (refraction with the air
-    temperature) -> :func:`pvlib.irradiance.get_total_irradiance` with ``dni_extra`` and
-    the Kasten-Young relative air mass of the apparent zenith -> beam times
-    :func:`pvlib.iam.physical` (if ``iam``) plus sky and ground diffuse ->
-    :func:`pvlib.temperature.sapm_cell` on the plane-of-array irradiance with the 10 m
-    wind -> :func:`pvlib.pvsystem.pvwatts_dc` with ``pdc0 = capacity_kwp`` ->
-    ``(1 - losses_pct/100)`` -> :func:`pvlib.inverter.pvwatts` with an AC nameplate of
-    ``capacity_kwp / dc_ac_ratio`` (pvlib's inverter ``pdc0`` is that divided by
-    :data:`INVERTER_NOMINAL_EFFICIENCY`), so output above the nameplate is clipped.
+    Solar geometry is taken at interval midpoints (the index labels interval starts);
+    the chain's steps are in this module's docstring.
 
     Parameters
     ----------
@@ -63,17 +54,14 @@ def pv_ac_power_kw(
         Columns ``ghi_w_m2``, ``dni_w_m2``, ``dhi_w_m2`` [W/m^2], ``temp_air_c`` [°C] and
         ``wind_speed_m_s`` (at 10 m) [m/s] on a tz-aware index of interval starts, as made
         by :mod:`energy.weather`.
-    latitude, longitude : float
-        Site position, north and east positive. [°]
-    altitude_m : float
-        Site elevation above sea level. [m]
+    latitude, longitude, altitude_m : float
+        Site position, north and east positive [°], and elevation above sea level. [m]
     capacity_kwp : float
         DC nameplate capacity at STC, >= 0. [kWp]
-    tilt_deg : float
-        Module tilt from horizontal, 0..90. [°]
-    azimuth_deg : float
-        Direction the modules face, pvlib convention (0 = north, 90 = east,
-        180 = south), 0..360. South of the equator (Chancay) north-facing (0) is best.
+    tilt_deg, azimuth_deg : float
+        Module tilt from horizontal, 0..90, and the direction the modules face, pvlib
+        convention (0 = north, 90 = east, 180 = south), 0..360; south of the equator
+        (Chancay) north-facing (0) is best. [°]
     dc_ac_ratio : float, default 1.2
         DC nameplate over inverter AC nameplate, > 0. [-]
     losses_pct : float, default 14.0
@@ -83,8 +71,7 @@ def pv_ac_power_kw(
     albedo : float, default 0.2
         Ground reflectance, 0..1. [-]
     temperature_model : str, default "open_rack_glass_polymer"
-        Name of a SAPM parameter set in
-        ``pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS['sapm']``.
+        A SAPM parameter set of ``pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS['sapm']``.
     transposition_model : str, default "perez"
         Sky-diffuse model, one of :data:`TRANSPOSITION_MODELS`.
     iam : bool, default True
@@ -117,38 +104,43 @@ def pv_ac_power_kw(
         return pd.Series(0.0, index=index, name="pv_kw")
 
     mid = interval_midpoints(index, end)
-    temp_air = weather["temp_air_c"].to_numpy(dtype=float)
+    temp_air = pd.Series(weather["temp_air_c"].to_numpy(dtype=float), index=mid)
     location = pvlib.location.Location(latitude, longitude, altitude=altitude_m)
-    solpos = location.get_solarposition(mid, temperature=pd.Series(temp_air, index=mid))
+    effective, poa_global = _plane_of_array(weather, mid, location, temp_air, tilt_deg, azimuth_deg,
+                                            albedo, transposition_model, iam)
+    params = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][temperature_model]
+    temp_cell = pvlib.temperature.sapm_cell(poa_global, temp_air, _column(weather, "wind_speed_m_s", mid),
+                                            **params)
+    ac_kw = _dc_to_ac_kw(effective, temp_cell, capacity_kwp, gamma_pdc_per_c, losses_pct, dc_ac_ratio)
+    return pd.Series(ac_kw, index=index, name="pv_kw")
+
+
+def _plane_of_array(weather, mid, location, temp_air, tilt_deg, azimuth_deg, albedo, model, iam):
+    """Effective (after the beam IAM) and total plane-of-array irradiance at the midpoints. [W/m^2]"""
+    solpos = location.get_solarposition(mid, temperature=temp_air)
     airmass = location.get_airmass(solar_position=solpos)["airmass_relative"]
     poa = pvlib.irradiance.get_total_irradiance(
         tilt_deg, azimuth_deg, solpos["apparent_zenith"], solpos["azimuth"],
         _column(weather, "dni_w_m2", mid), _column(weather, "ghi_w_m2", mid),
         _column(weather, "dhi_w_m2", mid),
         dni_extra=pvlib.irradiance.get_extra_radiation(mid), airmass=airmass,
-        albedo=albedo, model=transposition_model,
+        albedo=albedo, model=model,
     ).fillna(0.0)
     effective = poa["poa_direct"] + poa["poa_diffuse"]
     if iam:
-        aoi = pvlib.irradiance.aoi(tilt_deg, azimuth_deg, solpos["apparent_zenith"],
-                                   solpos["azimuth"])
+        aoi = pvlib.irradiance.aoi(tilt_deg, azimuth_deg, solpos["apparent_zenith"], solpos["azimuth"])
         effective = poa["poa_direct"] * pvlib.iam.physical(aoi) + poa["poa_diffuse"]
+    return effective, poa["poa_global"]
 
-    params = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][temperature_model]
-    temp_cell = pvlib.temperature.sapm_cell(
-        poa["poa_global"], pd.Series(temp_air, index=mid), _column(weather, "wind_speed_m_s", mid),
-        **params,
-    )
-    dc_w = pvlib.pvsystem.pvwatts_dc(effective, temp_cell, capacity_kwp * 1000.0,
-                                     gamma_pdc_per_c)
+
+def _dc_to_ac_kw(effective, temp_cell, capacity_kwp, gamma_pdc_per_c, losses_pct, dc_ac_ratio) -> np.ndarray:
+    """PVWatts DC power, flat losses, then the PVWatts inverter clipped at its AC nameplate. [kW]"""
+    dc_w = pvlib.pvsystem.pvwatts_dc(effective, temp_cell, capacity_kwp * 1000.0, gamma_pdc_per_c)
     dc_w = np.maximum(np.asarray(dc_w, dtype=float), 0.0) * (1.0 - losses_pct / 100.0)
     ac_nameplate_w = capacity_kwp * 1000.0 / dc_ac_ratio
-    ac_w = pvlib.inverter.pvwatts(
-        dc_w, ac_nameplate_w / INVERTER_NOMINAL_EFFICIENCY,
-        eta_inv_nom=INVERTER_NOMINAL_EFFICIENCY,
-    )
-    ac_kw = np.clip(np.nan_to_num(np.asarray(ac_w, dtype=float)) / 1000.0, 0.0, None)
-    return pd.Series(ac_kw, index=index, name="pv_kw")
+    ac_w = pvlib.inverter.pvwatts(dc_w, ac_nameplate_w / INVERTER_NOMINAL_EFFICIENCY,
+                                  eta_inv_nom=INVERTER_NOMINAL_EFFICIENCY)
+    return np.clip(np.nan_to_num(np.asarray(ac_w, dtype=float)) / 1000.0, 0.0, None)
 
 
 def specific_yield_kwh_per_kwp(pv_kw, dt_h, capacity_kwp: float) -> float:

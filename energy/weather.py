@@ -126,17 +126,9 @@ def _synthetic_irradiance(location, mid: pd.DatetimeIndex, days: _Days, ghi_clim
 
 
 def synthetic_weather(
-    index: pd.DatetimeIndex,
-    *,
-    latitude: float,
-    longitude: float,
-    altitude_m: float,
-    ghi_monthly_kwh_m2_day,
-    temp_air_monthly_c,
-    wind_monthly_m_s,
-    weibull_k: float = 2.09,
-    seed: int = 0,
-    end=None,
+    index: pd.DatetimeIndex, *, latitude: float, longitude: float, altitude_m: float,
+    ghi_monthly_kwh_m2_day, temp_air_monthly_c, wind_monthly_m_s, weibull_k: float = 2.09,
+    seed: int = 0, end=None,
 ) -> pd.DataFrame:
     """Reproducible synthetic weather that follows a monthly climatology.
 
@@ -149,16 +141,11 @@ def synthetic_weather(
     ----------
     index : pandas.DatetimeIndex
         Interval start times, tz-aware (normally America/Lima).
-    latitude, longitude : float
-        Site position, north and east positive. [°]
-    altitude_m : float
-        Site elevation above sea level. [m]
-    ghi_monthly_kwh_m2_day : sequence of 12 float
-        Mean daily global horizontal irradiation, January to December. [kWh/m^2/day]
-    temp_air_monthly_c : sequence of 12 float
-        Mean air temperature, January to December. [°C]
-    wind_monthly_m_s : sequence of 12 float
-        Mean wind speed at 10 m, January to December. [m/s]
+    latitude, longitude, altitude_m : float
+        Site position, north and east positive [°], and elevation above sea level. [m]
+    ghi_monthly_kwh_m2_day, temp_air_monthly_c, wind_monthly_m_s : sequence of 12 float
+        Monthly means, January to December: daily global horizontal irradiation
+        [kWh/m^2/day], air temperature [°C] and wind speed at 10 m [m/s].
     weibull_k : float, default 2.09
         Weibull shape of the distribution of all wind speeds. [-]
     seed : int, default 0

@@ -3,6 +3,22 @@
 The turbine data (power curves, nominal power) are the CSV files windpowerlib ships in
 ``windpowerlib/oedb``; nothing is downloaded. Only turbine types with a power curve are
 offered (:func:`turbine_types`).
+
+From wind speed to power
+------------------------
+The wind speed is carried to hub height with the logarithmic profile
+(:func:`windpowerlib.wind_speed.logarithmic_profile`, no obstacles) and turned into
+power with the turbine's power curve (:func:`windpowerlib.power_output.power_curve`,
+linear interpolation, zero below the first and above the last curve point, i.e.
+below cut-in and above cut-out). When ``temp_air_c`` is given, the curve is density
+corrected: air density at hub height from the standard-atmosphere pressure at
+``altitude_m`` (:func:`pvlib.atmosphere.alt2pres`), the barometric height formula and
+a -6.5 K/km temperature gradient from the 2 m air temperature. Power is then capped
+at the nominal power (some curves of the library, e.g. E-82/2300's, reach a few %
+above it) and multiplied by ``count``. Wake losses are not modelled.
+
+The result is the power at the interval's mean wind speed, a fair estimate for
+steps up to about 1 h.
 """
 
 from __future__ import annotations
@@ -111,19 +127,7 @@ def wind_power_kw(
 ) -> pd.Series:
     """Power of ``count`` identical turbines from the measured wind speed.
 
-    The wind speed is carried to hub height with the logarithmic profile
-    (:func:`windpowerlib.wind_speed.logarithmic_profile`, no obstacles) and turned into
-    power with the turbine's power curve (:func:`windpowerlib.power_output.power_curve`,
-    linear interpolation, zero below the first and above the last curve point, i.e.
-    below cut-in and above cut-out). When ``temp_air_c`` is given, the curve is density
-    corrected: air density at hub height from the standard-atmosphere pressure at
-    ``altitude_m`` (:func:`pvlib.atmosphere.alt2pres`), the barometric height formula and
-    a -6.5 K/km temperature gradient from the 2 m air temperature. Power is then capped
-    at the nominal power (some curves of the library, e.g. E-82/2300's, reach a few %
-    above it) and multiplied by ``count``. Wake losses are not modelled.
-
-    The result is the power at the interval's mean wind speed, a fair estimate for
-    steps up to about 1 h.
+    The method is in this module's docstring (*From wind speed to power*).
 
     Parameters
     ----------
@@ -158,13 +162,7 @@ def wind_power_kw(
     check_turbine_type(turbine_type)
     speed = _check_speed(wind_speed_m_s)
     _check_count(count)
-    _check_positive("measurement_height_m", measurement_height_m)
-    _check_positive("roughness_length_m", roughness_length_m)
-    if roughness_length_m >= measurement_height_m:
-        raise EnergyError(
-            f"roughness_length_m: expected less than measurement_height_m "
-            f"({measurement_height_m} m), found {roughness_length_m}"
-        )
+    _check_heights(measurement_height_m, roughness_length_m)
     turbine = _turbine(turbine_type, hub_height_m)
     if count == 0:
         return pd.Series(0.0, index=speed.index, name="wind_kw")
@@ -183,6 +181,16 @@ def wind_power_kw(
         )
     one_kw = np.clip(np.asarray(power_w, dtype=float) / 1000.0, 0.0, turbine.nominal_power / 1e3)
     return pd.Series(one_kw * count, index=speed.index, name="wind_kw")
+
+
+def _check_heights(measurement_height_m: float, roughness_length_m: float) -> None:
+    _check_positive("measurement_height_m", measurement_height_m)
+    _check_positive("roughness_length_m", roughness_length_m)
+    if roughness_length_m >= measurement_height_m:
+        raise EnergyError(
+            f"roughness_length_m: expected less than measurement_height_m "
+            f"({measurement_height_m} m), found {roughness_length_m}"
+        )
 
 
 def _turbine(turbine_type: str, hub_height_m: float) -> windpowerlib.WindTurbine:

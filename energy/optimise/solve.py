@@ -365,66 +365,76 @@ def solve(
         m = model_or_inputs
     out = SolveOutcome(status="error", has_solution=False, build_s=build_s)
     start = time.perf_counter()
-    rounds = 0
     with PauseGC():
         while True:
-            t = time.perf_counter()
-            c = _compile(m)
-            out.translate_s += time.perf_counter() - t
-            remaining = None
-            if time_limit_s is not None:
-                remaining = time_limit_s - (time.perf_counter() - start)
-            _configure(c.highs, remaining, mip_gap, threads, verbose)
-            t = time.perf_counter()
-            c.highs.run()
-            out.solve_s += time.perf_counter() - t
-
-            h = c.highs
-            info = h.getInfo()
-            model_status = h.getModelStatus()
-            status = _STATUS.get(model_status, "error")
-            has_solution = info.primal_solution_status == 2 and status in ("optimal", "time_limit")
-            out.n_variables, out.n_constraints = h.getNumCol(), h.getNumRow()
-            out.n_integer = c.n_integer
-            if not has_solution:
-                if rounds and out.has_solution:
-                    # A later round ran out of time: keep the earlier solution's report.
-                    out.status = "time_limit"
-                    out.message += " The time limit ended the mode-binary rounds."
-                    break
-                _clear(m)
-                out.status, out.has_solution = status, False
-                out.objective_usd = out.mip_gap = math.nan
-                text = h.modelStatusToString(model_status)
-                if status == "infeasible":
-                    t = time.perf_counter()
-                    out.message = (
-                        f"The model is infeasible (HiGHS: {text}): {_diagnose_infeasibility(c, m)}."
-                    )
-                    out.solve_s += time.perf_counter() - t
-                else:
-                    out.message = _failure_message(status, text)
+            remaining = None if time_limit_s is None else time_limit_s - (time.perf_counter() - start)
+            c = _run_round(m, out, remaining, mip_gap, threads, verbose)
+            if not _read_round(c, m, out):
                 break
-            _load(c)
-            out.status, out.has_solution = status, True
-            out.objective_usd = float(info.objective_function_value)
-            out.mip_gap = float(info.mip_gap) if c.n_integer else 0.0
             battery, grid = mode_conflicts(m)
             if not (battery or grid):
-                out.message = _success_message(out, rounds)
+                out.message = _success_message(out, out.mode_binary_rounds)
                 break
-            if status != "optimal" or rounds >= MAX_MODE_ROUNDS:
+            if out.status != "optimal" or out.mode_binary_rounds >= MAX_MODE_ROUNDS:
                 out.message = (
-                    f"{_success_message(out, rounds)} Unresolved: {len(battery)} steps charge "
-                    f"and discharge, {len(grid)} steps import and export at once."
+                    f"{_success_message(out, out.mode_binary_rounds)} Unresolved: {len(battery)} steps "
+                    f"charge and discharge, {len(grid)} steps import and export at once."
                 )
                 break
             add_mode_binaries(m, battery, grid)
-            rounds += 1
-            out.mode_binary_rounds = rounds
+            out.mode_binary_rounds += 1
             if progress:
-                progress(f"solving: mode-binary round {rounds}")
+                progress(f"solving: mode-binary round {out.mode_binary_rounds}")
     return out
+
+
+def _run_round(m: pyo.ConcreteModel, out: SolveOutcome, remaining, mip_gap, threads, verbose) -> _Compiled:
+    """Compile the model as it stands and run HiGHS on it, timing both into ``out``."""
+    t = time.perf_counter()
+    c = _compile(m)
+    out.translate_s += time.perf_counter() - t
+    _configure(c.highs, remaining, mip_gap, threads, verbose)
+    t = time.perf_counter()
+    c.highs.run()
+    out.solve_s += time.perf_counter() - t
+    return c
+
+
+def _read_round(c: _Compiled, m: pyo.ConcreteModel, out: SolveOutcome) -> bool:
+    """Record a round's outcome in ``out``; load its solution. False when the rounds must stop.
+
+    A round without a solution ends the rounds: after an earlier solution (a later round
+    ran out of time) that one is kept and reported; otherwise the failure is explained
+    (for infeasibility, which jobs or windows cannot be met).
+    """
+    h = c.highs
+    info = h.getInfo()
+    model_status = h.getModelStatus()
+    status = _STATUS.get(model_status, "error")
+    has_solution = info.primal_solution_status == 2 and status in ("optimal", "time_limit")
+    out.n_variables, out.n_constraints = h.getNumCol(), h.getNumRow()
+    out.n_integer = c.n_integer
+    if not has_solution:
+        if out.mode_binary_rounds and out.has_solution:
+            out.status = "time_limit"
+            out.message += " The time limit ended the mode-binary rounds."
+            return False
+        _clear(m)
+        out.status, out.has_solution = status, False
+        out.objective_usd = out.mip_gap = math.nan
+        text = h.modelStatusToString(model_status)
+        if status == "infeasible":
+            t = time.perf_counter()
+            out.message = f"The model is infeasible (HiGHS: {text}): {_diagnose_infeasibility(c, m)}."
+            out.solve_s += time.perf_counter() - t
+        else:
+            out.message = _failure_message(status, text)
+        return False
+    _load(c)
+    out.status, out.has_solution = status, True
+    out.objective_usd = float(info.objective_function_value)
+    out.mip_gap = float(info.mip_gap) if c.n_integer else 0.0
+    return True
 
 
 def _success_message(out: SolveOutcome, rounds: int) -> str:
