@@ -53,8 +53,7 @@ class Scope:
 SCOPES = {
     "bill": Scope(
         files=("energy/kpis.py",),
-        tests=("tests/test_kpis.py", "tests/test_boundaries.py", "tests/optimise/test_independent.py",
-               "tests/optimise/test_extract.py"),
+        tests=("tests/test_kpis.py", "tests/test_boundaries.py", "tests/optimise/test_independent.py"),
     ),
     "model": Scope(
         files=("energy/optimise/dispatch.py", "energy/optimise/layout.py"),
