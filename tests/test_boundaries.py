@@ -79,7 +79,7 @@ def test_peak_mask_reads_the_clock_of_the_index_zone():
     # 17:00 .. 23:00 Lima is 22:00 .. 04:00 UTC: the same instants, other clock hours
     lima = pd.date_range(ts("2025-03-10 17:00"), periods=7, freq="1h")
     assert peak_mask(lima, 18, 23).tolist() == [False, True, True, True, True, True, False]
-    assert peak_mask(lima.tz_convert("UTC"), 18, 23).tolist() == [False, True] + [False] * 5
+    assert peak_mask(lima.tz_convert("UTC"), 18, 23).tolist() == [True] + [False] * 6
 
 
 def test_local_hour_counts_minutes_and_seconds():
