@@ -136,7 +136,7 @@ def mutant_diff(work: Path, path: str, key: str) -> str:
         from mutmut.mutation.diff_apply import get_diff_for_mutant
 
         reset_config()
-        return get_diff_for_mutant(key, path=Path("mutants") / path)
+        return get_diff_for_mutant(key, path=path)
     finally:
         os.chdir(old)
 
@@ -210,6 +210,8 @@ def main(argv=None) -> int:
     ap.add_argument("--scope", choices=sorted(SCOPES), action="append",
                     help="scope to run (repeatable; default: all)")
     ap.add_argument("--fresh", action="store_true", help="discard cached mutmut results")
+    ap.add_argument("--no-run", action="store_true",
+                    help="only score the results of the last run (no mutmut run)")
     ap.add_argument("--update-ratchet", action="store_true",
                     help="raise the ratchet's minimum scores to this run's")
     args = ap.parse_args(argv)
@@ -221,8 +223,8 @@ def main(argv=None) -> int:
     for name in names:
         scope = SCOPES[name]
         t0 = time.monotonic()
-        work = prepare(name, scope, args.fresh)
-        rc = run_mutmut(work)
+        work = WORK / name if args.no_run else prepare(name, scope, args.fresh)
+        rc = 0 if args.no_run else run_mutmut(work)
         if rc != 0:
             print(f"{name}: mutmut failed (exit {rc}); see {work / 'mutmut.log'}")
             failed.append(name)
