@@ -219,3 +219,18 @@ def test_bill_rates_of_inputs_with_and_without_a_battery():
     assert bill_rates(small_inputs([100.0, 100.0])).battery_wear_usd_per_kwh == 0.0
     no_power = BatteryParams(200.0, 0.0, 0.0, wear_cost_usd_per_kwh=0.03)
     assert bill_rates(small_inputs([100.0, 100.0], battery=no_power)).battery_wear_usd_per_kwh == 0.0
+
+
+def test_small_flows_below_one_kwh_still_count():
+    # 0.5 h steps: 0.2 kWh of PV, 0.3 kWh imported, a 0.5 kWh battery cycled 0.4 times
+    index = pd.date_range(pd.Timestamp("2025-03-10 12:00", tz=TZ), periods=2, freq="30min")
+    d = pd.DataFrame({"dt_h": 0.5, "pv_kw": [0.4, 0.0], "grid_import_kw": [0.0, 0.6],
+                      "battery_discharge_kw": [0.0, 0.4]}, index=index)
+    k = run_kpis(d, RATES, battery_usable_kwh=0.5)
+    assert k["renewable_share"] == pytest.approx(0.2 / 0.5)
+    assert k["self_consumption"] == 1.0
+    assert k["battery_cycles"] == pytest.approx(0.4)
+
+
+def test_battery_cycles_need_the_usable_energy():
+    assert run_kpis(dispatch(), RATES)["battery_cycles"] == 0.0  # default: no battery
