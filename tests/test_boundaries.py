@@ -10,6 +10,8 @@ the calendar months and the first and last step of a horizon.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -129,7 +131,9 @@ def test_lighting_and_daytime_windows_edges():
 def test_months_are_local_calendar_months():
     # 2025-01-31 23:00 Lima is 2025-02-01 04:00 UTC: still January for the bill
     index = pd.date_range(ts("2025-01-31 22:00"), periods=4, freq="1h")
-    codes, months = months_of(index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "drops timezone" warning reaches the user
+        codes, months = months_of(index)
     assert codes.tolist() == [0, 0, 1, 1]
     assert [str(p) for p in months] == ["2025-01", "2025-02"]
 
@@ -162,7 +166,8 @@ def test_step_hours_first_and_last_steps():
     np.testing.assert_allclose(step_hours(index), [0.25, 1.0, 2.0, 2.0])  # last = previous step
     np.testing.assert_allclose(step_hours(index, end=ts("2025-03-10 03:45")), [0.25, 1.0, 2.0, 0.5])
     hourly = pd.date_range(ts("2025-03-10"), periods=3, freq="1h")
-    np.testing.assert_allclose(step_hours(hourly), [1.0, 1.0, 1.0])  # from the frequency
+    assert step_hours(hourly).tolist() == [1.0, 1.0, 1.0]  # from the frequency, exactly
+    assert step_hours(index[:2]).tolist() == [0.25, 0.25]  # two steps without a frequency
     edges = interval_edges(hourly)
     assert len(edges) == 4 and edges[-1] == ts("2025-03-10 03:00") and edges[0] == hourly[0]
 
@@ -170,11 +175,15 @@ def test_step_hours_first_and_last_steps():
 def test_single_step_needs_an_end_and_end_must_follow_the_last_start():
     one = pd.DatetimeIndex([ts("2025-03-10 00:00")])
     np.testing.assert_allclose(step_hours(one, end=ts("2025-03-10 00:30")), [0.5])
-    with pytest.raises(EnergyError, match="single timestamp"):
+    with pytest.raises(EnergyError, match=r"^index: a single timestamp \(2025-03-10 00:00:00-05:00\) has no "
+                                          r"step length; pass end= \(the end of the last interval\)$"):
         step_hours(one)
     two = pd.DatetimeIndex([ts("2025-03-10 00:00"), ts("2025-03-10 01:00")])
-    with pytest.raises(EnergyError, match="expected a time after"):
+    with pytest.raises(EnergyError, match=r"^end: expected a time after the last timestamp "
+                                          r"2025-03-10 01:00:00-05:00, found 2025-03-10 01:00:00-05:00$"):
         step_hours(two, end=ts("2025-03-10 01:00"))  # ends where the last step starts
+    with pytest.raises(EnergyError, match="expected a time after"):
+        step_hours(two, end=ts("2025-03-10 00:30"))
     np.testing.assert_allclose(step_hours(two, end=ts("2025-03-10 01:00:01")), [1.0, 1 / 3600])
     with pytest.raises(EnergyError, match="naive"):
         step_hours(two, end=pd.Timestamp("2025-03-10 02:00"))
@@ -202,14 +211,27 @@ def test_midpoints_are_half_a_step_in():
 )
 def test_check_index_refuses_empty_and_unordered(stamps, message):
     index = pd.DatetimeIndex([ts(s) for s in stamps], tz=TZ) if stamps else pd.DatetimeIndex([], tz=TZ)
-    with pytest.raises(EnergyError, match=message):
+    with pytest.raises(EnergyError, match="^index: expected " + message):
         check_index(index)
+    with pytest.raises(EnergyError, match="^load: expected " + message):
+        check_index(index, "load")
+
+
+def test_check_index_names_the_row_and_both_timestamps():
+    index = pd.DatetimeIndex([ts("2025-03-10 00:00"), ts("2025-03-10 01:00"), ts("2025-03-10 03:00"),
+                              ts("2025-03-10 02:00")])
+    with pytest.raises(EnergyError, match=r"^index: expected strictly increasing timestamps, found "
+                                          r"2025-03-10 02:00:00-05:00 after 2025-03-10 03:00:00-05:00 \(row 3\)$"):
+        check_index(index)
+    tiny = pd.DatetimeIndex([ts("2025-03-10 00:00"), ts("2025-03-10 00:00") + pd.Timedelta(1, "ns")])
+    assert check_index(tiny) is tiny  # any positive step is increasing
 
 
 def test_check_index_refuses_naive_and_non_datetime():
-    with pytest.raises(EnergyError, match="tz-aware"):
+    with pytest.raises(EnergyError, match=r"^index: expected tz-aware timestamps \(e\.g\. America/Lima\), "
+                                          r"found naive timestamps starting 2025-03-10 00:00:00$"):
         check_index(pd.date_range("2025-03-10", periods=2, freq="1h"))
-    with pytest.raises(EnergyError, match="DatetimeIndex, found RangeIndex"):
+    with pytest.raises(EnergyError, match="^index: expected a pandas DatetimeIndex, found RangeIndex$"):
         check_index(pd.RangeIndex(3))
     ok = pd.date_range(ts("2025-03-10"), periods=2, freq="1h")
     assert check_index(ok) is ok
@@ -268,7 +290,7 @@ def test_whole_step_hours_with_irregular_steps():
     assert whole_step_hours(starts, ends, dt, ts("2025-03-10 00:30"), end) == pytest.approx(2.5)
     assert whole_step_hours(starts, ends, dt, ts("2025-03-10 00:00"), ts("2025-03-10 02:15")) == 2.25
     assert whole_step_hours(starts, ends, dt, ts("2025-03-10 00:10"), ts("2025-03-10 02:14")) == 1.5
-    with pytest.raises(EnergyError, match="naive"):
+    with pytest.raises(EnergyError, match="^end: expected a tz-aware timestamp, found naive 2025-03-10 03:00:00$"):
         step_ends_ns(index, pd.Timestamp("2025-03-10 03:00"))
 
 
@@ -317,6 +339,8 @@ def test_truck_windows_of_a_whole_day_and_empty_cases():
     assert ws[1].end == ts("2025-03-11 06:00")
     assert trucks("2025-03-10", "2025-03-11", energy=0.0) == []
     assert trucks("2025-03-10", "2025-03-11", windows=()) == []
+    tiny = trucks("2025-03-10 06:00", "2025-03-11 06:00", windows=(MIDDAY,), energy=2.0)
+    assert [w.energy_kwh for w in tiny] == [0.5]  # under 1 kWh still counts
     zero = TruckWindowSpec(start_hour=1, end_hour=2, energy_share=0.0)
     assert [w.start.hour for w in trucks("2025-03-10 06:00", "2025-03-11 06:00",
                                          windows=(MIDDAY, zero))] == [11]
@@ -375,7 +399,13 @@ def test_berth_windows_touching_the_horizon_edges():
 def test_cut_calls_of_no_calls():
     empty = calls_frame().astype({"arrival": "datetime64[ns, America/Lima]"})
     out = cut_calls(empty.iloc[:0], ts("2025-03-10"), ts("2025-03-11"))
-    assert out.empty and "cut" in out.columns
+    assert out.empty and "cut" in out.columns and out["cut"].dtype == bool
+
+
+def test_cut_moves_are_rounded_to_thousandths():
+    calls = calls_frame(("2025-03-10 22:00", "2025-03-11 01:00"))  # 2 h of 3 kept
+    out = cut_calls(calls, ts("2025-03-10"), ts("2025-03-11"))
+    assert out["moves"].tolist() == [66.667] and out["cut"].dtype == bool
 
 
 # --------------------------------------------------------------------------- yard days
@@ -394,3 +424,9 @@ def test_yard_days_end_at_the_horizon_without_an_empty_day():
                      moves_per_crane_hour=20.0, energy_kwh_per_move=15.0) == []
     assert yard_jobs(ts("2025-03-10"), ts("2025-03-11"), moves_per_day=10.0, cranes=0,
                      moves_per_crane_hour=20.0, energy_kwh_per_move=15.0) == []
+    small = yard_jobs(ts("2025-03-10"), ts("2025-03-10 08:00"), moves_per_day=500.0, cranes=1,
+                      moves_per_crane_hour=20.0, energy_kwh_per_move=15.0)
+    assert [(j.moves, j.max_cranes, j.moves_per_crane_hour) for j in small] == [(166.667, 1, 20.0)]
+    tiny = yard_jobs(ts("2025-03-10"), ts("2025-03-11"), moves_per_day=0.5, cranes=2,
+                     moves_per_crane_hour=20.0, energy_kwh_per_move=15.0)
+    assert [j.moves for j in tiny] == [0.5]
