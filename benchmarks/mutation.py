@@ -57,11 +57,13 @@ SCOPES = {
     ),
     "model": Scope(
         files=("energy/optimise/dispatch.py", "energy/optimise/layout.py"),
-        tests=("tests/optimise", "tests/test_model_rules.py", "tests/test_boundaries.py"),
+        tests=("tests/optimise/test_dispatch.py", "tests/optimise/test_solve.py",
+               "tests/optimise/test_independent.py", "tests/test_model_rules.py", "tests/test_kpis.py"),
     ),
     "time": Scope(
         files=("energy/timegrid.py", "energy/jobs.py"),
-        tests=("tests/test_jobs.py", "tests/test_boundaries.py", "tests/test_timeseries.py",
+        tests=("tests/test_jobs.py", "tests/test_boundaries.py", "tests/test_vessel_schedule.py",
+               "tests/test_timeseries.py",
                "tests/test_kpis.py", "tests/test_solar.py"),
     ),
     "readers": Scope(
