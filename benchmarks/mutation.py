@@ -91,6 +91,10 @@ def mutmut_config(scope: Scope, without=()) -> str:
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]',
         'also_copy = ["models", "profiles"]',
         "use_git_change_detection = false",
+        # a mutant that makes the solver loop (e.g. mode-binary rounds that add nothing) is
+        # killed after 5x its tests' clean time + 3 s, not mutmut's default 15x + 1 s
+        "timeout_multiplier = 5.0",
+        "timeout_constant = 3.0",
         "",
     ])
 

@@ -118,9 +118,11 @@ def test_too_many_calls_are_refused_before_drawing_them():
 def test_single_move_calls_keep_one_move():
     c = calls(teu=3.0, teu_per_move=1.0, classes=one_class(1.0), berths=1, sts=1)
     assert of_year(c, 2025)["moves"].tolist() == [1.0, 1.0, 1.0]
+    one = calls(teu=1.0, teu_per_move=1.0, classes=one_class(1.0), berths=1, sts=1)  # 1 TEU a year
+    assert of_year(one, 2025)["moves"].tolist() == [1.0]
 
 
-@pytest.mark.parametrize("kw", [dict(teu=0.0), dict(classes={}), dict(sts=0)])
+@pytest.mark.parametrize("kw", [dict(teu=0.0), dict(teu=0.1), dict(classes={}), dict(sts=0)])
 def test_no_schedule_without_throughput_classes_or_cranes(kw):
     c = calls(**kw)
     assert c.empty and list(c.columns)[:6] == COLUMNS
