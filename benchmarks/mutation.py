@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -117,12 +118,23 @@ def prepare(work: Path, scope: Scope, fresh: bool, without=()) -> Path:
     return work
 
 
-def run_mutmut(work: Path) -> int:
-    """``mutmut run`` with one worker at low priority, in the scope's folder."""
-    cmd = ["nice", "-n", "15", sys.executable, "-m", "mutmut", "run", "--max-children", "1"]
+def run_mutmut(work: Path, names=()) -> int:
+    """``mutmut run`` with one worker at low priority, in the scope's folder (only ``names`` if given)."""
+    cmd = ["nice", "-n", "15", sys.executable, "-m", "mutmut", "run", "--max-children", "1", *names]
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     with open(work / "mutmut.log", "w") as log:
         return subprocess.call(cmd, cwd=work, stdout=log, stderr=subprocess.STDOUT, env=env)
+
+
+def sample_names(name: str, scope: Scope, n: int) -> list[str]:
+    """A seeded sample of ``n`` mutant names of a scope, from its last full run's results."""
+    keys = []
+    for path in scope.files:
+        meta = WORK / name / "mutants" / (path + ".meta")
+        if not meta.exists():
+            raise SystemExit(f"--sample needs a full run of scope {name!r} first (no {meta})")
+        keys += sorted(json.loads(meta.read_text())["exit_code_by_key"])
+    return sorted(random.Random(17).sample(keys, min(n, len(keys))))
 
 
 def load_equivalent() -> dict[tuple[str, str], str]:
@@ -175,6 +187,8 @@ def score(work: Path, scope: Scope, equivalent: dict) -> dict[str, dict]:
         survivors = []
         for key, code in sorted(meta["exit_code_by_key"].items()):
             status = status_by_exit_code[code]
+            if status == "not checked":  # left out of a --sample run
+                continue
             if status in KILLED:
                 counts["killed"] += 1
                 continue
@@ -221,6 +235,9 @@ def main(argv=None) -> int:
     ap.add_argument("--without", action="append", default=[], metavar="TEST_FILE",
                     help="leave a test file out of the selection (to measure what it adds; "
                          "results go to .mutation/<scope>-without/, the ratchet is not checked)")
+    ap.add_argument("--sample", type=int, metavar="N",
+                    help="run only a seeded random sample of N of the scope's mutants (named by a "
+                         "previous full run); the score is then an estimate")
     ap.add_argument("--update-ratchet", action="store_true",
                     help="raise the ratchet's minimum scores to this run's")
     args = ap.parse_args(argv)
@@ -235,7 +252,8 @@ def main(argv=None) -> int:
         work = WORK / (name + "-without" if args.without else name)
         if not args.no_run:
             prepare(work, scope, args.fresh, args.without)
-        rc = 0 if args.no_run else run_mutmut(work)
+        names = sample_names(name, scope, args.sample) if args.sample else ()
+        rc = 0 if args.no_run else run_mutmut(work, names)
         if rc != 0:
             print(f"{name}: mutmut failed (exit {rc}); see {work / 'mutmut.log'}")
             failed.append(name)
@@ -245,17 +263,17 @@ def main(argv=None) -> int:
         minutes = (time.monotonic() - t0) / 60
         for path, r in result.items():
             scores[path] = r["score"]
-            floor = None if args.without else ratchet.get(path)
+            floor = None if (args.without or args.sample) else ratchet.get(path)
             verdict = "" if floor is None else ("ok" if r["score"] >= floor else f"BELOW {floor}")
             print(f"{name:8s} {path:32s} {r['score']:5.1f}%  killed {r['killed']:4d}  survived "
                   f"{r['survived']:3d}  untested {r['other']:3d}  equivalent {r['equivalent']:3d}  "
                   f"of {r['total']:4d}  {verdict}")
             if floor is not None and r["score"] < floor:
                 failed.append(path)
-            if floor is None and not (args.update_ratchet or args.without):
+            if floor is None and not (args.update_ratchet or args.without or args.sample):
                 failed.append(f"{path} (no ratchet entry)")
         print(f"{name:8s} {minutes:.1f} min; survivors in {work / 'survivors.txt'}")
-    if args.update_ratchet and not args.without:
+    if args.update_ratchet and not (args.without or args.sample):
         write_ratchet({**ratchet, **{p: max(s, ratchet.get(p, 0.0)) for p, s in scores.items()}})
         print(f"ratchet written: {RATCHET}")
     if failed:
