@@ -25,6 +25,7 @@ Survivors, with their diffs, are written to ``.mutation/<scope>/survivors.txt``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -115,7 +116,35 @@ def prepare(work: Path, scope: Scope, fresh: bool, without=()) -> Path:
             shutil.rmtree(mutated_copy)  # mutmut copies these again, fresh
     text = (ROOT / "pyproject.toml").read_text()
     (work / "pyproject.toml").write_text(text + mutmut_config(scope, without))
+    retry_survivors_if_tests_changed(work, scope)
     return work
+
+
+def retry_survivors_if_tests_changed(work: Path, scope: Scope) -> None:
+    """mutmut keeps a mutant's verdict until its function changes; new tests must retry survivors."""
+    digest = hashlib.sha256()
+    for t in sorted(scope.tests):
+        for f in sorted((ROOT / t).rglob("*.py")) if (ROOT / t).is_dir() else [ROOT / t]:
+            if f.exists():
+                digest.update(f.read_bytes())
+    for f in ("tests/conftest.py", "tests/cases.py"):
+        digest.update((ROOT / f).read_bytes())
+    stamp = work / "tests.sha256"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return
+    from mutmut.stats import status_by_exit_code
+
+    for path in scope.files:
+        meta_path = work / "mutants" / (path + ".meta")
+        if not meta_path.exists():
+            continue
+        meta = json.loads(meta_path.read_text())
+        codes = meta["exit_code_by_key"]
+        for key, code in codes.items():
+            if status_by_exit_code[code] not in KILLED:
+                codes[key] = None
+        meta_path.write_text(json.dumps(meta, indent=4))
+    stamp.write_text(digest.hexdigest())
 
 
 def run_mutmut(work: Path, names=()) -> int:

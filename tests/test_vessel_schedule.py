@@ -122,6 +122,13 @@ def test_single_move_calls_keep_one_move():
     assert of_year(one, 2025)["moves"].tolist() == [1.0]
 
 
+def test_class_shares_are_relative():
+    classes = {"a": VesselClass(share_of_calls=0.25, moves_mean=100.0, moves_spread=0.0, max_cranes=1),
+               "b": VesselClass(share_of_calls=0.25, moves_mean=300.0, moves_spread=0.0, max_cranes=1)}
+    c = of_year(calls(teu=40_000.0, teu_per_move=1.0, classes=classes), 2025)
+    assert len(c) == 200 and set(c["vessel_class"]) == {"a", "b"}  # 40000 moves / 200 a call
+
+
 @pytest.mark.parametrize("kw", [dict(teu=0.0), dict(teu=0.1), dict(classes={}), dict(sts=0)])
 def test_no_schedule_without_throughput_classes_or_cranes(kw):
     c = calls(**kw)
