@@ -16,6 +16,7 @@ import pandas as pd
 
 from energy.config import Config
 from energy.economics import AssetCost, FinanceTerms, cashflow_table, summarise
+from energy.kpis import HOURS_PER_YEAR
 
 __all__ = [
     "HOURS_PER_YEAR",
@@ -26,8 +27,6 @@ __all__ = [
     "finance_terms",
     "has_new_assets",
 ]
-
-HOURS_PER_YEAR = 8760.0
 
 
 def finance_terms(cfg: Config) -> FinanceTerms:
