@@ -79,3 +79,80 @@ def test_wind_units_are_whole():
     sizes, _ = optimise_sizes(inp, mip_gap=0.0)
     # the first turbine saves 200 USD, the second 100 (only 500 kW of load left): one at 150 USD each
     assert sizes["wind.w"] == 1.0
+
+
+SIZED_MODEL = """
+[model]
+name = "small"
+
+[site]
+latitude = -11.59333
+longitude = -77.27778
+altitude_m = 5.0
+
+[horizon]
+start = 2025-01-06
+end = 2025-01-09
+
+[pv.roof]
+capacity_kwp = 2000.0
+min_kwp = {pv_min}
+max_kwp = {pv_max}
+
+[battery]
+energy_kwh = 2000.0
+charge_power_kw = 1000.0
+discharge_power_kw = 1000.0
+energy_kwh_min = {e_min}
+energy_kwh_max = {e_max}
+power_kw_min = {p_min}
+power_kw_max = {p_max}
+
+[grid]
+import_limit_kw = 20000.0
+"""
+
+
+def sized_model(tmp_path, **bounds):
+    p = tmp_path / "sized.toml"
+    p.write_text(SIZED_MODEL.format(**{"pv_min": 0.0, "pv_max": 8000.0, "e_min": 0.0, "e_max": 20000.0,
+                                       "p_min": 0.0, "p_max": 10000.0, **bounds}))
+    return p
+
+
+def test_fixed_size_sizing_equals_run(tmp_path):
+    from energy.runner import run
+    from energy.sizing import size
+
+    fixed = sized_model(tmp_path, pv_min=2000.0, pv_max=2000.0, e_min=2000.0, e_max=2000.0,
+                        p_min=1000.0, p_max=1000.0)
+    sr = size(fixed, write=False)
+    rr = run(fixed, write=False)
+    assert sr.sizes == pytest.approx({"pv.roof": 2000.0, "battery_kwh": 2000.0, "battery_kw": 1000.0})
+    # the sizing solve's operating part is the run's bill (to the MIP gap), and its investment
+    # terms are the run's annualised capex + O&M prorated to the 72 h horizon
+    k = sr.kpis
+    assert k["sizing_operating_cost_usd"] == pytest.approx(rr.kpis["total_cost_usd"], rel=1e-3)
+    invest = (rr.kpis["annualised_capex_usd"] + rr.kpis["om_usd_per_year"]) * 72 / 8760
+    assert k["sizing_objective_usd"] - k["sizing_operating_cost_usd"] == pytest.approx(invest, rel=1e-9)
+    assert k["total_cost_usd"] == pytest.approx(rr.kpis["total_cost_usd"], rel=1e-9)
+    assert k["npv_usd"] == pytest.approx(rr.kpis["npv_usd"], rel=1e-6)
+
+
+def test_size_writes_a_run_folder_and_flexibility_needs_no_more_battery(tmp_path):
+    import json
+
+    from energy.sizing import size
+
+    sr = size(sized_model(tmp_path), out=tmp_path / "r", plots=False, flexibility_value=True)
+    k = sr.kpis
+    summary = json.loads((tmp_path / "r" / "small" / "sized" / "base" / "summary.json").read_text())["kpis"]
+    for name in ("pv_kwp", "battery_kwh", "battery_kw", "wind_units", "npv_usd", "flexibility_value_usd_per_year"):
+        assert name in summary
+    assert (tmp_path / "r" / "small" / "sized" / "base" / "cashflow.csv").exists()
+    assert 0.0 <= k["pv_kwp"] <= 8000.0 and 0.0 <= k["battery_kwh"] <= 20000.0
+    # restricting the port's work can only cost more, and the flexible port needs no more battery
+    assert k["flexibility_value_usd_per_year"] >= -1e-3 * k["sizing_annual_cost_usd"]
+    assert k["battery_kwh"] <= k["inflexible_battery_kwh"] + 1e-6
+    if k["pv_kwp"] >= 8000.0 - 1e-6:
+        assert "pv.roof" in k["sizing_notes"] and "upper bound" in k["sizing_notes"]
