@@ -521,6 +521,10 @@ _CMP_COLS = [
     ("peak_import_kw_delta_pct", "vs base [%]", "dpct"),
     ("renewable_share", "renewable share", "pct"),
     ("unserved_mwh", "unserved [MWh]", "mwh"),
+    ("capex_usd", "capex [USD]", "usd"),
+    ("annualised_capex_usd", "annualised capex [USD/yr]", "usd"),
+    ("npv_usd", "NPV vs business as usual [USD]", "usd"),
+    ("lcc_usd", "life-cycle cost [USD]", "usd"),
 ]
 
 
