@@ -140,6 +140,8 @@ class SizedAsset:
         Annualised capital cost of one unit: CRF x capital cost. [USD/yr]
     om_usd_per_unit_year : float
         Fixed O&M of one unit. [USD/yr]
+    integer : bool
+        The size is a whole number (wind turbines; a relaxation may drop it).
     """
 
     name: str
@@ -149,11 +151,7 @@ class SizedAsset:
     upper: float
     capex_usd_per_unit_year: float
     om_usd_per_unit_year: float
-
-    @property
-    def integer(self) -> bool:
-        """Wind turbines come whole."""
-        return self.kind == "wind"
+    integer: bool = False
 
 
 @dataclass(frozen=True)
