@@ -175,15 +175,17 @@ def test_capacity_charges_per_month_prorated_in_the_objective():
 
 
 def test_emissions_cap_counts_only_steps_that_emit():
-    inputs = small_inputs([100.0, 100.0, 100.0], ef=[0.0, 0.5, 0.5], price=[0.3, 0.1, 0.1],
+    # 1 kg/kWh in steps 1-2 (a coefficient of exactly 1 x 1 h), none in step 0
+    inputs = small_inputs([100.0, 100.0, 100.0], ef=[0.0, 1.0, 1.0], price=[0.3, 0.1, 0.1],
                           pv=[0.0, 0.0, 0.0], emissions_cap_kg=60.0)
     m = build_model(inputs)
     assert m.emissions_cap.upper == 60.0
     res = optimise(inputs, **EXACT)
-    # 120 kWh at 0.5 kg/kWh can be imported in steps 1-2; the rest is unserved at 10 USD/kWh
-    assert res.dispatch["grid_import_kw"].iloc[1:].sum() == pytest.approx(120.0, abs=1e-6)
-    assert res.dispatch["unserved_kw"].sum() == pytest.approx(80.0, abs=1e-6)
-    assert res.outcome.objective_usd == pytest.approx(0.3 * 100 + 0.1 * 120 + 10.0 * 80, abs=1e-6)
+    # 60 kWh can be imported in steps 1-2; the rest there is unserved at 10 USD/kWh
+    assert res.dispatch["grid_import_kw"].iloc[1:].sum() == pytest.approx(60.0, abs=1e-6)
+    assert res.dispatch["grid_import_kw"].iloc[0] == pytest.approx(100.0, abs=1e-6)
+    assert res.dispatch["unserved_kw"].sum() == pytest.approx(140.0, abs=1e-6)
+    assert res.outcome.objective_usd == pytest.approx(0.3 * 100 + 0.1 * 60 + 10.0 * 140, abs=1e-6)
 
 
 def test_objective_terms_carry_their_rates_and_step_lengths():
