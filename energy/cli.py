@@ -144,7 +144,11 @@ def print_kpis(k: dict) -> None:
     _echo(f"total cost: {_fmt(k['total_cost_usd'])} USD  (energy {_fmt(k['energy_cost_usd'])}, "
           f"capacity {_fmt(k['capacity_charge_usd'])}, battery wear {_fmt(k.get('battery_wear_usd', 0))}, "
           f"unserved {_fmt(k.get('unserved_cost_usd', 0))})")
-    _echo(f"emissions: {_fmt(k['emissions_tco2'], 1)} tCO2; grid import {_fmt(k['grid_import_mwh'], 1)} MWh; "
+    both = ""
+    if "emissions_average_tco2" in k:
+        both = (f" (SEIN average factor {_fmt(k['emissions_average_tco2'], 1)}, "
+                f"marginal {_fmt(k['emissions_marginal_tco2'], 1)})")
+    _echo(f"emissions: {_fmt(k['emissions_tco2'], 1)} tCO2{both}; grid import {_fmt(k['grid_import_mwh'], 1)} MWh; "
           f"peak import {_fmt(k['peak_import_kw'])} kW in peak hours, {_fmt(k['max_import_kw'])} kW overall")
     _echo(f"renewable share {k['renewable_share']:.1%}; curtailed PV {_fmt(k['pv_curtailment_mwh'], 1)} MWh; "
           f"battery {k.get('battery_cycles', 0):.0f} cycles; crane energy {_fmt(k['crane_energy_mwh'], 1)} MWh")

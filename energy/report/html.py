@@ -103,7 +103,9 @@ _ENERGY_ROWS = [
     (("grid_export_mwh",), "Grid export", "mwh", False),
     (("peak_import_kw",), "Max import in peak hours", "kw", False),
     (("max_import_kw",), "Max import, any hour", "kw", False),
-    (("emissions_tco2",), "Emissions", "tco2", False),
+    (("emissions_tco2",), "Emissions (factor the optimisation used)", "tco2", False),
+    (("emissions_average_tco2",), "Emissions, SEIN average factor", "tco2", False),
+    (("emissions_marginal_tco2",), "Emissions, SEIN marginal factor", "tco2", False),
     (("renewable_share",), "Renewable share", "pct", False),
     (("self_consumption",), "Self-consumption of renewables", "pct", False),
     (("pv_curtailment_mwh",), "PV curtailed", "mwh", False),
@@ -368,6 +370,10 @@ def _assumptions(a: dict) -> str:
     return "".join(parts)
 
 
+def _kind_of(column: str) -> str:
+    return "kw" if column.endswith("_kw") else "tco2" if column.endswith("_tco2") else "usd"
+
+
 def _monthly_table(me: pd.DataFrame | None, mc: pd.DataFrame | None) -> str:
     if me is None or mc is None or not len(me):
         return ""
@@ -376,10 +382,15 @@ def _monthly_table(me: pd.DataFrame | None, mc: pd.DataFrame | None) -> str:
     cols_c = [("energy_cost_usd", "energy [USD]"), ("capacity_charge_generation_usd", "capacity gen. [USD]"),
               ("capacity_charge_distribution_usd", "capacity dist. [USD]"), ("battery_wear_usd", "wear [USD]"),
               ("carbon_cost_usd", "carbon [USD]"), ("unserved_cost_usd", "unserved [USD]"),
-              ("total_cost_usd", "total [USD]"), ("peak_import_kw", "peak-hour max import [kW]")]
+              ("total_cost_usd", "total [USD]"), ("peak_import_kw", "peak-hour max import [kW]"),
+              ("emissions_tco2", "emissions [tCO2]"), ("emissions_average_tco2", "emissions, average [tCO2]"),
+              ("emissions_marginal_tco2", "emissions, marginal [tCO2]")]
+    mc = mc.assign(**{f"emissions{k[9:-3]}_tco2": mc[k] / 1000.0 for k in
+                      ("emissions_kg", "emissions_average_kg", "emissions_marginal_kg") if k in mc.columns})
     cols_e = [c for c in cols_e if c[0] in me.columns and (c[0] == "load_mwh" or me[c[0]].abs().sum() > 0)]
     cols_c = [c for c in cols_c if c[0] in mc.columns and
-              (c[0] in ("energy_cost_usd", "total_cost_usd", "peak_import_kw") or mc[c[0]].abs().sum() > 0)]
+              (c[0] in ("energy_cost_usd", "total_cost_usd", "peak_import_kw", "emissions_tco2")
+               or mc[c[0]].abs().sum() > 0)]
     head = "<th>month</th>" + "".join(f'<th class="n">{_e(t)}</th>' for _, t in cols_e + cols_c)
     body = []
     for p in me.index:
@@ -388,12 +399,11 @@ def _monthly_table(me: pd.DataFrame | None, mc: pd.DataFrame | None) -> str:
         if f < 0.999:
             lab += f" ({me.loc[p, 'hours'] / 24:.0f} d)" if "hours" in me.columns else " (part)"
         cells = [f'<td class="n">{_e(_fmt(me.loc[p, c], "mwh"))}</td>' for c, _ in cols_e]
-        cells += [f'<td class="n">{_e(_fmt(mc.loc[p, c], "kw" if c.endswith("_kw") else "usd"))}</td>'
-                  for c, _ in cols_c]
+        cells += [f'<td class="n">{_e(_fmt(mc.loc[p, c], _kind_of(c)))}</td>' for c, _ in cols_c]
         body.append(f"<tr><td>{_e(lab)}</td>{''.join(cells)}</tr>")
     if len(me) > 1:
         cells = [f'<td class="n">{_e(_fmt(me[c].sum(), "mwh"))}</td>' for c, _ in cols_e]
-        cells += [f'<td class="n">{_e(_fmt(mc[c].max() if c.endswith("_kw") else mc[c].sum(), "kw" if c.endswith("_kw") else "usd"))}</td>'
+        cells += [f'<td class="n">{_e(_fmt(mc[c].max() if c.endswith("_kw") else mc[c].sum(), _kind_of(c)))}</td>'
                   for c, _ in cols_c]
         body.append(f'<tr class="total"><td>horizon</td>{"".join(cells)}</tr>')
     return (f'<h3>By month</h3><div class="wide"><table><thead><tr>{head}</tr></thead>'
