@@ -157,7 +157,13 @@ def print_kpis(k: dict) -> None:
         _echo(f"WARNING: solver status {k.get('status')!r}: this is the best solution found, not a "
               f"proven optimum{gap_txt}")
     if k.get("unserved_mwh", 0) > 0:
-        _echo(f"WARNING: unserved load {k['unserved_mwh']:.1f} MWh: supply is short of demand")
+        short = k.get("unserved_unavoidable_mwh", k["unserved_mwh"])
+        if short > 0:
+            _echo(f"WARNING: unserved load {k['unserved_mwh']:.1f} MWh: supply is short of demand "
+                  f"({short:.1f} MWh cannot be served by any schedule)")
+        if k["unserved_mwh"] - short > 1e-3:
+            _echo(f"WARNING: unserved load {k['unserved_mwh'] - short:.1f} MWh could be served but costs more "
+                  "than solver.value_of_lost_load_usd_per_kwh")
 
 
 @app.command("run")
