@@ -8,6 +8,7 @@ Python API (the CLI calls the same functions)::
     table = energy.compare("models/chancay.toml", scenarios=["grid_only", "pv_heavy"], jobs=2)
     report = energy.check("models/chancay.toml")          # validate without solving
     energy.rebuild_report("reports/chancay/base")          # redraw a run folder's report
+    front = energy.pareto("models/chancay.toml", points=10)  # cost-emissions front
 """
 
 from energy.errors import EnergyError, SolveError
@@ -21,6 +22,7 @@ __all__ = [
     "check",
     "compare",
     "load_config",
+    "pareto",
     "profiles",
     "rebuild_report",
     "run",
@@ -32,6 +34,7 @@ _LAZY = {
     "profiles": ("energy.runner", "profiles"),
     "compare": ("energy.scenarios", "compare"),
     "load_config": ("energy.config", "load_config"),
+    "pareto": ("energy.pareto", "pareto"),
     "rebuild_report": ("energy.report.runfolder", "rebuild_report"),
 }
 

@@ -227,6 +227,39 @@ def compare_cmd(
         raise typer.Exit(EXIT_PARTIAL)
 
 
+@app.command("pareto")
+def pareto_cmd(
+    model: Model,
+    scenario: Scenario = None,
+    points: Annotated[int, typer.Option("--points", "-n", help="Points of the front, both ends included.")] = 10,
+    size: Annotated[bool, typer.Option("--size", help="Front over investment + operation (needs sizing).")] = False,
+    start: Start = None,
+    end: End = None,
+    resolution: Resolution = None,
+    out: Out = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per point [s].")] = None,
+    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap, e.g. 0.001.")] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier front's folder.")] = False,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip pareto.png and pareto.html.")] = False,
+) -> None:
+    """Solve the cost-emissions front of one scenario and write its pareto folder."""
+    from energy.pareto import pareto
+
+    pr = pareto(model, scenario, points=points, size=size, out=out, start=start, end=end,
+                resolution=resolution, time_limit_s=time_limit, mip_gap=mip_gap, threads=threads,
+                overwrite=overwrite, plots=not no_plots)
+    t = pr.table
+    _echo(f"{pr.config.model.name} / {pr.config.scenario}: {len(t)} points of the cost-emissions front "
+          f"in {pr.timings['total_s']:.1f} s (solve {pr.timings['solve_s']:.1f} s)")
+    for _, r in t.iterrows():
+        a = r["abatement_cost_usd_per_t"]
+        _echo(f"  {int(r['point']):>2} {r['kind']:<13} cost {_fmt(r['total_cost_usd'])} USD, emissions "
+              f"{_fmt(r['emissions_tco2'], 1)} tCO2" + ("" if a != a else f", {_fmt(a)} USD/t avoided"))
+    if pr.folder is not None:
+        _echo(f"wrote {pr.folder}")
+
+
 def _one_line(exc: BaseException) -> str:
     """An exception's message on one line (the CLI promises one line per error)."""
     return " ".join(str(exc).split())
