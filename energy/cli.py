@@ -159,11 +159,15 @@ def print_kpis(k: dict) -> None:
     if k.get("unserved_mwh", 0) > 0:
         short = k.get("unserved_unavoidable_mwh", k["unserved_mwh"])
         if short > 0:
-            _echo(f"WARNING: unserved load {k['unserved_mwh']:.1f} MWh: supply is short of demand "
-                  f"({short:.1f} MWh cannot be served by any schedule)")
-        if k["unserved_mwh"] - short > 1e-3:
-            _echo(f"WARNING: unserved load {k['unserved_mwh'] - short:.1f} MWh could be served but costs more "
+            _echo(f"WARNING: unserved load {_mwh(k['unserved_mwh'])} MWh: supply is short of demand "
+                  f"({_mwh(short)} MWh cannot be served by any schedule)")
+        if k["unserved_mwh"] - short > 1e-6:
+            _echo(f"WARNING: unserved load {_mwh(k['unserved_mwh'] - short)} MWh could be served but costs more "
                   "than solver.value_of_lost_load_usd_per_kwh")
+
+
+def _mwh(v: float) -> str:
+    return f"{v:,.1f}" if abs(v) >= 10 else f"{v:.3f}"
 
 
 @app.command("run")

@@ -33,6 +33,7 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
+from pyomo.core.expr.numeric_expr import LinearExpression
 
 from energy.errors import CapError, SolveError
 from energy.inputs import Inputs
@@ -79,17 +80,20 @@ def add_front_rows(m: pyo.ConcreteModel, d_cap_kg: float | None) -> None:
     dt = inputs.dt_h
     ef = inputs.series["grid_emission_kg_per_kwh"].to_numpy(dtype=float)
     imp = m.grid_import
+    n = len(dt)
     if not hasattr(m, "emissions_cap"):
-        ub = np.array([imp[t].ub for t in range(len(dt))], dtype=float)
+        ub = np.array([imp[t].ub for t in range(n)], dtype=float)
         loose = float(np.sum(dt * ef * ub)) + 1.0 if d_cap_kg is None else float(d_cap_kg)
-        m.emissions_cap = pyo.Constraint(expr=pyo.quicksum(
-            float(dt[t] * ef[t]) * imp[t] for t in range(len(dt)) if dt[t] * ef[t] != 0.0) <= loose)
+        steps = [t for t in range(n) if dt[t] * ef[t] != 0.0] or [0]   # a row even when all ef = 0
+        m.emissions_cap = pyo.Constraint(expr=LinearExpression(
+            constant=0.0, linear_coefs=[float(dt[t] * ef[t]) for t in steps],
+            linear_vars=[imp[t] for t in steps]) <= loose)
     loads = inputs.series["fixed_load_kw"].to_numpy(dtype=float)
     flexible = (sum(j.moves * j.energy_kwh_per_move for j in inputs.crane_jobs)
                 + sum(w.energy_kwh for w in inputs.truck_windows))
     most = float(np.sum(dt * loads)) + float(flexible) + 1.0
-    m.unserved_total = pyo.Constraint(expr=pyo.quicksum(float(dt[t]) * m.unserved[t] for t in range(len(dt)))
-                                      <= most)
+    m.unserved_total = pyo.Constraint(expr=LinearExpression(
+        constant=0.0, linear_coefs=[float(h) for h in dt], linear_vars=[m.unserved[t] for t in range(n)]) <= most)
 
 
 def _linear(con) -> tuple[list, list]:
@@ -154,7 +158,10 @@ class EpsilonModel:
         self._applied = None
 
     @staticmethod
-    def _row(con, rows: dict, pos: dict, lp) -> _Row:
+    def _row(con, rows: dict, pos: dict, lp) -> _Row | None:
+        """The compiled row of ``con``; None when the compiler left it out (all coefficients 0)."""
+        if id(con) not in rows:
+            return None
         i = rows[id(con)]
         coefs = np.zeros(lp.num_col_)
         for a, v in zip(*_linear(con), strict=True):
@@ -164,7 +171,9 @@ class EpsilonModel:
         sign = 1.0 if lp.row_upper_[i] < _INF else -1.0
         return _Row(i, coefs, sign)
 
-    def _set_row(self, row: _Row, ub: float) -> None:
+    def _set_row(self, row: _Row | None, ub: float) -> None:
+        if row is None:
+            return
         if row.sign > 0:
             self.c.highs.changeRowBounds(row.index, -_INF, ub)
         else:
@@ -181,7 +190,8 @@ class EpsilonModel:
             h.changeColsCost(n, idx, self._cost)
             h.changeObjectiveOffset(self._offset)
         else:
-            h.changeColsCost(n, idx, (self._cap if objective == "emissions" else self._unserved).coefs)
+            row = self._cap if objective == "emissions" else self._unserved
+            h.changeColsCost(n, idx, np.zeros(n) if row is None else row.coefs)
             h.changeObjectiveOffset(0.0)
         self._set_row(self._cap, cap)
         self._set_row(self._unserved, unserved)
@@ -255,7 +265,9 @@ class EpsilonModel:
         return True
 
     # ------------------------------------------------------------------ the loaded solution
-    def _value(self, row: _Row) -> float:
+    def _value(self, row: _Row | None) -> float:
+        if row is None:
+            return 0.0
         x = np.asarray(self.c.highs.getSolution().col_value, dtype=float)
         return float(row.coefs @ x)
 
@@ -324,6 +336,15 @@ def unavoidable_unserved_kwh(inputs: Inputs, **options) -> float:
         em.dispose()
 
 
+def _tonnes(kg: float, up: bool = False) -> str:
+    """kgCO2 as tCO2 text: one decimal from 100 t, three below (rounded up with ``up``)."""
+    nd = 1 if kg >= 1e5 else 3
+    t = kg / 1000.0
+    if up:
+        t = math.ceil(t * 10**nd) / 10**nd
+    return f"{t:,.{nd}f}"
+
+
 def optimise_capped(inputs: Inputs, **options) -> Results:
     """Least cost under ``inputs.emissions_cap_kg`` without shedding more load than supply forces.
 
@@ -347,11 +368,11 @@ def optimise_capped(inputs: Inputs, **options) -> Results:
         if out.status not in ("infeasible",):
             raise SolveError(f"The capped solve found no usable solution: {out.message}")
         e_min, _ = em.least_emissions(u)
-        short = f" (and {u / 1000:,.1f} MWh that no schedule can serve)" if u > 0 else ""
+        short = f" (and {u / 1000:,.3f} MWh that no schedule can serve)" if u > 0 else ""
         raise CapError(
-            f"emissions.cap_t: a cap of {cap / 1000:,.1f} tCO2 cannot be met without shedding load{short}; "
-            f"the least emissions any schedule reaches are {e_min / 1000:,.1f} tCO2; expected "
-            f"cap_t >= {math.ceil(e_min) / 1000:,.1f}",
+            f"emissions.cap_t: a cap of {_tonnes(cap)} tCO2 cannot be met without shedding load{short}; "
+            f"the least emissions any schedule reaches are {_tonnes(e_min)} tCO2; expected "
+            f"cap_t >= {_tonnes(e_min, up=True)}",
             cap_t=cap / 1000.0, min_t=e_min / 1000.0)
     finally:
         em.dispose()
