@@ -18,7 +18,8 @@ solution charges and discharges (or imports and exports) at once, as in
 :func:`energy.optimise.solve.solve`; the model is then recompiled.
 
 Lexicographic ends: the least-emission point is "least emissions, then least cost
-at those emissions", always with unserved load held to the least any schedule
+at those emissions" (one solve with cost as a tiny-weighted tie-breaker,
+:meth:`EpsilonModel.least_emissions`), always with unserved load held to the least any schedule
 needs (:meth:`EpsilonModel.least_unserved_kwh`, zero unless supply is really short):
 no point of a front, and no capped run, sheds load to lower its emissions.
 """
@@ -48,7 +49,8 @@ from energy.optimise.solve import (
     load_solution,
 )
 
-__all__ = ["UNSERVED_TOL_KWH", "EpsilonModel", "optimise_capped", "unavoidable_unserved_kwh"]
+__all__ = ["UNSERVED_TOL_KWH", "EpsilonModel", "optimise_capped", "slack", "unavoidable_unserved_kwh",
+           "unserved_slack"]
 
 #: Unserved energy below which a solution serves all load (numerical noise). [kWh]
 UNSERVED_TOL_KWH = 1e-3
@@ -56,6 +58,10 @@ UNSERVED_TOL_KWH = 1e-3
 #: Slack on a bound taken from an earlier solve's optimum, so that the solution
 #: found is still feasible within HiGHS's tolerances: relative and absolute [kg or kWh].
 BOUND_SLACK_REL, BOUND_SLACK_ABS = 1e-7, 1e-3
+
+#: Weight of cost against emissions at the emission-minimal end, relative to the
+#: cost-minimal end's emissions per USD (:meth:`EpsilonModel.least_emissions`). [-]
+TIE_WEIGHT = 1e-4
 
 _INF = highspy.kHighsInf
 
@@ -138,6 +144,7 @@ class EpsilonModel:
             add_front_rows(self.model, inputs.emissions_cap_kg)
         self.build_s = time.perf_counter() - t
         self._state = ("cost", _INF, _INF)
+        self._tie_weight = 0.0
         self._compile()
 
     # ------------------------------------------------------------------ compiled model
@@ -156,6 +163,7 @@ class EpsilonModel:
         self._unserved = self._row(self.model.unserved_total, rows, pos, lp)
         self.translate_s += time.perf_counter() - t
         self._applied = None
+        self._last_x = None     # the last solution, offered to HiGHS as a start (same columns only)
 
     @staticmethod
     def _row(con, rows: dict, pos: dict, lp) -> _Row | None:
@@ -189,6 +197,9 @@ class EpsilonModel:
         if objective == "cost":
             h.changeColsCost(n, idx, self._cost)
             h.changeObjectiveOffset(self._offset)
+        elif objective == "emissions_then_cost":
+            h.changeColsCost(n, idx, self._cap.coefs + self._tie_weight * self._cost)
+            h.changeObjectiveOffset(self._tie_weight * self._offset)
         else:
             row = self._cap if objective == "emissions" else self._unserved
             h.changeColsCost(n, idx, np.zeros(n) if row is None else row.coefs)
@@ -215,8 +226,9 @@ class EpsilonModel:
             ``objective_usd`` holds the objective's value in its own unit. The
             solution is loaded into :attr:`model` when ``has_solution``.
         """
-        if objective not in ("cost", "emissions", "unserved"):
-            raise ValueError(f"objective: expected 'cost', 'emissions' or 'unserved', found {objective!r}")
+        if objective not in ("cost", "emissions", "emissions_then_cost", "unserved"):
+            raise ValueError("objective: expected 'cost', 'emissions', 'emissions_then_cost' or 'unserved', "
+                             f"found {objective!r}")
         self._state = (objective, _INF if cap_kg is None else float(cap_kg),
                        _INF if unserved_kwh is None else float(unserved_kwh))
         out = SolveOutcome(status="error", has_solution=False)
@@ -239,6 +251,11 @@ class EpsilonModel:
     def _run(self, start: float) -> None:
         self._apply()
         h = self.c.highs
+        if self._last_x is not None and self.c.n_integer:
+            # the previous point's solution: feasible when the bounds were loosened (the
+            # front runs from tight to loose caps), so HiGHS starts with an incumbent
+            n = len(self._last_x)
+            h.setSolution(n, np.arange(n, dtype=np.int32), self._last_x)
         remaining = None
         if self.time_limit_s is not None:
             remaining = self.time_limit_s - (time.perf_counter() - start)
@@ -259,6 +276,7 @@ class EpsilonModel:
             out.message = f"HiGHS found no usable solution: {h.modelStatusToString(h.getModelStatus())}."
             return False
         load_solution(self.c)
+        self._last_x = np.asarray(h.getSolution().col_value, dtype=float)
         out.objective_usd = float(info.objective_function_value)
         out.mip_gap = float(info.mip_gap) if self.c.n_integer else 0.0
         out.message = f"Solution {status}: objective {out.objective_usd:,.2f}, relative MIP gap {out.mip_gap:.2e}."
@@ -293,24 +311,36 @@ class EpsilonModel:
         u = max(out.objective_usd, 0.0)
         return 0.0 if u < UNSERVED_TOL_KWH else u
 
-    def least_emissions(self, unserved_kwh: float) -> tuple[float, SolveOutcome]:
-        """Least emissions, then least cost at those emissions (lexicographic), load served.
+    def least_emissions_kg(self, unserved_kwh: float) -> float:
+        """The least emissions of any schedule leaving at most ``unserved_kwh`` unserved. [kgCO2]"""
+        out = self.solve("emissions", unserved_kwh=unserved_slack(unserved_kwh))
+        if not out.has_solution:
+            raise SolveError(f"The least-emissions solve found no solution ({out.message})")
+        return max(out.objective_usd, 0.0)
+
+    def least_emissions(self, unserved_kwh: float, emissions_ref_kg: float,
+                        cost_ref_usd: float) -> tuple[float, SolveOutcome]:
+        """Least emissions, then least cost at those emissions, load served: one solve.
+
+        Minimises ``emissions + w * cost`` with the tie-breaking weight
+        ``w = TIE_WEIGHT * emissions_ref / cost_ref`` [kg/USD]. Its solution is the
+        least-cost one at its own emissions (a supported point of the front), and those
+        emissions exceed the least by at most ``w * (its cost - cost_ref)``: with the
+        cost-minimal end as reference, ``TIE_WEIGHT * emissions_ref * (cost / cost_ref - 1)``,
+        far inside the MIP gap. (The exact two-stage form, least emissions and then least
+        cost under a cap at them, makes HiGHS's root LP of a year 10-20x slower.)
 
         Returns
         -------
         (float, SolveOutcome)
-            The least emissions [kgCO2] and the outcome of the least-cost solve at them
-            (its solution loaded).
+            The emissions [kgCO2] and the outcome (solution loaded; ``objective_usd`` is
+            the weighted objective).
         """
-        u_bound = slack(unserved_kwh)
-        first = self.solve("emissions", unserved_kwh=u_bound)
-        if not first.has_solution:
-            raise SolveError(f"The least-emissions solve found no solution ({first.message})")
-        e_min = max(first.objective_usd, 0.0)
-        out = self.solve("cost", cap_kg=slack(e_min), unserved_kwh=u_bound)
+        self._tie_weight = TIE_WEIGHT * max(emissions_ref_kg, 1.0) / max(abs(cost_ref_usd), 1.0)
+        out = self.solve("emissions_then_cost", unserved_kwh=unserved_slack(unserved_kwh))
         if not out.has_solution:
-            raise SolveError(f"The least-cost solve at the least emissions found no solution ({out.message})")
-        return e_min, out
+            raise SolveError(f"The least-emissions solve found no solution ({out.message})")
+        return max(self.emissions_kg(), 0.0), out
 
     def results(self, outcome: SolveOutcome) -> Results:
         """The loaded solution as :class:`~energy.optimise.extract.Results` (no Pyomo inside)."""
@@ -325,6 +355,11 @@ class EpsilonModel:
 def slack(bound: float) -> float:
     """A bound taken from an earlier optimum, widened by HiGHS's tolerances (:data:`BOUND_SLACK_REL`)."""
     return bound * (1.0 + BOUND_SLACK_REL) + BOUND_SLACK_ABS
+
+
+def unserved_slack(kwh: float) -> float:
+    """A bound on unserved energy from an earlier optimum: relative slack only, so 0 stays 0. [kWh]"""
+    return kwh * (1.0 + BOUND_SLACK_REL)
 
 
 def unavoidable_unserved_kwh(inputs: Inputs, **options) -> float:
@@ -360,14 +395,14 @@ def optimise_capped(inputs: Inputs, **options) -> Results:
     em = EpsilonModel(inputs, **options)
     try:
         u = em.least_unserved_kwh()
-        out = em.solve("cost", cap_kg=cap, unserved_kwh=slack(u))
+        out = em.solve("cost", cap_kg=cap, unserved_kwh=unserved_slack(u))
         if out.has_solution:
             res = em.results(out)
             res.kpis["unserved_unavoidable_mwh"] = u / 1000.0
             return res
         if out.status not in ("infeasible",):
             raise SolveError(f"The capped solve found no usable solution: {out.message}")
-        e_min, _ = em.least_emissions(u)
+        e_min = em.least_emissions_kg(u)
         short = f" (and {u / 1000:,.3f} MWh that no schedule can serve)" if u > 0 else ""
         raise CapError(
             f"emissions.cap_t: a cap of {_tonnes(cap)} tCO2 cannot be met without shedding load{short}; "

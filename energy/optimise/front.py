@@ -6,9 +6,10 @@ column costs and the bounds of the ``emissions_cap`` and ``unserved_total`` rows
 
 1. the **cost-minimal end**: least cost, emissions unbounded (what ``run`` solves);
 2. the **emission-minimal end**, lexicographic: least emissions, then least cost at
-   those emissions;
+   those emissions (:meth:`~energy.optimise.epsilon.EpsilonModel.least_emissions`);
 3. ``points - 2`` **epsilon points** between them: least cost with emissions capped at
-   evenly spaced values ``E_hi - k (E_hi - E_lo) / (points - 1)``.
+   evenly spaced values ``E_hi - k (E_hi - E_lo) / (points - 1)``, solved from the
+   tightest cap to the loosest so that each solution starts the next solve.
 
 Every point holds unserved load to the least any schedule needs (zero unless supply is
 really short): no point buys its emissions by shedding load. Points come back ordered
@@ -23,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from energy.errors import EnergyError, SolveError
 from energy.inputs import Inputs
-from energy.optimise.epsilon import UNSERVED_TOL_KWH, EpsilonModel, slack
+from energy.optimise.epsilon import UNSERVED_TOL_KWH, EpsilonModel, slack, unserved_slack
 from energy.optimise.extract import Results
 from energy.optimise.solve import DEFAULT_MIP_GAP
 
@@ -104,24 +105,26 @@ def solve_front(inputs: Inputs, points: int = 10, *, time_limit_s: float | None 
         u = 0.0
         if em.unserved_kwh() > UNSERVED_TOL_KWH:      # is supply really short?
             u = em.least_unserved_kwh()
-            out = _checked(em.solve("cost", unserved_kwh=slack(u)), "cost-minimal solve")
+            out = _checked(em.solve("cost", unserved_kwh=unserved_slack(u)), "cost-minimal solve")
         hi = point("cost_min", None, out, s0)
         e_hi = em.emissions_kg()
         if progress:
             progress("pareto: emission-minimal end")
         s0 = em.solve_s
-        e_lo, out = em.least_emissions(u)
+        e_lo, out = em.least_emissions(u, e_hi, hi.results.kpis["total_cost_usd"])
         e_lo_cap = slack(e_lo)
         lo = point("emissions_min", e_lo_cap, out, s0)
         mid = []
-        for k in range(1, int(points) - 1):
+        # from the tightest cap to the loosest: each point's solution is a feasible start
+        # for the next (EpsilonModel offers it to HiGHS)
+        for k in range(int(points) - 2, 0, -1):
             cap = e_hi - k * (e_hi - e_lo) / (points - 1)
             if progress:
                 progress(f"pareto: point {k + 1} of {points}, cap {cap / 1000:,.1f} tCO2")
             s0 = em.solve_s
-            out = _checked(em.solve("cost", cap_kg=max(cap, e_lo_cap), unserved_kwh=slack(u)),
+            out = _checked(em.solve("cost", cap_kg=max(cap, e_lo_cap), unserved_kwh=unserved_slack(u)),
                            f"solve at the cap of {cap / 1000:,.1f} tCO2")
-            mid.append(point("epsilon", cap, out, s0))
+            mid.insert(0, point("epsilon", cap, out, s0))
         timings = {"build_s": em.build_s, "translate_s": em.translate_s, "solve_s": em.solve_s,
                    "extract_s": extract_s, "mode_binary_rounds": em.mode_binary_rounds,
                    "unserved_unavoidable_kwh": u}
