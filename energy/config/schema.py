@@ -22,6 +22,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from energy import jobs as jobs_rules
+from energy.emission_factors import FACTOR_NAMES as EMISSION_FACTOR_NAMES
 from energy.timegrid import daily_window_hours
 
 NonNeg = Annotated[float, Field(ge=0)]
@@ -453,21 +454,49 @@ class Tariff(Strict):
 
 
 class Emissions(Strict):
-    """Grid emission factor, carbon price and an optional emissions cap."""
+    """Grid emission factor, carbon price and an optional emissions cap.
 
-    grid_emission_kg_per_kwh: NonNeg = 0.186
-    """Emission factor of grid import. [kgCO2/kWh]"""
+    The factor that the optimisation prices and caps (the *decision* factor) is one of:
+
+    - ``factor`` = ``"average"`` (default) or ``"marginal"`` (life-cycle basis), or
+      ``"average_combustion"`` / ``"marginal_combustion"`` (stack CO2 only): a column of
+      the bundled SEIN month x hour table (:mod:`energy.emission_factors`,
+      ``profiles/sein_emission_factors.csv``);
+    - ``factor`` = a path to a ``.csv`` month x hour table in that format, column
+      ``factor_column`` (default ``average_kg_per_kwh``);
+    - ``grid_emission_kg_per_kwh``: one constant (then ``factor`` must not be set);
+    - ``emission_factor_file``: a time series (then ``factor`` must not be set).
+
+    Whatever decides, reports carry emissions under the average and the marginal
+    factors too (from the table's ``average_kg_per_kwh`` / ``marginal_kg_per_kwh``
+    columns, the bundled SEIN ones when a user table lacks them).
+    """
+
+    factor: str = "average"
+    """Decision factor: a bundled factor name or a path to a month x hour CSV. [-]"""
+    factor_column: str = "average_kg_per_kwh"
+    """Column of a ``factor`` CSV to use as the decision factor. [-]"""
+    grid_emission_kg_per_kwh: NonNeg | None = None
+    """A constant emission factor of grid import, replacing ``factor``. [kgCO2/kWh]"""
     carbon_price_usd_per_t: NonNeg = 0.0
     """Price on the emissions of grid import. [USD/tCO2]"""
     cap_t: NonNeg | None = None
     """Most emissions over the horizon (replaces the carbon price). [tCO2]"""
     emission_factor_file: SeriesFile | None = None
-    """An emission factor series replacing the constant factor."""
+    """An emission factor series replacing ``factor``."""
 
     @field_validator("emission_factor_file")
     @classmethod
     def _ef_units(cls, v: SeriesFile | None) -> SeriesFile | None:
         return _series_units(v, "emission_kg_per_kwh")
+
+    @field_validator("factor")
+    @classmethod
+    def _factor_name(cls, v: str) -> str:
+        if v in EMISSION_FACTOR_NAMES or v.lower().endswith(".csv"):
+            return v
+        raise ValueError(f"expected one of {', '.join(EMISSION_FACTOR_NAMES)} or a path to a "
+                         f".csv month x hour table, found {v!r}")
 
     @model_validator(mode="after")
     def _cap_or_price(self) -> Emissions:
@@ -476,7 +505,23 @@ class Emissions(Strict):
                 f"expected either carbon_price_usd_per_t or cap_t, not both; found "
                 f"carbon_price_usd_per_t = {self.carbon_price_usd_per_t:g} and cap_t = {self.cap_t:g}"
             )
+        if "factor" in self.model_fields_set:
+            for key in ("grid_emission_kg_per_kwh", "emission_factor_file"):
+                if getattr(self, key) is not None:
+                    raise ValueError(f"expected either factor or {key}, not both; found factor = "
+                                     f"{self.factor!r} and {key} set")
+        if self.grid_emission_kg_per_kwh is not None and self.emission_factor_file is not None:
+            raise ValueError("expected either grid_emission_kg_per_kwh or emission_factor_file, not both")
         return self
+
+    @property
+    def decision(self) -> str:
+        """What sets the decision factor: ``"constant"``, ``"series"`` or ``factor``."""
+        if self.grid_emission_kg_per_kwh is not None:
+            return "constant"
+        if self.emission_factor_file is not None:
+            return "series"
+        return self.factor
 
 
 class BaseLoad(Strict):

@@ -17,10 +17,12 @@ import numpy as np
 import pandas as pd
 
 from energy.errors import EnergyError
+from energy.kpis import dispatch_column
 from energy.report import files
 from energy.report.tools import lookup
+from energy.timegrid import months_of
 
-__all__ = ["RUN_FILES", "read_run", "rebuild_report", "summary_row", "write_run"]
+__all__ = ["RUN_FILES", "emissions_by_month", "read_run", "rebuild_report", "summary_row", "write_run"]
 
 RUN_FILES = ("dispatch.csv", "jobs.csv", "summary.json", "assumptions.json")
 
@@ -105,6 +107,30 @@ def summary_row(kpis: dict) -> dict:
     return {k: v for k, v in kpis.items() if np.isscalar(v) or v is None}
 
 
+def emissions_by_month(dispatch: pd.DataFrame) -> dict:
+    """Emissions per calendar month under the decision, average and marginal factors. [tCO2]
+
+    Returns
+    -------
+    dict
+        ``{"2025-01": {"emissions_tco2": ..., "emissions_average_tco2": ...,
+        "emissions_marginal_tco2": ...}, ...}`` (a factor column the table lacks is left out).
+    """
+    codes, months = months_of(dispatch.index)
+    dt = dispatch["dt_h"].to_numpy(dtype=float)
+    imp = dispatch_column(dispatch, "grid_import_kw")
+    out = {str(p): {} for p in months}
+    for key, col in (("emissions_tco2", "grid_emission_kg_per_kwh"),
+                     ("emissions_average_tco2", "grid_emission_average_kg_per_kwh"),
+                     ("emissions_marginal_tco2", "grid_emission_marginal_kg_per_kwh")):
+        if col not in dispatch.columns:
+            continue
+        t = np.bincount(codes, weights=dt * imp * dispatch_column(dispatch, col), minlength=len(months)) / 1000.0
+        for p, v in zip(months, t, strict=True):
+            out[str(p)][key] = float(v)
+    return out
+
+
 def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis: dict, assumptions: dict,
               model: str, scenario: str, overwrite: bool, plots: bool, week: str | None = None,
               cashflow: pd.DataFrame | None = None) -> Path:
@@ -134,7 +160,8 @@ def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis:
                             scenario=scenario, cashflow=cashflow)
         files.write_csv(stage / "summary.csv", pd.DataFrame([summary_row(kpis)]), float_format=None)
         # summary.json last: its presence marks a complete run folder
-        files.write_json(stage / files.COMPLETE_MARK, {"model": model, "scenario": scenario, "kpis": kpis})
+        files.write_json(stage / files.COMPLETE_MARK, {"model": model, "scenario": scenario, "kpis": kpis,
+                                                       "emissions_by_month_tco2": emissions_by_month(dispatch)})
     return Path(folder)
 
 
