@@ -17,7 +17,7 @@ import pandas as pd
 from energy import jobs as jobs_mod
 from energy import loads, solar, weather, weatherfile, wind
 from energy.config import Config, horizon_bounds
-from energy.errors import EnergyError
+from energy.errors import EnergyError, echo
 from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams
 from energy.jobs import crane_limit_text, exceeds
 from energy.timegrid import peak_mask, step_ends_ns, step_hours, whole_step_hours
@@ -198,7 +198,7 @@ def _crane_job_error(cfg: Config, job, calls: pd.DataFrame, pool_size: int, hour
     if job.kind == "vessel" and job.name in rows and cfg.vessels.calls_file is not None:
         return EnergyError(
             f"{cfg.resolve(cfg.vessels.calls_file.file)}: row {rows[job.name]}: vessel "
-            f"{job.name.removeprefix('vessel_')!r}: {job.moves:g} moves cannot be done in its berth window "
+            f"{echo(job.name.removeprefix('vessel_'))}: {job.moves:g} moves cannot be done in its berth window "
             f"{span}; {why}; expected fewer moves, more cranes or a longer window")
     if job.kind == "yard":
         return EnergyError(
@@ -206,7 +206,7 @@ def _crane_job_error(cfg: Config, job, calls: pd.DataFrame, pool_size: int, hour
             f"(yard.moves_per_quay_move x quay moves per day) are more than the yard cranes can do: {why}; "
             "expected a smaller yard.moves_per_quay_move or more cranes.armg")
     return EnergyError(
-        f"{cfg.where}: vessels: generated call {job.name.removeprefix('vessel_')!r} cannot do its "
+        f"{cfg.where}: vessels: generated call {echo(job.name.removeprefix('vessel_'))} cannot do its "
         f"{job.moves:g} moves in its berth window {span}; {why}; expected a finer horizon.resolution or a "
         "larger vessels.window_slack")
 

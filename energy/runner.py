@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from energy.build import Profiles, build_inputs, build_profiles
-from energy.config import Config, horizon_bounds, load_config
+from energy.config import Config, horizon_bounds, load_config, revalidate
 from energy.inputs import Inputs
 from energy.kpis import bill_rates
-from energy.optimise.checks import check_inputs
+from energy.optimise.checks import check_inputs, check_model_size
 from energy.report import files
 from energy.report.runfolder import write_run
 from energy.timegrid import step_hours
@@ -35,8 +35,8 @@ def horizon_overrides(start=None, end=None, resolution=None) -> dict:
 
 
 def model_reports_dir(cfg: Config, out: str | Path | None) -> Path:
-    """``<out or reports>/<model name>``."""
-    return Path(out if out is not None else DEFAULT_REPORTS) / cfg.model.name
+    """``<out or reports>/<model name>``, refused unless it resolves inside the reports folder."""
+    return files.safe_path(Path(out if out is not None else DEFAULT_REPORTS), cfg.model.name)
 
 
 def profile_summary(prof: Profiles, cfg: Config) -> dict:
@@ -102,8 +102,15 @@ def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path 
     path = None
     if write:
         name = "profiles.csv" if cfg.scenario == "base" else f"profiles_{cfg.scenario}.csv"
-        path = files.write_csv(model_reports_dir(cfg, out) / name, files.series_frame(prof.series))
+        path = files.write_csv(files.safe_path(model_reports_dir(cfg, out), name), files.series_frame(prof.series))
     return ProfilesRun(cfg, prof, summ, path)
+
+
+def size_check(cfg: Config) -> None:
+    """Refuse, before building anything, a horizon too large for this machine's memory."""
+    start, end = horizon_bounds(cfg)
+    steps = int((end - start) // pd.Timedelta(cfg.horizon.resolution))
+    check_model_size(steps, cfg.horizon.resolution, cfg.where)
 
 
 def presolve_checks(inputs: Inputs) -> None:
@@ -120,6 +127,7 @@ def _check_one(cfg: Config, cache: dict) -> dict:
     """What one scenario's model and inputs hold, after building them (no solving)."""
     from energy.wind import nominal_power_kw
 
+    size_check(cfg)
     prof = build_profiles(cfg, cache)
     inputs = build_inputs(cfg, cache, profiles=prof)
     presolve_checks(inputs)
@@ -208,7 +216,7 @@ def check(
         scenario when it is not the base).
     """
     from energy.config import read_model_file, scenario_names
-    from energy.errors import EnergyError
+    from energy.errors import EnergyError, echo
 
     path = Path(model)
     raw = read_model_file(path)
@@ -227,8 +235,8 @@ def check(
             reports.append(_check_one(cfg, cache))
         except EnergyError as exc:
             msg = str(exc)
-            if name != "base" and f"scenario {name!r}" not in msg:
-                raise type(exc)(f"scenario {name!r}: {msg}") from exc
+            if name != "base" and f"scenario {echo(name)}" not in msg:
+                raise type(exc)(f"scenario {echo(name)}: {msg}") from exc
             raise
     return {"model": str(path), "name": cfg.model.name, "scenarios": reports}
 
@@ -315,9 +323,11 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     from energy.optimise.optimise import optimise
 
     t0 = time.perf_counter()
-    cfg = config if config is not None else load_config(model, scenario,
-                                                         horizon_overrides(start, end, resolution))
-    folder = model_reports_dir(cfg, out) / cfg.scenario if write else None
+    # a Config built or changed in Python is validated again, as a model file's would be
+    cfg = revalidate(config) if config is not None else load_config(model, scenario,
+                                                                     horizon_overrides(start, end, resolution))
+    size_check(cfg)
+    folder = files.safe_path(model_reports_dir(cfg, out), cfg.scenario) if write else None
     if folder is not None:
         files.check_writable(folder, overwrite)
     if plots and week is not None:

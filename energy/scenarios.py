@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from energy.config import load_config, read_model_file, scenario_names
-from energy.errors import EnergyError
+from energy.errors import EnergyError, echo
 from energy.report import files
 
 DELTA_KPIS = ("total_cost_usd", "emissions_tco2", "grid_import_mwh", "peak_import_kw")
@@ -183,8 +183,8 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
     folder = model_reports_dir(base_cfg, out)
     if write and not overwrite:
         for n in names:
-            files.check_writable(folder / n, overwrite=False)
-        if (folder / "comparison.csv").exists():
+            files.check_writable(files.safe_path(folder, n), overwrite=False)
+        if files.safe_path(folder, "comparison.csv").exists():
             raise EnergyError(f"{folder / 'comparison.csv'}: exists; pass --overwrite to replace it")
     cache = _shared_weather(model_path, names, hov)
     run_opts = {k: v for k, v in options.items() if v is not None}
@@ -202,7 +202,7 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
     table = comparison_table([rows[n] for n in names], descriptions)
     table.attrs["failed"] = [n for n in names if rows[n].get("status") == "failed"]
     if write:
-        path = files.write_csv(folder / "comparison.csv", table, float_format=None)
+        path = files.write_csv(files.safe_path(folder, "comparison.csv"), table, float_format=None)
         table.attrs["path"] = path
         if plots:
             from energy.report.plots import write_comparison_report
@@ -217,7 +217,7 @@ def _scenario_list(model_path: Path, raw: dict, scenarios: list[str] | None) -> 
     names = list(known) if scenarios is None else list(scenarios)
     unknown = [n for n in names if n != "base" and n not in known]
     if unknown:
-        raise EnergyError(f"{model_path}: unknown scenario {unknown[0]!r}; the file defines: "
+        raise EnergyError(f"{model_path}: unknown scenario {echo(unknown[0])}; the file defines: "
                           f"{', '.join(['base', *known])}")
     names = ["base"] + [n for n in dict.fromkeys(names) if n != "base"]
     descriptions = {"base": str(raw.get("model", {}).get("description", ""))}

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 
-from energy.errors import EnergyError
+from energy.errors import EnergyError, echo
 from energy.timegrid import check_index, interval_midpoints
 from energy.weather import WEATHER_COLUMNS
 
@@ -161,7 +161,7 @@ def specific_yield_kwh_per_kwp(pv_kw, dt_h, capacity_kwp: float) -> float:
         ``sum(pv_kw * dt_h) / capacity_kwp``. [kWh/kWp]
     """
     if not capacity_kwp > 0:
-        raise EnergyError(f"capacity_kwp: expected a positive number, found {capacity_kwp!r}")
+        raise EnergyError(f"capacity_kwp: expected a positive number, found {echo(capacity_kwp)}")
     power = np.asarray(pv_kw, dtype=float)
     steps = np.broadcast_to(np.asarray(dt_h, dtype=float), power.shape)
     return float(np.sum(power * steps) / capacity_kwp)
@@ -184,20 +184,20 @@ def _check_parameters(**values) -> None:
     }
     for name, value in values.items():
         if not isinstance(value, int | float | np.number) or isinstance(value, bool):
-            raise EnergyError(f"{name}: expected a number, found {value!r}")
+            raise EnergyError(f"{name}: expected a number, found {echo(value)}")
         if name == "dc_ac_ratio":
             ok, expected = bool(np.isfinite(value) and value > 0), "> 0"
         else:
             lo, hi, expected = rules[name]
             ok = bool(np.isfinite(value) and lo <= value <= hi)
         if not ok:
-            raise EnergyError(f"{name}: expected a value {expected}, found {value!r}")
+            raise EnergyError(f"{name}: expected a value {expected}, found {echo(value)}")
 
 
 def _check_choice(name: str, value, choices) -> None:
     """Refuse a name that is not one of ``choices``."""
     if value not in choices:
-        raise EnergyError(f"{name}: expected one of {', '.join(choices)}, found {value!r}")
+        raise EnergyError(f"{name}: expected one of {', '.join(choices)}, found {echo(value)}")
 
 
 def _check_weather(weather) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 
-from energy.errors import EnergyError
+from energy.errors import EnergyError, echo
 from energy.timegrid import HOUR, average_onto, hours_since, interval_edges
 from energy.weather import WEATHER_COLUMNS
 
@@ -137,7 +137,7 @@ def _resolve_format(path: Path, fmt: str) -> str:
         return fmt
     if fmt != "auto":
         raise EnergyError(
-            f"weather file {path}: format {fmt!r} is unknown; expected one of "
+            f"weather file {path}: format {echo(fmt)} is unknown; expected one of "
             f"auto, {', '.join(WEATHER_FORMATS)}"
         )
     head = _head(path)
@@ -174,7 +174,7 @@ def _call_reader(func, path: Path, what: str, **kwargs):
         return func(str(path), **kwargs)
     except Exception as exc:  # a third-party parser on a user's file: any failure is theirs
         if isinstance(exc, KeyError):
-            detail = f"field {exc.args[0]!r} missing" if exc.args else "a field is missing"
+            detail = f"field {echo(exc.args[0])} missing" if exc.args else "a field is missing"
         elif isinstance(exc, UnicodeDecodeError):
             detail = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
         else:
@@ -193,7 +193,7 @@ def _check_first_line(path: Path, what: str, ok, expected: str) -> None:
     if not ok(first):
         shown = first if len(first) <= 40 else first[:37] + "..."
         raise EnergyError(
-            f"weather file {path}: cannot be read as {what}; expected {expected}, found {shown!r}"
+            f"weather file {path}: cannot be read as {what}; expected {expected}, found {echo(shown)}"
         )
 
 
@@ -263,7 +263,7 @@ def _read_tmy3(path: Path):
         shown = head[1].strip()[:37] if len(head) > 1 else ""
         raise EnergyError(
             f"weather file {path}: cannot be read as a TMY3 file; expected a site line and then a "
-            f"header line starting 'Date (MM/DD/YYYY)', found {shown!r} on line 2"
+            f"header line starting 'Date (MM/DD/YYYY)', found {echo(shown)} on line 2"
         )
     data, meta = _call_reader(pvlib.iotools.read_tmy3, path, "a TMY3 file", map_variables=True)
     date_col = "Date (MM/DD/YYYY)"

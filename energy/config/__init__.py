@@ -8,6 +8,7 @@ from energy.config.load import (
     deep_merge,
     load_config,
     read_model_file,
+    revalidate,
     scenario_names,
     validation_message,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "horizon_bounds",
     "load_config",
     "read_model_file",
+    "revalidate",
     "scenario_names",
     "validation_message",
 ]

@@ -14,14 +14,16 @@ pydantic keeps it as the field's ``description``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from energy import jobs as jobs_rules
+from energy.errors import MAX_MAGNITUDE, EnergyError, echo
 from energy.timegrid import daily_window_hours
 
 NonNeg = Annotated[float, Field(ge=0)]
@@ -32,7 +34,11 @@ Monthly = Annotated[list[float], Field(min_length=12, max_length=12)]
 Hour = Annotated[int, Field(ge=0, le=23)]
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "MAX_HORIZON_DAYS",
+    "MAX_MAGNITUDE",
+    "RESERVED_NAMES",
     "Battery",
     "BaseLoad",
     "Config",
@@ -60,13 +66,55 @@ __all__ = [
     "default_of",
     "horizon_bounds",
     "known_zone",
+    "safe_name",
+    "scenario_name",
 ]
 
 
-class Strict(BaseModel):
-    """Base of every table: unknown keys are errors; field docstrings become descriptions."""
+def _bounded(value: Any) -> Any:
+    """Refuse a number (also inside a list or a table) beyond :data:`MAX_MAGNITUDE`."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and abs(value) > MAX_MAGNITUDE:
+        raise ValueError(f"expected a number of magnitude at most 1e12, found {value:g}")
+    if isinstance(value, list | tuple):
+        for v in value:
+            _bounded(v)
+    return value
 
-    model_config = ConfigDict(extra="forbid", validate_default=True, use_attribute_docstrings=True)
+
+def _assignment_message(table: str, name: str, exc: ValidationError) -> str:
+    """One line for a refused assignment: ``Battery.charge_efficiency: expected ..., found 1.5``."""
+    err = exc.errors(include_url=False)[0]
+    loc = ".".join(str(p) for p in err["loc"]) or name
+    msg = err["msg"].removeprefix("Value error, ").replace("Input should be less", "expected a value less")
+    msg = msg.replace("Input should be greater", "expected a value greater").replace("Input should be", "expected")
+    found = "" if "found" in msg else f", found {echo(err.get('input'))}"
+    return f"{table}.{loc}: {msg}{found}"
+
+
+class Strict(BaseModel):
+    """Base of every table: unknown keys are errors; field docstrings become descriptions.
+
+    Every number must be finite (``inf``, ``nan``, which TOML allows, are refused) and
+    of a magnitude of at most :data:`MAX_MAGNITUDE`; a field changed in Python
+    (``cfg.battery.charge_efficiency = 1.5``) is validated as a model file's would be,
+    and a refusal is an :class:`~energy.errors.EnergyError` naming the key.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_default=True, use_attribute_docstrings=True,
+                              allow_inf_nan=False, validate_assignment=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _not_absurd(cls, v: Any) -> Any:
+        return _bounded(v)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as exc:
+            raise EnergyError(_assignment_message(type(self).__name__, name, exc)) from None
 
 
 def default_of(model: type[BaseModel], name: str) -> Any:
@@ -80,6 +128,23 @@ def known_zone(v: str) -> str:
         zoneinfo.ZoneInfo(v)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"expected an IANA time zone such as 'America/Lima', found {v!r}") from exc
+    return v
+
+
+RESERVED_NAMES = frozenset({"base", "comparison", "profiles"})
+"""Scenario names with a meaning of their own: ``base`` is the model without overrides,
+``comparison`` and ``profiles`` name report files beside the scenario folders."""
+_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                           *(f"lpt{i}" for i in range(1, 10))})
+_SAFE_NAME = re.compile(r"^[^\W_][\w-]{0,63}$")
+
+
+def safe_name(v: str, what: str) -> str:
+    """A name that becomes a folder: 1-64 letters, digits, ``_`` or ``-``, starting with a
+    letter or digit; no path separator, no ``.``/``..``, no device name (``NUL``, ``CON``)."""
+    if not isinstance(v, str) or not _SAFE_NAME.match(v) or v.lower() in _DEVICE_NAMES:
+        raise ValueError(f"{what}: expected 1-64 letters, digits, '_' or '-', starting with a letter or "
+                         f"digit (it names a reports folder: no '/', '\\', '.', spaces), found {echo(v)}")
     return v
 
 
@@ -106,6 +171,9 @@ class Site(Strict):
 
 MAX_HORIZON_DAYS = 3660
 """Longest horizon a model file may ask for (about ten years). [days]"""
+FIRST_YEAR, LAST_YEAR = 1901, 2199
+"""Horizon years the model computes: pandas' nanosecond timestamps end in 1677 and 2262, and
+solar geometry and tariffs far from today mean nothing (estimate). [year]"""
 
 
 class Horizon(Strict):
@@ -123,10 +191,20 @@ class Horizon(Strict):
     def _resolution(cls, v: str) -> str:
         try:
             td = pd.Timedelta(v)
-        except ValueError as exc:
-            raise ValueError(f"expected a step length such as '1h' or '15min', found {v!r}") from exc
+        except (ValueError, OverflowError) as exc:
+            raise ValueError(f"expected a step length such as '1h' or '15min', found {echo(v)}") from exc
         if td <= pd.Timedelta(0) or td > pd.Timedelta("1D") or pd.Timedelta("1D") % td:
-            raise ValueError(f"expected a step length that divides one day (e.g. '1h', '15min'), found {v!r}")
+            raise ValueError(f"expected a step length that divides one day (e.g. '1h', '15min'), found {echo(v)}")
+        if td % pd.Timedelta("1min"):
+            raise ValueError(f"expected a step length of whole minutes (e.g. '1h', '15min', '5min'), "
+                             f"found {echo(v)}")
+        return v
+
+    @field_validator("start", "end")
+    @classmethod
+    def _year(cls, v: dt.date | dt.datetime) -> dt.date | dt.datetime:
+        if not FIRST_YEAR <= v.year <= LAST_YEAR:
+            raise ValueError(f"expected a date in the years {FIRST_YEAR}-{LAST_YEAR}, found {v}")
         return v
 
     @model_validator(mode="after")
@@ -613,9 +691,14 @@ class ModelInfo(Strict):
     """The model's name and description."""
 
     name: str
-    """Name of the model: its reports folder."""
+    """Name of the model: its reports folder (letters, digits, ``_``, ``-``)."""
     description: str = ""
     """One line on what the model is."""
+
+    @field_validator("name")
+    @classmethod
+    def _safe(cls, v: str) -> str:
+        return safe_name(v, "model name")
 
 
 class Config(Strict):
@@ -643,6 +726,18 @@ class Config(Strict):
     path: Path | None = Field(default=None, exclude=True)
     scenario: str = Field(default="base", exclude=True)
 
+    @field_validator("scenarios")
+    @classmethod
+    def _scenario_names(cls, v: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        for name in v:
+            scenario_name(name)
+        return v
+
+    @field_validator("scenario")
+    @classmethod
+    def _current(cls, v: str) -> str:
+        return v if v == "base" else scenario_name(v)
+
     @property
     def where(self) -> str:
         """The model file (and scenario) for the start of an error message."""
@@ -663,6 +758,15 @@ class Config(Strict):
         start, end = horizon_bounds(self)
         idx = pd.date_range(start, end, freq=pd.Timedelta(self.horizon.resolution), inclusive="left")
         return idx.as_unit("ns")
+
+
+def scenario_name(v: str) -> str:
+    """A scenario name the file may define: :func:`safe_name`, and not a reserved name."""
+    safe_name(v, "scenario name")
+    if v.lower() in RESERVED_NAMES:
+        raise ValueError(f"scenario name: expected a name other than {', '.join(sorted(RESERVED_NAMES))} "
+                         f"(reserved), found {echo(v)}")
+    return v
 
 
 def horizon_bounds(cfg: Config) -> tuple[pd.Timestamp, pd.Timestamp]:
