@@ -78,7 +78,8 @@ def _pv_and_wind(cfg: Config, wx: pd.DataFrame, df: pd.DataFrame, end: pd.Timest
     for name, arr in cfg.pv.items():
         if arr.capacity_kwp == 0:
             continue
-        p = solar.pv_ac_power_kw(wx, **site, **arr.model_dump(), end=end).to_numpy()
+        p = solar.pv_ac_power_kw(wx, **site, **arr.model_dump(), end=end,
+                                 sun_shift_h=wx.attrs.get("sun_shift_h", 0.0)).to_numpy()
         df[f"pv_{name}_kw"] = p
         pv_total += p
     df["pv_available_kw"] = pv_total

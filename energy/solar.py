@@ -41,7 +41,7 @@ def pv_ac_power_kw(
     capacity_kwp: float, tilt_deg: float, azimuth_deg: float, dc_ac_ratio: float = 1.2,
     losses_pct: float = 14.0, gamma_pdc_per_c: float = -0.0035, albedo: float = 0.2,
     temperature_model: str = "open_rack_glass_polymer", transposition_model: str = "perez",
-    iam: bool = True, end=None,
+    iam: bool = True, end=None, sun_shift_h: float = 0.0,
 ) -> pd.Series:
     """AC power a fixed PV array can deliver, interval means on the weather's index.
 
@@ -78,6 +78,10 @@ def pv_ac_power_kw(
         Apply the physical incidence-angle modifier to the beam component.
     end : pandas.Timestamp, optional
         End of the last interval (default: see :func:`energy.timegrid.interval_edges`).
+    sun_shift_h : float, default 0.0
+        Solar geometry at the interval midpoints plus this: for irradiance measured at
+        another instant than the middle of its interval (a PVGIS SARAH value at ``HH:00 +
+        offset``: :func:`energy.weatherfile.sun_shift_h`), -1..1. [h]
 
     Returns
     -------
@@ -103,7 +107,9 @@ def pv_ac_power_kw(
     if capacity_kwp == 0:
         return pd.Series(0.0, index=index, name="pv_kw")
 
-    mid = interval_midpoints(index, end)
+    if not -1.0 <= sun_shift_h <= 1.0:
+        raise EnergyError(f"sun_shift_h: expected -1..1 h, found {echo(sun_shift_h)}")
+    mid = interval_midpoints(index, end) + pd.Timedelta(hours=float(sun_shift_h))
     temp_air = pd.Series(weather["temp_air_c"].to_numpy(dtype=float), index=mid)
     location = pvlib.location.Location(latitude, longitude, altitude=altitude_m)
     effective, poa_global = _plane_of_array(weather, mid, location, temp_air, tilt_deg, azimuth_deg,

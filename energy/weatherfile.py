@@ -8,6 +8,7 @@ of :mod:`energy.weather`, plus the file's metadata.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from pathlib import Path
 
 import numpy as np
@@ -89,7 +90,8 @@ def read_weather_file(path, *, fmt: str = "auto", index: pd.DatetimeIndex, end=N
         of the file's timestamps) [h], ``source`` (the format read), ``path``, ``name``
         (station or site name when the file gives one), ``notes`` (list of str, e.g. a
         29 February taken from 28 February) and, for PVGIS files that state it,
-        ``irradiance_time_offset_h`` [h].
+        ``irradiance_time_offset_h`` [h]; ``sun_shift_h`` [h] (:func:`sun_shift_h`, also in
+        ``data.attrs``).
 
     Raises
     ------
@@ -107,7 +109,22 @@ def read_weather_file(path, *, fmt: str = "auto", index: pd.DatetimeIndex, end=N
     grid, values = _typical_year_hours(records, edges, path, meta["tz_offset_h"])
     meta["notes"] = _leap_day_note(records, edges, path, meta["tz_offset_h"])
     data = average_onto(hours_since(grid), values, hours_since(edges, grid[0]))
-    return pd.DataFrame(data, index=index, columns=list(WEATHER_COLUMNS)), meta
+    out = pd.DataFrame(data, index=index, columns=list(WEATHER_COLUMNS))
+    out.attrs["sun_shift_h"] = meta["sun_shift_h"] = sun_shift_h(meta)
+    return out, meta
+
+
+def sun_shift_h(meta: dict) -> float:
+    """How far from the middle of its hour a record's irradiance was taken. [h]
+
+    EPW and TMY3 records, and PVGIS ones without an offset (ERA5: hourly means centred at
+    ``HH:30``), describe the whole hour starting at their (start) label: 0. A PVGIS file
+    stating an irradiance time offset ``o`` (SARAH: instantaneous values at ``HH:00 + o``)
+    gives ``o - 0.5``: the PV of that hour is computed with the sun where it stood when the
+    irradiance was measured (:func:`energy.solar.pv_ac_power_kw`, ``sun_shift_h``).
+    """
+    offset = meta.get("irradiance_time_offset_h")
+    return 0.0 if offset is None else float(offset) - 0.5
 
 
 def _check_weather_file(path: Path) -> None:
@@ -266,15 +283,41 @@ def _read_tmy3(path: Path):
             f"header line starting 'Date (MM/DD/YYYY)', found {echo(shown)} on line 2"
         )
     data, meta = _call_reader(pvlib.iotools.read_tmy3, path, "a TMY3 file", map_variables=True)
-    date_col = "Date (MM/DD/YYYY)"
+    data = data.set_axis(_tmy3_starts(data, path, float(meta["TZ"])))
     data = data.assign(_line=np.arange(3, 3 + len(data)))
-    if date_col in data.columns:
-        data = data[~data[date_col].astype(str).str.startswith("02/29")]
-    data = data.set_axis(data.index - HOUR)
     return _canonical(data, path, "the TMY3 file", lines=data["_line"].to_numpy()), _meta(
         path, "tmy3", meta["latitude"], meta["longitude"], meta["altitude"], meta["TZ"],
         meta.get("Name", ""),
     )
+
+
+_TMY3_DATE, _TMY3_TIME = "Date (MM/DD/YYYY)", "Time (HH:MM)"
+
+
+def _tmy3_starts(data: pd.DataFrame, path: Path, tz_offset_h: float) -> pd.DatetimeIndex:
+    """Start of each TMY3 record's hour, from the file's own date and time columns.
+
+    ``MM/DD/YYYY`` and ``HH:00`` (01:00..24:00) label the END of the hour, so the record
+    covers hour ``HH-1`` of that date (24:00 is the last hour of the day, never the next
+    day). Typical years mix years (a leap-year February among them): the year is set to
+    2000, a leap year, so that a file's own 29 February is kept and nothing moves to 1 March.
+    """
+    if _TMY3_DATE not in data.columns or _TMY3_TIME not in data.columns:
+        raise EnergyError(f"weather file {path}: TMY3 file lacks the columns {_TMY3_DATE!r} and "
+                          f"{_TMY3_TIME!r}; expected both")
+    date = data[_TMY3_DATE].astype(str).str.strip()
+    time = data[_TMY3_TIME].astype(str).str.strip()
+    parts = date.str.extract(r"^(\d{1,2})/(\d{1,2})/\d{4}$")
+    hour = pd.to_numeric(time.str.extract(r"^(\d{1,2}):00$")[0], errors="coerce")
+    bad = parts.isna().any(axis=1).to_numpy() | ~hour.between(1, 24).to_numpy()
+    stamps = pd.to_datetime(dict(year=2000, month=pd.to_numeric(parts[0], errors="coerce"),
+                                 day=pd.to_numeric(parts[1], errors="coerce"), hour=hour - 1), errors="coerce")
+    bad |= stamps.isna().to_numpy()
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise EnergyError(f"weather file {path}: row {i + 3}: date {echo(date.iloc[i])} and time "
+                          f"{echo(time.iloc[i])}: expected MM/DD/YYYY and HH:00 from 01:00 to 24:00")
+    return pd.DatetimeIndex(stamps).tz_localize(_file_zone(tz_offset_h))
 
 
 def _read_pvgis_tmy(path: Path):
@@ -293,9 +336,18 @@ def _read_pvgis_tmy(path: Path):
         path, "pvgis_tmy", location.get("latitude", np.nan), location.get("longitude", np.nan),
         location.get("elevation", np.nan), 0.0, "PVGIS TMY",
     )
-    offset = inputs.get("irradiance time offset")
+    # the CSV states "Irradiance Time Offset (h)" (pvlib: inputs["irradiance time offset"]),
+    # the JSON inputs.location.irradiance_time_offset
+    offset = inputs.get("irradiance time offset", location.get("irradiance_time_offset"))
     if offset is not None:
-        info["irradiance_time_offset_h"] = float(offset)
+        try:
+            offset = float(offset)
+        except (TypeError, ValueError):
+            offset = math.nan
+        if not -1.0 <= offset <= 1.0:
+            raise EnergyError(f"weather file {path}: irradiance time offset {echo(offset)} h; expected a "
+                              "number of hours between -1 and 1 (PVGIS states about 0.1-0.5)")
+        info["irradiance_time_offset_h"] = offset
     return _canonical(data, path, f"the PVGIS TMY {sub.upper()} file"), info
 
 
