@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from energy import jobs as jobs_mod
-from energy import loads, solar, weather, weatherfile, wind
+from energy import loads, plausible, solar, weather, weatherfile, wind
 from energy.config import Config, horizon_bounds
 from energy.errors import EnergyError, echo
 from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams
@@ -62,7 +62,8 @@ def build_weather(cfg: Config, index: pd.DatetimeIndex, end: pd.Timestamp,
     else:
         path = cfg.resolve(w.file)
         wx, meta = weatherfile.read_weather_file(path, fmt=w.format, index=index, end=end)
-        wx.attrs["notes"] = list(meta.get("notes", []))
+        wx.attrs["notes"] = list(meta.get("notes", [])) + plausible.weather_site_warning(
+            meta["latitude"], meta["longitude"], cfg.site.latitude, cfg.site.longitude, f"weather file {path}")
         src = f"weather file {path.name} ({meta.get('source', w.format)})"
     out = (wx, src)
     if cache is not None:
@@ -114,6 +115,8 @@ def _fixed_load(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: list, s
         df["reefer_load_kw"] = loads.reefer_load_kw(df.index, df["temp_air_c"], **L.reefers.model_dump()).to_numpy()
         df["fixed_load_kw"] = df["base_load_kw"] + df["reefer_load_kw"]
         sources["fixed load"] = "synthetic base load + reefers (model file [loads])"
+    where = cfg.resolve(L.metered.file) if L.metered is not None else f"{cfg.where}: loads"
+    notes += plausible.load_warnings(df["fixed_load_kw"].to_numpy(), cfg.grid.import_limit_kw, str(where))
 
 
 def _prices_and_factors(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: list, sources: dict) -> None:
@@ -126,24 +129,29 @@ def _prices_and_factors(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes:
         got = read_series_csv(T.import_price_file, index, end, quantity="price_usd_per_kwh", path=path,
                               allow_negative=True)
         df["import_price_usd_per_kwh"] = got.values.to_numpy()
-        notes += got.notes
+        notes += got.notes + plausible.price_warnings(got.values.to_numpy(), f"{path} ({T.import_price_file.units})")
         sources["import price"] = f"price CSV {path.name}"
     else:
         df["import_price_usd_per_kwh"] = np.where(df["is_peak"], T.peak_energy_usd_per_kwh,
                                                   T.offpeak_energy_usd_per_kwh)
+        for key in ("peak_energy_usd_per_kwh", "offpeak_energy_usd_per_kwh"):
+            notes += plausible.price_warnings([getattr(T, key)], f"{cfg.where}: tariff.{key}")
         sources["import price"] = (f"time-of-use {T.peak_energy_usd_per_kwh} USD/kWh peak "
                                    f"({T.peak_start_hour}-{T.peak_end_hour} h), "
                                    f"{T.offpeak_energy_usd_per_kwh} off-peak")
     df["export_price_usd_per_kwh"] = T.export_price_usd_per_kwh
+    notes += plausible.price_warnings([T.export_price_usd_per_kwh], f"{cfg.where}: tariff.export_price_usd_per_kwh")
     E = cfg.emissions
     if E.emission_factor_file is not None:
         path = cfg.resolve(E.emission_factor_file.file)
         got = read_series_csv(E.emission_factor_file, index, end, quantity="emission_kg_per_kwh", path=path)
         df["grid_emission_kg_per_kwh"] = got.values.to_numpy()
-        notes += got.notes
+        notes += got.notes + plausible.emission_warnings(got.values.to_numpy(),
+                                                          f"{path} ({E.emission_factor_file.units})")
         sources["emission factor"] = f"emission CSV {path.name}"
     else:
         df["grid_emission_kg_per_kwh"] = E.grid_emission_kg_per_kwh
+        notes += plausible.emission_warnings([E.grid_emission_kg_per_kwh], f"{cfg.where}: emissions.grid_emission_kg_per_kwh")
         sources["emission factor"] = f"constant {E.grid_emission_kg_per_kwh} kgCO2/kWh"
 
 

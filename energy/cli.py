@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from energy.errors import EnergyError, SolveError
+from energy.plausible import is_warning
 
 EXIT_INPUT = 1
 EXIT_SOLVE = 3
@@ -76,7 +77,7 @@ def profiles_cmd(model: Model, scenario: Scenario = None, out: Out = None, start
     _echo(f"fixed load: {_fmt(s['load_mwh'])} MWh, mean {_fmt(s['load_mean_kw'])} kW, "
           f"peak {_fmt(s['load_peak_kw'])} kW")
     for note in pr.profiles.notes:
-        _echo(f"note: {note}")
+        _echo(f"{'warning' if is_warning(note) else 'note'}: {note}")
 
 
 @app.command("check")
@@ -180,6 +181,8 @@ def run_cmd(
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)
+    for note in rr.warnings:
+        _echo(f"warning: {note}")
     _echo(f"wrote {rr.folder}")
 
 

@@ -18,6 +18,7 @@ from energy.config import Config, horizon_bounds, load_config, revalidate
 from energy.inputs import Inputs
 from energy.kpis import bill_rates
 from energy.optimise.checks import check_inputs, check_model_size
+from energy.plausible import is_warning
 from energy.report import files
 from energy.report.runfolder import write_run
 from energy.timegrid import step_hours
@@ -269,6 +270,12 @@ class RunResult:
     def kpis(self) -> dict:
         """Key figures (:func:`energy.kpis.run_kpis`) and solver fields."""
         return self.results.kpis
+
+    @property
+    def warnings(self) -> list[str]:
+        """Suspicious-data warnings of the run's inputs (:mod:`energy.plausible`), also in
+        ``assumptions["notes"]`` and the report."""
+        return [n for n in self.assumptions.get("notes", []) if is_warning(n)]
 
     @property
     def dispatch(self) -> pd.DataFrame:

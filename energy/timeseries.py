@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from energy.errors import MAX_MAGNITUDE, EnergyError, echo
+from energy.plausible import thousands_warning
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _NUMERIC = re.compile(r"^\s*\d+(\.\d+)?\s*$")
@@ -387,6 +388,8 @@ def read_series_csv(spec, index: pd.DatetimeIndex, end: pd.Timestamp, *, quantit
     step = check_spacing(idx, path)
     out, note = to_model_index(vals, idx, step, path, index, end)
     notes = [note] if note else []
+    if spec.decimal == ",":
+        notes += thousands_warning(df[spec.value_column], f"{path}: column {echo(spec.value_column)}")
     return SeriesRead(pd.Series(out, index=index), notes)
 
 

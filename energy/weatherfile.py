@@ -16,7 +16,8 @@ import pandas as pd
 import pvlib
 
 from energy.errors import EnergyError, echo
-from energy.timegrid import HOUR, average_onto, hours_since, interval_edges
+from energy.plausible import LABEL
+from energy.timegrid import average_onto, hours_since, interval_edges
 from energy.weather import WEATHER_COLUMNS
 
 WEATHER_FORMATS = ("epw", "tmy3", "pvgis_tmy")
@@ -107,11 +108,45 @@ def read_weather_file(path, *, fmt: str = "auto", index: pd.DatetimeIndex, end=N
     reader = {"epw": _read_epw, "tmy3": _read_tmy3, "pvgis_tmy": _read_pvgis_tmy}[fmt]
     records, meta = reader(path)
     grid, values = _typical_year_hours(records, edges, path, meta["tz_offset_h"])
-    meta["notes"] = _leap_day_note(records, edges, path, meta["tz_offset_h"])
+    meta["sun_shift_h"] = sun_shift_h(meta)
+    meta["notes"] = _leap_day_note(records, edges, path, meta["tz_offset_h"]) + noon_warning(records, meta, path)
     data = average_onto(hours_since(grid), values, hours_since(edges, grid[0]))
     out = pd.DataFrame(data, index=index, columns=list(WEATHER_COLUMNS))
-    out.attrs["sun_shift_h"] = meta["sun_shift_h"] = sun_shift_h(meta)
+    out.attrs["sun_shift_h"] = meta["sun_shift_h"]
     return out, meta
+
+
+NOON_TOLERANCE_H = 0.75
+"""Largest offset of a file's irradiance from solar noon taken as right: typical-year files
+peak within a few minutes of it; a wrong zone or label convention gives whole hours. [h]"""
+
+
+def irradiance_noon_offset_h(records: pd.DataFrame, longitude: float, sun_shift: float = 0.0) -> float:
+    """GHI-weighted mean solar time of a file's records minus 12:00: 0 when the timing is right. [h]
+
+    Each record is taken at the middle of its (start-labelled) hour plus ``sun_shift``;
+    solar time = UTC time + longitude / 15 + the equation of time (Spencer 1971).
+    """
+    mid = records.index.tz_convert("UTC") + pd.Timedelta(hours=0.5 + sun_shift)
+    eot_min = pvlib.solarposition.equation_of_time_spencer71(mid.day_of_year.to_numpy())
+    hours = mid.hour + mid.minute / 60 + mid.second / 3600
+    solar = (np.asarray(hours, dtype=float) + longitude / 15.0 + np.asarray(eot_min) / 60.0) % 24.0 - 12.0
+    ghi = records["ghi_w_m2"].to_numpy(dtype=float)
+    return float(np.sum(ghi * solar) / np.sum(ghi)) if np.sum(ghi) > 0 else 0.0
+
+
+def noon_warning(records: pd.DataFrame, meta: dict, path: Path) -> list[str]:
+    """A labelled warning when the file's irradiance does not peak within the tolerance of solar noon."""
+    lon = meta.get("longitude", math.nan)
+    if not math.isfinite(lon):
+        return []
+    off = irradiance_noon_offset_h(records, lon, meta.get("sun_shift_h", 0.0))
+    if abs(off) <= NOON_TOLERANCE_H:
+        return []
+    side = "before" if off < 0 else "after"
+    return [f"{LABEL}weather file {path}: the irradiance peaks {abs(off):.1f} h {side} solar noon (file time "
+            f"UTC{meta['tz_offset_h']:+g} h, longitude {lon:.2f}); expected within {NOON_TOLERANCE_H:g} h: is "
+            "the file's time zone (header) or its hour labelling right?"]
 
 
 def sun_shift_h(meta: dict) -> float:
