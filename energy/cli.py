@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from energy.errors import EnergyError, SolveError
+from energy.errors import EnergyError, SolveError, echo
 from energy.plausible import is_warning
 
 EXIT_INPUT = 1
@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # the file system refused (not a folder, no permission, disk full)
         if debug:
             raise
-        where = exc.filename if exc.filename is not None else "file system"
+        where = echo(str(exc.filename), quote=False) if exc.filename is not None else "file system"
         typer.secho(f"error: {where}: {exc.strerror or _one_line(exc)}; expected a readable file or a "
                     "writable reports folder (see --out)", err=True, fg="red")
         return EXIT_INPUT

@@ -42,6 +42,7 @@ import pandas as pd
 
 from energy.errors import MAX_MAGNITUDE, EnergyError, echo
 from energy.plausible import thousands_warning
+from energy.timegrid import FIRST_YEAR, LAST_YEAR
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _NUMERIC = re.compile(r"^\s*\d+(\.\d+)?\s*$")
@@ -223,6 +224,11 @@ def parse_timestamps(raw: pd.Series, path: Path, column: str, *, tz: str, file_t
             f"expected ISO 8601 such as 2025-01-31 18:15{hint}"
         )
     idx = pd.DatetimeIndex(parsed)
+    far = (idx.year < FIRST_YEAR) | (idx.year > LAST_YEAR)
+    if far.any():
+        i = int(np.flatnonzero(far)[0])
+        raise EnergyError(f"{path}: row {_line(i)}: timestamp {echo(s.iloc[i])} in column {echo(column)}; "
+                          f"expected a date in the years {FIRST_YEAR}-{LAST_YEAR}")
     if idx.tz is not None:
         return idx.tz_convert(tz)
     try:

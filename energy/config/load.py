@@ -129,6 +129,9 @@ def _describe(err: dict) -> str:
         return f"{loc}: missing required key; expected a value for it"
     msg = err["msg"]
     msg = msg.removeprefix("Value error, ")
+    if typ == "int_parsing_size":
+        msg = "expected a whole number of magnitude at most 1e12"
+    msg = re.sub(r"^(List|String|Dictionary|Tuple|Value) should ", "expected ", msg)
     if typ in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         msg = "expected a value " + msg.replace("Input should be ", "")
     elif msg.startswith("Input should be "):

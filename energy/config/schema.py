@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from energy import jobs as jobs_rules
 from energy.errors import MAX_MAGNITUDE, EnergyError, echo
-from energy.timegrid import daily_window_hours
+from energy.timegrid import FIRST_YEAR, LAST_YEAR, daily_window_hours
 
 NonNeg = Annotated[float, Field(ge=0)]
 Pos = Annotated[float, Field(gt=0)]
@@ -71,15 +71,15 @@ __all__ = [
 ]
 
 
-def _bounded(value: Any) -> Any:
-    """Refuse a number (also inside a list or a table) beyond :data:`MAX_MAGNITUDE`."""
+def _bounded(value: Any, item: str = "") -> Any:
+    """Refuse a number (also inside a list) beyond :data:`~energy.errors.MAX_MAGNITUDE`."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and abs(value) > MAX_MAGNITUDE:
-        raise ValueError(f"expected a number of magnitude at most 1e12, found {value:g}")
+        raise ValueError(f"{item}expected a number of magnitude at most 1e12, found {value:g}")
     if isinstance(value, list | tuple):
-        for v in value:
-            _bounded(v)
+        for i, v in enumerate(value):
+            _bounded(v, f"item [{i}]: ")
     return value
 
 
@@ -126,8 +126,8 @@ def known_zone(v: str) -> str:
     """Refuse a time zone name that is not in the IANA database."""
     try:
         zoneinfo.ZoneInfo(v)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"expected an IANA time zone such as 'America/Lima', found {v!r}") from exc
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ValueError(f"expected an IANA time zone such as 'America/Lima', found {echo(v)}") from exc
     return v
 
 
@@ -171,9 +171,6 @@ class Site(Strict):
 
 MAX_HORIZON_DAYS = 3660
 """Longest horizon a model file may ask for (about ten years). [days]"""
-FIRST_YEAR, LAST_YEAR = 1901, 2199
-"""Horizon years the model computes: pandas' nanosecond timestamps end in 1677 and 2262, and
-solar geometry and tariffs far from today mean nothing (estimate). [year]"""
 
 
 class Horizon(Strict):
