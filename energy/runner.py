@@ -98,6 +98,7 @@ def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path 
         The config, the profiles, their summary and the written path.
     """
     cfg = load_config(model, scenario, horizon_overrides(start, end, resolution))
+    size_check(cfg)
     prof = build_profiles(cfg)
     summ = profile_summary(prof, cfg)
     path = None
@@ -330,9 +331,13 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     from energy.optimise.optimise import optimise
 
     t0 = time.perf_counter()
+    # solver options go through the schema like the model file's own [solver] keys
+    solver = {k: v for k, v in {"time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}.items()
+              if v is not None}
+    overrides = {**horizon_overrides(start, end, resolution), **({"solver": solver} if solver else {})}
     # a Config built or changed in Python is validated again, as a model file's would be
-    cfg = revalidate(config) if config is not None else load_config(model, scenario,
-                                                                     horizon_overrides(start, end, resolution))
+    cfg = (revalidate(config, overrides) if config is not None
+           else load_config(model, scenario, overrides))
     size_check(cfg)
     folder = files.safe_path(model_reports_dir(cfg, out), cfg.scenario) if write else None
     if folder is not None:
@@ -348,9 +353,9 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     S = cfg.solver
     results = optimise(
         inputs,
-        time_limit_s=time_limit_s if time_limit_s is not None else S.time_limit_s,
-        mip_gap=mip_gap if mip_gap is not None else S.mip_gap,
-        threads=threads if threads is not None else S.threads,
+        time_limit_s=S.time_limit_s,
+        mip_gap=S.mip_gap,
+        threads=S.threads,
         progress=progress,
     )
     results.kpis["inputs_s"] = round(t_inputs, 3)

@@ -176,13 +176,14 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
         One row per scenario (see :func:`comparison_table`); ``df.attrs`` holds
         ``path`` (the CSV written) and ``failed`` (names of failed scenarios).
     """
-    from energy.runner import horizon_overrides, model_reports_dir
+    from energy.runner import horizon_overrides, model_reports_dir, size_check
 
     model_path = Path(model_path)
     raw = read_model_file(model_path)
     names, descriptions = _scenario_list(model_path, raw, scenarios)
     hov = horizon_overrides(options.get("start"), options.get("end"), options.get("resolution"))
     base_cfg = load_config(model_path, "base", hov)
+    size_check(base_cfg)
     folder = model_reports_dir(base_cfg, out)
     if write and not overwrite:
         for n in names:
@@ -294,6 +295,7 @@ def _run_tasks(tasks: list[_Task], jobs: int, cache: dict, display: _Display) ->
     or inside a worker process, the scenarios run serially, with one line on stderr.
     """
     rows: dict[str, dict] = {}
+    jobs = min(jobs, len(tasks))  # never more workers than scenarios
     if jobs > 1:
         script = unguarded_script_call()
         if script is not None or mp.parent_process() is not None:

@@ -292,7 +292,7 @@ def config_from_dict(raw: dict, *, path: Path | None = None, scenario: str | Non
     return cfg
 
 
-def revalidate(cfg: Config) -> Config:
+def revalidate(cfg: Config, overrides: dict | None = None) -> Config:
     """Validate a :class:`Config` again, whole (a Python user may have changed it in place).
 
     Field assignments are validated as they happen (``validate_assignment``); this also
@@ -302,7 +302,7 @@ def revalidate(cfg: Config) -> Config:
     if not isinstance(cfg, Config):
         raise EnergyError(f"config: expected an energy.config.Config (from load_config), found {echo(cfg)}")
     try:
-        out = Config.model_validate(cfg.model_dump())
+        out = Config.model_validate(deep_merge(cfg.model_dump(), overrides or {}))
         out.path, out.scenario = cfg.path, cfg.scenario
     except ValidationError as exc:
         raise EnergyError(validation_message(cfg.where, exc)) from None
