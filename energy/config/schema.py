@@ -45,6 +45,7 @@ __all__ = [
     "CranePool",
     "Cranes",
     "Emissions",
+    "Flexibility",
     "Grid",
     "Horizon",
     "Loads",
@@ -131,9 +132,10 @@ def known_zone(v: str) -> str:
     return v
 
 
-RESERVED_NAMES = frozenset({"base", "comparison", "profiles"})
+RESERVED_NAMES = frozenset({"base", "comparison", "profiles", "inflexible"})
 """Scenario names with a meaning of their own: ``base`` is the model without overrides,
-``comparison`` and ``profiles`` name report files beside the scenario folders."""
+``comparison`` and ``profiles`` name report files beside the scenario folders, ``inflexible``
+the folder of the inflexible runs."""
 _DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                            *(f"lpt{i}" for i in range(1, 10))})
 _SAFE_NAME = re.compile(r"^[^\W_][\w-]{0,63}$")
@@ -684,6 +686,21 @@ class Solver(Strict):
     """Crane counts are whole numbers (False relaxes them)."""
 
 
+class Flexibility(Strict):
+    """How the port's flexible work (cranes, yard, trucks) is scheduled.
+
+    ``optimised``: the optimisation places crane work inside berth windows and
+    days, and truck charging inside its windows. ``inflexible`` (the baseline that
+    tells what scheduling is worth): cranes work from the start of each berth
+    window (yard: of each day) with the most cranes until the moves are done,
+    first come first served within a pool; trucks charge from the start of each
+    window at full charger power until charged.
+    """
+
+    mode: Literal["optimised", "inflexible"] = "optimised"
+    """``optimised`` or ``inflexible``."""
+
+
 class ModelInfo(Strict):
     """The model's name and description."""
 
@@ -717,6 +734,7 @@ class Config(Strict):
     yard: Yard = Field(default_factory=Yard)
     trucks: Trucks = Field(default_factory=Trucks)
     solver: Solver = Field(default_factory=Solver)
+    flexibility: Flexibility = Field(default_factory=Flexibility)
     scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     # set by load_config, not part of the file
