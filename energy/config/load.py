@@ -127,11 +127,16 @@ def _describe(err: dict) -> str:
         return f"{loc}: unknown key{_key_hint(err['loc'])}"
     if typ == "missing":
         return f"{loc}: missing required key; expected a value for it"
+    if typ in ("too_long", "too_short"):
+        ctx = err.get("ctx", {})
+        bound = f"at most {ctx.get('max_length')}" if typ == "too_long" else f"at least {ctx.get('min_length')}"
+        n = ctx.get("actual_length")
+        return f"{loc}: expected {bound} entries, found {'more' if n is None else n}"
     msg = err["msg"]
     msg = msg.removeprefix("Value error, ")
     if typ == "int_parsing_size":
         msg = "expected a whole number of magnitude at most 1e12"
-    msg = re.sub(r"^(List|String|Dictionary|Tuple|Value) should ", "expected ", msg)
+    msg = re.sub(r"^(String|Value) should be ", "expected ", msg)
     if typ in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         msg = "expected a value " + msg.replace("Input should be ", "")
     elif msg.startswith("Input should be "):
@@ -302,7 +307,7 @@ def revalidate(cfg: Config, overrides: dict | None = None) -> Config:
     if not isinstance(cfg, Config):
         raise EnergyError(f"config: expected an energy.config.Config (from load_config), found {echo(cfg)}")
     try:
-        out = Config.model_validate(deep_merge(cfg.model_dump(), overrides or {}))
+        out = Config.model_validate(deep_merge(cfg.model_dump(warnings=False), overrides or {}))
         out.path, out.scenario = cfg.path, cfg.scenario
     except ValidationError as exc:
         raise EnergyError(validation_message(cfg.where, exc)) from None

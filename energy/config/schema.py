@@ -36,6 +36,8 @@ Hour = Annotated[int, Field(ge=0, le=23)]
 __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
+    "MAX_ENTRIES",
+    "MAX_HEIGHT_M",
     "MAX_HORIZON_DAYS",
     "MAX_MAGNITUDE",
     "RESERVED_NAMES",
@@ -148,6 +150,14 @@ def safe_name(v: str, what: str) -> str:
         raise ValueError(f"{what}: expected 1-64 letters, digits, '_' or '-', starting with a letter or "
                          f"digit (it names a reports folder: no '/', '\\', '.', spaces), found {echo(v)}")
     return v
+
+
+MAX_ENTRIES = 32
+"""Most PV arrays, wind units or vessel classes in one model: a port has a handful; each one
+costs a profile (estimate). [-]"""
+MAX_HEIGHT_M = 500.0
+"""Highest wind measurement or hub height: the tallest turbines' hubs stand below 200 m
+(estimate). [m]"""
 
 
 # --------------------------------------------------------------------- site, time
@@ -296,9 +306,9 @@ class Weather(Strict):
     """Weather file (EPW, TMY3, PVGIS TMY) for ``source = "file"``."""
     format: Literal["auto", "epw", "tmy3", "pvgis_tmy"] = "auto"
     """Format of the weather file."""
-    wind_measurement_height_m: Pos = 10.0
+    wind_measurement_height_m: Annotated[float, Field(gt=0, le=MAX_HEIGHT_M)] = 10.0
     """Height of the wind speed measurement. [m]"""
-    roughness_length_m: Pos = 0.0002
+    roughness_length_m: Annotated[float, Field(gt=0, le=10)] = 0.0002
     """Surface roughness length for hub-height extrapolation. [m]"""
 
     @model_validator(mode="after")
@@ -342,7 +352,7 @@ class WindUnit(Strict):
     """windpowerlib turbine name, e.g. ``E-82/2300``."""
     count: Annotated[int, Field(ge=0)] = 1
     """Number of turbines. [-]"""
-    hub_height_m: Pos
+    hub_height_m: Annotated[float, Field(gt=0, le=MAX_HEIGHT_M)]
     """Hub height. [m]"""
 
 
@@ -593,7 +603,7 @@ class Vessels(Strict):
     """Time alongside without crane work. [h]"""
     seed: int = 0
     """Seed of the generated schedule."""
-    classes: dict[str, VesselClass] = Field(
+    classes: Annotated[dict[str, VesselClass], Field(max_length=MAX_ENTRIES)] = Field(
         default_factory=lambda: {
             "neopanamax": VesselClass(share_of_calls=0.35, moves_mean=3000, max_cranes=4),
             "panamax": VesselClass(share_of_calls=0.40, moves_mean=1500, max_cranes=3),
@@ -641,7 +651,7 @@ class Trucks(Strict):
     """Energy one truck needs per day. [kWh/day]"""
     charger_kw_total: NonNeg = 2400.0
     """Power of all chargers together. [kW]"""
-    windows: list[TruckWindowSpec] = Field(
+    windows: Annotated[list[TruckWindowSpec], Field(max_length=24)] = Field(
         default_factory=lambda: [
             TruckWindowSpec(start_hour=10, end_hour=16, energy_share=0.4),
             TruckWindowSpec(start_hour=22, end_hour=6, energy_share=0.6),
@@ -722,8 +732,8 @@ class Config(Strict):
     site: Site
     horizon: Horizon
     weather: Weather = Field(default_factory=Weather)
-    pv: dict[str, PVArray] = Field(default_factory=dict)
-    wind: dict[str, WindUnit] = Field(default_factory=dict)
+    pv: dict[str, PVArray] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    wind: dict[str, WindUnit] = Field(default_factory=dict, max_length=MAX_ENTRIES)
     battery: Battery = Field(default_factory=Battery)
     grid: Grid
     tariff: Tariff = Field(default_factory=Tariff)
@@ -735,7 +745,7 @@ class Config(Strict):
     trucks: Trucks = Field(default_factory=Trucks)
     solver: Solver = Field(default_factory=Solver)
     flexibility: Flexibility = Field(default_factory=Flexibility)
-    scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict, max_length=200)
 
     # set by load_config, not part of the file
     path: Path | None = Field(default=None, exclude=True)
