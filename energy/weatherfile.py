@@ -284,17 +284,33 @@ def _file_zone(offset_h: float) -> _dt.timezone:
     return _dt.timezone(_dt.timedelta(hours=float(offset_h)))
 
 
-def _meta(path, source, latitude, longitude, altitude, tz_offset_h, name="") -> dict:
-    """The metadata dict returned by :func:`read_weather_file`."""
-    return {
-        "latitude": float(latitude),
-        "longitude": float(longitude),
-        "altitude_m": float(altitude),
-        "tz_offset_h": float(tz_offset_h),
-        "source": source,
-        "path": str(path),
-        "name": str(name).strip().strip('"'),
-    }
+_HEADER_RANGE = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0), "altitude_m": (-500.0, 9000.0),
+                 "tz_offset_h": (-12.0, 14.0)}
+"""What a weather file's header may state: coordinates, an altitude on Earth, a UTC offset."""
+
+
+def _meta(path, source, latitude, longitude, altitude, tz_offset_h, name="", missing_ok=False) -> dict:
+    """The metadata dict returned by :func:`read_weather_file`; header values checked.
+
+    A header value that is not a number or outside :data:`_HEADER_RANGE` is refused (a
+    PVGIS file may leave its location out: ``missing_ok``).
+    """
+    out = {"source": source, "path": str(path), "name": str(name).strip().strip('"')}
+    for key, value in (("latitude", latitude), ("longitude", longitude), ("altitude_m", altitude),
+                       ("tz_offset_h", tz_offset_h)):
+        if value is None and missing_ok:
+            out[key] = math.nan
+            continue
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            v = math.nan
+        lo, hi = _HEADER_RANGE[key]
+        if not lo <= v <= hi:
+            raise EnergyError(f"weather file {path}: header {key} is {echo(value)}; expected a number "
+                              f"from {lo:g} to {hi:g}")
+        out[key] = v
+    return out
 
 
 def _read_epw(path: Path, source: str = "epw"):
@@ -367,9 +383,12 @@ def _read_pvgis_tmy(path: Path):
     )
     inputs = meta.get("inputs", {})
     location = inputs.get("location", inputs)
+    if not isinstance(location, dict):
+        raise EnergyError(f"weather file {path}: inputs.location is {echo(location)}; expected a table of "
+                          "latitude, longitude and elevation")
     info = _meta(
-        path, "pvgis_tmy", location.get("latitude", np.nan), location.get("longitude", np.nan),
-        location.get("elevation", np.nan), 0.0, "PVGIS TMY",
+        path, "pvgis_tmy", location.get("latitude"), location.get("longitude"),
+        location.get("elevation"), 0.0, "PVGIS TMY", missing_ok=True,
     )
     # the CSV states "Irradiance Time Offset (h)" (pvlib: inputs["irradiance time offset"]),
     # the JSON inputs.location.irradiance_time_offset

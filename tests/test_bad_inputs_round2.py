@@ -218,6 +218,30 @@ def _epw_cell(row: int, col: int, value: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _header(content: str, i: int, value: str) -> str:
+    """A weather file with field ``i`` of its first (header) line replaced."""
+    lines = content.splitlines()
+    head = lines[0].split(",")
+    head[i] = value
+    return "\n".join([",".join(head), *lines[1:]]) + "\n"
+
+
+HEADER_CASES = [
+    *[Case(f"weather_epw_header_{name}_{v}", ["w.epw", f"header {name}" if name != "tz" else "", "expected"],
+           add=WEATHER.format(name="w.epw", fmt="epw"), replace=WEEK_2025_JAN, files={"w.epw": _header(EPW, i, v)})
+      for name, i, values in (("latitude", 6, ("nan", "999", "-inf")), ("longitude", 7, ("inf", "200")),
+                              ("altitude_m", 9, ("nan", "1e9")), ("tz", 8, ("99", "nan", "inf")))
+      for v in values],
+    *[Case(f"weather_tmy3_header_{name}_{v}", ["w.csv", "expected"], add=WEATHER.format(name="w.csv", fmt="tmy3"),
+           replace=WEEK_2025_JAN, files={"w.csv": _header(TMY3, i, v)})
+      for name, i, values in (("tz", 3, ("99", "nan")), ("latitude", 4, ("nan", "91")), ("longitude", 5, ("-999",)))
+      for v in values],
+    *[Case(f"weather_pvgis_location_{k}", ["w.json", "expected"], add=WEATHER.format(name="w.json", fmt="pvgis_tmy"),
+           replace=WEEK_2025_JAN, files={"w.json": (DATA / "chancay_sample_pvgis_tmy.json").read_text().replace(
+               '"latitude":-11.59333', f'"latitude":{v}')})
+      for k, v in (("text", '"x"'), ("out_of_range", "-123.0"), ("a_list", "[1]"))],
+]
+
 CSV_CELLS = ["inf", "-inf", "Infinity", "nan", "1e400", "1e300"]
 SERIES_CASES = [
     *[Case(f"load_value_{v}", ["load.csv", "row 6", "column 'value'", "expected"], add=METERED,
@@ -369,7 +393,7 @@ NAME_CASES = [
          options=("--scenario", "..")),
 ]
 
-ALL = SERIES_CASES + HORIZON_CASES + FILE_CASES + NAME_CASES
+ALL = SERIES_CASES + HEADER_CASES + HORIZON_CASES + FILE_CASES + NAME_CASES
 
 
 @pytest.mark.parametrize("case", ALL, ids=[c.id for c in ALL])
