@@ -24,6 +24,7 @@ from energy.config.schema import (
     Vessels,
     default_of,
     horizon_bounds,
+    updated,
 )
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "deep_merge",
     "default_of",
     "horizon_bounds",
+    "updated",
     "load_config",
     "read_model_file",
     "revalidate",

@@ -76,6 +76,7 @@ __all__ = [
     "known_zone",
     "safe_name",
     "scenario_name",
+    "updated",
 ]
 
 
@@ -123,6 +124,18 @@ class Strict(BaseModel):
             super().__setattr__(name, value)
         except ValidationError as exc:
             raise EnergyError(_assignment_message(type(self).__name__, name, exc)) from None
+
+
+def updated(table: Strict, **changes: Any) -> Strict:
+    """A copy of ``table`` with several fields changed at once, validated as a whole.
+
+    Fields that only together keep a rule (a battery's energy and powers) cannot be
+    assigned one by one (each assignment is validated); this changes them together.
+    """
+    try:
+        return type(table).model_validate({**table.model_dump(), **changes})
+    except ValidationError as exc:
+        raise EnergyError(_assignment_message(type(table).__name__, ", ".join(changes), exc)) from None
 
 
 def default_of(model: type[BaseModel], name: str) -> Any:
