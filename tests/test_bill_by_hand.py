@@ -38,6 +38,7 @@ def dispatch() -> pd.DataFrame:
         "import_price_usd_per_kwh": [0.1, 0.2, 0.2, 0.1, 0.05, 0.05],
         "export_price_usd_per_kwh": 0.02,
         "grid_emission_kg_per_kwh": [0.2, 0.2, 0.3, 0.3, 0.4, 0.4],
+        "grid_emission_average_kg_per_kwh": [0.3, 0.3, 0.3, 0.3, 0.1, 0.1],  # reported, not priced
         "is_peak": [True, True, False, False, False, False],
         "pv_kw": [0.0, 0.0, 0.0, 0.0, 80.0, 60.0],
         "wind_kw": 20.0,
@@ -68,6 +69,7 @@ EXPECTED = {
         "carbon_cost_usd": 0.05 * FEB_KG,
         "unserved_cost_usd": 7.0 * 0.5 * 10,
         "emissions_kg": FEB_KG,
+        "emissions_average_kg": 0.5 * 0.3 * (300 + 250 + 400 + 100),
         "peak_import_kw": 300.0,
         "max_import_kw": 400.0,
         "month_fraction": 2 / 672,
@@ -82,6 +84,7 @@ EXPECTED = {
         "carbon_cost_usd": 0.05 * MAR_KG,
         "unserved_cost_usd": 0.0,
         "emissions_kg": MAR_KG,
+        "emissions_average_kg": 0.5 * 0.1 * (50 + 120),
         "peak_import_kw": 0.0,
         "max_import_kw": 120.0,
         "month_fraction": 1 / 744,
@@ -92,6 +95,7 @@ EXPECTED = {
 def test_bill_of_two_partial_months_by_hand():
     bill = monthly_bill(dispatch(), RATES)
     assert bill.index.name == "month" and list(bill.index) == [FEB, MAR]
+    assert bill["emissions_marginal_kg"].isna().all()
     for month, terms in EXPECTED.items():
         for col, value in terms.items():
             assert bill.loc[month, col] == pytest.approx(value, rel=1e-12, abs=1e-12), (month, col)
@@ -129,6 +133,7 @@ def test_kpis_of_two_partial_months_by_hand():
         "unserved_cost_usd": 35.0,
         "carbon_cost_usd": 0.05 * (FEB_KG + MAR_KG),
         "emissions_tco2": 0.164,
+        "emissions_average_tco2": (157.5 + 8.5) / 1000,
         "grid_import_mwh": 0.61,
         "grid_export_mwh": 0.015,
         "peak_import_kw": 300.0,
@@ -144,7 +149,8 @@ def test_kpis_of_two_partial_months_by_hand():
         "truck_energy_mwh": 0.03,
         "unserved_mwh": 0.005,
     }
-    assert set(k) == set(expected)
+    assert set(k) == set(expected) | {"emissions_marginal_tco2"}
+    assert math.isnan(k["emissions_marginal_tco2"])  # no marginal factors given
     for name, value in expected.items():
         assert k[name] == pytest.approx(value, rel=1e-12), name
         assert isinstance(k[name], float), name
