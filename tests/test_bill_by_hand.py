@@ -39,6 +39,7 @@ def dispatch() -> pd.DataFrame:
         "export_price_usd_per_kwh": 0.02,
         "grid_emission_kg_per_kwh": [0.2, 0.2, 0.3, 0.3, 0.4, 0.4],
         "grid_emission_average_kg_per_kwh": [0.3, 0.3, 0.3, 0.3, 0.1, 0.1],  # reported, not priced
+        "grid_emission_marginal_kg_per_kwh": [0.6, 0.6, 0.6, 0.6, 0.5, 0.5],
         "is_peak": [True, True, False, False, False, False],
         "pv_kw": [0.0, 0.0, 0.0, 0.0, 80.0, 60.0],
         "wind_kw": 20.0,
@@ -70,6 +71,7 @@ EXPECTED = {
         "unserved_cost_usd": 7.0 * 0.5 * 10,
         "emissions_kg": FEB_KG,
         "emissions_average_kg": 0.5 * 0.3 * (300 + 250 + 400 + 100),
+        "emissions_marginal_kg": 0.5 * 0.6 * (300 + 250 + 400 + 100),
         "peak_import_kw": 300.0,
         "max_import_kw": 400.0,
         "month_fraction": 2 / 672,
@@ -85,6 +87,7 @@ EXPECTED = {
         "unserved_cost_usd": 0.0,
         "emissions_kg": MAR_KG,
         "emissions_average_kg": 0.5 * 0.1 * (50 + 120),
+        "emissions_marginal_kg": 0.5 * 0.5 * (50 + 120),
         "peak_import_kw": 0.0,
         "max_import_kw": 120.0,
         "month_fraction": 1 / 744,
@@ -95,7 +98,6 @@ EXPECTED = {
 def test_bill_of_two_partial_months_by_hand():
     bill = monthly_bill(dispatch(), RATES)
     assert bill.index.name == "month" and list(bill.index) == [FEB, MAR]
-    assert bill["emissions_marginal_kg"].isna().all()
     for month, terms in EXPECTED.items():
         for col, value in terms.items():
             assert bill.loc[month, col] == pytest.approx(value, rel=1e-12, abs=1e-12), (month, col)
@@ -134,6 +136,7 @@ def test_kpis_of_two_partial_months_by_hand():
         "carbon_cost_usd": 0.05 * (FEB_KG + MAR_KG),
         "emissions_tco2": 0.164,
         "emissions_average_tco2": (157.5 + 8.5) / 1000,
+        "emissions_marginal_tco2": (315.0 + 42.5) / 1000,
         "grid_import_mwh": 0.61,
         "grid_export_mwh": 0.015,
         "peak_import_kw": 300.0,
@@ -149,11 +152,23 @@ def test_kpis_of_two_partial_months_by_hand():
         "truck_energy_mwh": 0.03,
         "unserved_mwh": 0.005,
     }
-    assert set(k) == set(expected) | {"emissions_marginal_tco2"}
-    assert math.isnan(k["emissions_marginal_tco2"])  # no marginal factors given
+    assert set(k) == set(expected)
     for name, value in expected.items():
         assert k[name] == pytest.approx(value, rel=1e-12), name
         assert isinstance(k[name], float), name
+
+
+def test_reported_emissions_of_one_month_and_without_their_factors():
+    one = dispatch().iloc[:4]  # February only
+    k = run_kpis(one, RATES)
+    assert k["emissions_average_tco2"] == pytest.approx(0.1575)
+    assert k["emissions_marginal_tco2"] == pytest.approx(0.315)
+    bare = one.drop(columns=["grid_emission_average_kg_per_kwh", "grid_emission_marginal_kg_per_kwh"])
+    bill = monthly_bill(bare, RATES)
+    assert bill["emissions_average_kg"].dtype == float and bill["emissions_average_kg"].isna().all()
+    assert bill["emissions_marginal_kg"].dtype == float and bill["emissions_marginal_kg"].isna().all()
+    k = run_kpis(bare, RATES)
+    assert math.isnan(k["emissions_average_tco2"]) and math.isnan(k["emissions_marginal_tco2"])
 
 
 def test_kpis_without_renewables_battery_or_peak_steps():

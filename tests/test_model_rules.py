@@ -175,17 +175,17 @@ def test_capacity_charges_per_month_prorated_in_the_objective():
 
 
 def test_emissions_cap_counts_only_steps_that_emit():
-    # 1 kg/kWh in steps 1-2 (a coefficient of exactly 1 x 1 h), none in step 0
-    inputs = small_inputs([100.0, 100.0, 100.0], ef=[0.0, 1.0, 1.0], price=[0.3, 0.1, 0.1],
-                          pv=[0.0, 0.0, 0.0], emissions_cap_kg=60.0)
+    # Trucks need 100 kWh in 00:00-03:00; 1 kg/kWh (a coefficient of exactly 1 x 1 h) in the
+    # cheap steps 1-2, none in the dear step 0: a 60 kg cap moves 40 kWh to step 0
+    window = TruckWindow("w", ts("2025-01-06 00:00"), ts("2025-01-06 03:00"), 100.0)
+    inputs = small_inputs([0.0, 0.0, 0.0], ef=[0.0, 1.0, 1.0], price=[0.3, 0.1, 0.1], truck_charger_kw=100.0,
+                          truck_windows=[window], emissions_cap_kg=60.0)
     m = build_model(inputs)
     assert m.emissions_cap.upper == 60.0
     res = optimise(inputs, **EXACT)
-    # 60 kWh can be imported in steps 1-2; the rest there is unserved at 10 USD/kWh
+    assert res.dispatch["grid_import_kw"].iloc[0] == pytest.approx(40.0, abs=1e-6)
     assert res.dispatch["grid_import_kw"].iloc[1:].sum() == pytest.approx(60.0, abs=1e-6)
-    assert res.dispatch["grid_import_kw"].iloc[0] == pytest.approx(100.0, abs=1e-6)
-    assert res.dispatch["unserved_kw"].sum() == pytest.approx(140.0, abs=1e-6)
-    assert res.outcome.objective_usd == pytest.approx(0.3 * 100 + 0.1 * 60 + 10.0 * 140, abs=1e-6)
+    assert res.outcome.objective_usd == pytest.approx(0.3 * 40 + 0.1 * 60, abs=1e-6)
 
 
 def test_objective_terms_carry_their_rates_and_step_lengths():
