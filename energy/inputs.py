@@ -38,6 +38,7 @@ import pandas as pd
 from energy.config import schema
 from energy.config.schema import default_of
 from energy.jobs import CraneJob, TruckWindow
+from energy.reefers import ReeferStore
 
 __all__ = ["SERIES_COLUMNS", "BatteryParams", "GridParams", "Inputs", "TariffParams"]
 
@@ -153,6 +154,9 @@ class Inputs:
         If set, total emissions must not exceed it (epsilon constraint). [kgCO2]
     integer_cranes : bool
         Crane counts are integers (True) or relaxed to continuous (False).
+    reefer_stores : list of energy.reefers.ReeferStore
+        Reefer classes whose compressors the optimisation schedules inside their
+        temperature band (optimised reefers); their fans are in ``fixed_load_kw``.
     meta : dict
         Free-form provenance for reports (model name, scenario, sources).
     """
@@ -172,6 +176,7 @@ class Inputs:
     carbon_price_usd_per_kg: float = default_of(schema.Emissions, "carbon_price_usd_per_t") / 1000.0
     emissions_cap_kg: float | None = None
     integer_cranes: bool = default_of(schema.Solver, "integer_cranes")
+    reefer_stores: list[ReeferStore] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
 
     @property

@@ -206,7 +206,8 @@ def run_kpis(dispatch: pd.DataFrame, rates: BillRates, battery_usable_kwh: float
     - ``emissions_tco2`` = sum dt*ef*import / 1000
     - ``grid_import_mwh``, ``grid_export_mwh``, ``unserved_mwh``, ``crane_energy_mwh``,
       ``truck_energy_mwh``: E / 1000
-    - ``load_mwh`` = E(fixed + crane + truck load) / 1000 (served or not)
+    - ``load_mwh`` = E(fixed + crane + truck + optimised reefer compressor load) / 1000
+      (served or not)
     - ``peak_import_kw`` = max import in peak steps; ``max_import_kw`` = max import
     - ``renewable_share`` = (E(pv) + E(wind) - E(export)) / (E(pv) + E(wind) - E(export)
       + E(import)): the renewable part of all the energy the site took in and kept.
@@ -244,7 +245,7 @@ def run_kpis(dispatch: pd.DataFrame, rates: BillRates, battery_usable_kwh: float
     e_exp, e_imp, e_dis = e("grid_export_kw"), e("grid_import_kw"), e("battery_discharge_kw")
     kept = e_re - e_exp
     intake = kept + e_imp
-    e_crane, e_truck = e("crane_load_kw"), e("truck_load_kw")
+    e_crane, e_truck, e_reefer = e("crane_load_kw"), e("truck_load_kw"), e("reefer_flex_load_kw")
     return {
         "total_cost_usd": float(sum(totals.values())),
         "energy_cost_usd": totals["energy_cost_usd"],
@@ -259,7 +260,7 @@ def run_kpis(dispatch: pd.DataFrame, rates: BillRates, battery_usable_kwh: float
         "grid_export_mwh": e_exp / 1000.0,
         "peak_import_kw": float(imp[peak].max()) if peak.any() else 0.0,
         "max_import_kw": float(imp.max()) if len(imp) else 0.0,
-        "load_mwh": (e("fixed_load_kw") + e_crane + e_truck) / 1000.0,
+        "load_mwh": (e("fixed_load_kw") + e_crane + e_truck + e_reefer) / 1000.0,
         "renewable_share": kept / intake if intake > 0 else 0.0,
         "self_consumption": kept / e_re if e_re > 0 else math.nan,
         "pv_curtailment_mwh": e("pv_curtailed_kw") / 1000.0,
