@@ -116,8 +116,8 @@ def _fixed_load(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: list, s
     else:
         df["base_load_kw"] = loads.base_load_kw(df.index, **L.base.model_dump()).to_numpy()
         if L.reefers.mode == "fixed":
-            fixed = {k: v for k, v in L.reefers.model_dump().items() if k in _FIXED_REEFER_KEYS}
-            df["reefer_load_kw"] = loads.reefer_load_kw(df.index, df["temp_air_c"], **fixed).to_numpy()
+            df["reefer_load_kw"] = loads.reefer_load_kw(df.index, df["temp_air_c"],
+                                                        **L.reefers.fixed_kwargs()).to_numpy()
             sources["fixed load"] = "synthetic base load + reefers (model file [loads])"
         else:
             stores = _reefer_columns(cfg, df, end, notes)
@@ -126,11 +126,6 @@ def _fixed_load(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: list, s
             return stores
         df["fixed_load_kw"] = df["base_load_kw"] + df["reefer_load_kw"]
     return []
-
-
-#: Keys of [loads.reefers] that the fixed reefer load (:func:`energy.loads.reefer_load_kw`) reads.
-_FIXED_REEFER_KEYS = ("plugs", "occupancy_monthly", "occupancy_scale", "kw_per_box_at_20c",
-                      "kw_per_box_per_c", "max_kw_per_box")
 
 
 def _reefer_columns(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: list) -> list:

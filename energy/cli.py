@@ -131,6 +131,9 @@ def check_lines(r: dict) -> list[str]:
                  + f"; export price {o['export_price_usd_per_kwh']:g} USD/kWh")
     lines.append(f"work: {w['vessel_calls']} vessel call(s) ({_fmt(w['quay_moves'])} moves), "
                  f"{w['yard_jobs']} yard job(s), {w['truck_windows']} truck charging window(s)")
+    lines += [f"reefers {name}: {_fmt(c['mean_boxes'])} boxes on average (most {_fmt(c['max_boxes'])}), "
+              f"set-point {c['setpoint_c']:g} °C, band {c['band_low_c']:g} .. {c['band_high_c']:g} °C"
+              for name, c in r.get("reefers", {}).items()]
     lines += [f"warning: {note}" for note in r["warnings"]]
     return lines
 

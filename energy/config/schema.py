@@ -493,6 +493,12 @@ class Reefers(Strict):
     classes: dict[str, ReeferClass] = Field(default_factory=_default_reefer_classes)
     """Commodity classes (thermal modes)."""
 
+    def fixed_kwargs(self) -> dict:
+        """The keys :func:`energy.loads.reefer_load_kw` (the fixed reefer load) reads."""
+        keys = ("plugs", "occupancy_monthly", "occupancy_scale", "kw_per_box_at_20c", "kw_per_box_per_c",
+                "max_kw_per_box")
+        return {k: getattr(self, k) for k in keys}
+
     @model_validator(mode="after")
     def _classes(self) -> Reefers:
         if self.mode == "fixed":

@@ -58,7 +58,7 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from energy.errors import SolveError
-from energy.kpis import bill_rates, run_kpis
+from energy.kpis import bill_rates, reefer_kpis, run_kpis, shore_power_kpis
 from energy.optimise.solve import SolveOutcome
 
 __all__ = ["Results", "extract"]
@@ -163,7 +163,6 @@ def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
         "fixed_load_kw": s["fixed_load_kw"].to_numpy(dtype=float),
         "crane_load_kw": zeros,
         "truck_load_kw": trucks,
-        "reefer_flex_load_kw": zeros,
         "pv_available_kw": pva,
         "pv_kw": pv,
         "pv_curtailed_kw": _clean(np.clip(pva - pv, 0.0, None)),
@@ -187,7 +186,7 @@ def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
         data["crane_load_kw"] = sum(v for k, v in pool_cols.items() if k.startswith("crane_load_"))
     data.update(pool_cols)
     reefer_cols = _reefer_columns(m, n)
-    if lay.has_reefers:
+    if lay.has_reefers:  # only with optimised reefers (absent flows count as zero)
         data["reefer_flex_load_kw"] = sum(reefer_cols.pop(f"reefer_{c}_compressor_kw") for c in lay.reefer_names)
     data.update(reefer_cols)
     data.update({c: s[c].to_numpy(dtype=float) for c in s.columns if c.startswith("shore_power_")})
@@ -195,7 +194,14 @@ def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
 
     b = inputs.battery
     usable = b.energy_kwh * (b.soc_max - b.soc_min) if inputs.has_battery else 0.0
-    kpis = run_kpis(dispatch, bill_rates(inputs), usable)
+    rates = bill_rates(inputs)
+    kpis = run_kpis(dispatch, rates, usable)
+    classes = {st.name: {"setpoint_c": st.setpoint_c, "band_low_c": st.band_low_c,
+                         "band_high_c": st.band_high_c} for st in inputs.reefer_stores}
+    kpis.update(reefer_kpis(dispatch, {**inputs.meta.get("reefer_classes", {}), **classes}))
+    sp = inputs.meta.get("shore_power", {})
+    if sp:
+        kpis.update(shore_power_kpis(dispatch, rates, sp["aux_engine_kg_per_kwh"]))
     outcome.extract_s = time.perf_counter() - t0
     kpis.update(_solver_kpis(outcome))
     return Results(

@@ -17,8 +17,8 @@ import pandas as pd
 
 from energy.inputs import Inputs
 from energy.kpis import BillRates, bill_rates
-from energy.reefers import MIN_BOXES
 from energy.optimise.checks import StepMap, check_inputs
+from energy.reefers import MIN_BOXES
 from energy.timegrid import month_fractions, months_of
 
 __all__ = ["AVAILABLE_MIN_KW", "Layout", "ModelData", "prepare"]
