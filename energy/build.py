@@ -156,6 +156,9 @@ def _reefer_columns(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: lis
             df[f"reefer_{name}_temp_c"] = temp[1:]
             fixed += power + st.fan_kw
         else:
+            problem = reefers.band_problem(st, f"{cfg.where}: loads.reefers.classes.{name}", edges)
+            if problem:
+                raise EnergyError(problem)
             fixed += st.fan_kw
         stores.append(st)
     df["reefer_load_kw"] = fixed

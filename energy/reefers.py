@@ -237,18 +237,20 @@ def simulate(store: ReeferStore, target_c: float | None = None) -> tuple[np.ndar
     return power, temp
 
 
-def band_problem(store: ReeferStore, where: str) -> str | None:
+def band_problem(store: ReeferStore, where: str, edges: pd.DatetimeIndex | None = None) -> str | None:
     """Why the class cannot stay in its band with any compressor schedule, or None when it can.
 
     Cooling as hard as the band allows (thermostat aimed at the band's low edge) keeps the store
-    coldest; if even that leaves the band's high edge, no schedule can.
+    coldest; if even that leaves the band's high edge, no schedule can. ``edges`` (the n + 1
+    step boundaries) name the time in the message.
     """
     _, temp = simulate(store, store.band_low_c)
     over = temp - store.band_high_c > BAND_TOLERANCE_C
     if not over.any():
         return None
     k = int(np.argmax(over))
+    at = edges[k].isoformat() if edges is not None else f"the end of step {k - 1}"
     return (f"{where}: the compressors cannot hold the band: cooling at full rated power "
-            f"({store.rated_kw_per_box:g} kW per box) the store reaches {temp[k]:.2f} °C at step {k}, "
+            f"({store.rated_kw_per_box:g} kW per box) the store reaches {temp[k]:.2f} °C at {at}, "
             f"above band_high_c = {store.band_high_c:g}; expected a larger rated_kw_per_box, a wider band "
             "or fewer warm arrivals (arrival_offset_c)")

@@ -20,7 +20,7 @@ from energy.errors import EnergyError
 from energy.inputs import SERIES_COLUMNS, Inputs
 from energy.jobs import crane_limit, crane_limit_text, exceeds
 from energy.reefers import band_problem
-from energy.timegrid import step_ends_ns, window_steps
+from energy.timegrid import interval_edges, step_ends_ns, window_steps
 
 __all__ = [
     "StepMap",
@@ -252,7 +252,7 @@ def check_reefers(inputs: Inputs) -> None:
                 raise EnergyError(f"{where}: {name}: expected {size} finite values, found shape {a.shape}")
         if (np.asarray(st.cop) <= 0).any():
             raise EnergyError(f"{where}: cop: expected values > 0")
-        problem = band_problem(st, where)
+        problem = band_problem(st, where, interval_edges(inputs.index, inputs.horizon_end))
         if problem:
             raise EnergyError(problem)
 
