@@ -299,6 +299,8 @@ def run_assumptions(cfg: Config, inputs: Inputs) -> dict:
         "truck_windows": len(inputs.truck_windows),
         "value_of_lost_load_usd_per_kwh": cfg.solver.value_of_lost_load_usd_per_kwh,
         "solver": cfg.solver.model_dump(mode="json"),
+        "reefers": {"mode": inputs.meta.get("reefer_mode"), "classes": inputs.meta.get("reefer_classes", {})},
+        "shore_power": cfg.shore_power.model_dump(mode="json"),
     }
 
 
