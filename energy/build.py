@@ -422,5 +422,6 @@ def build_inputs(cfg: Config, cache: dict | None = None, profiles: Profiles | No
         emissions_cap_kg=None if E.cap_t is None else E.cap_t * 1000.0,
         integer_cranes=cfg.solver.integer_cranes,
         reefer_stores=list(prof.reefer_stores),
+        flexibility=cfg.flexibility.mode,
         meta=meta,
     )

@@ -157,6 +157,10 @@ class Inputs:
     reefer_stores : list of energy.reefers.ReeferStore
         Reefer classes whose compressors the optimisation schedules inside their
         temperature band (optimised reefers); their fans are in ``fixed_load_kw``.
+    flexibility : str
+        ``"optimised"`` (the optimisation schedules crane work and truck charging)
+        or ``"inflexible"`` (fixed schedule: work as early as it can, at full rate;
+        :func:`energy.optimise.layout.prepare_inflexible`).
     meta : dict
         Free-form provenance for reports (model name, scenario, sources).
     """
@@ -177,6 +181,7 @@ class Inputs:
     emissions_cap_kg: float | None = None
     integer_cranes: bool = default_of(schema.Solver, "integer_cranes")
     reefer_stores: list[ReeferStore] = field(default_factory=list)
+    flexibility: str = default_of(schema.Flexibility, "mode")
     meta: dict = field(default_factory=dict)
 
     @property

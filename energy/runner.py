@@ -28,15 +28,23 @@ if TYPE_CHECKING:
 DEFAULT_REPORTS = Path("reports")
 
 
-def horizon_overrides(start=None, end=None, resolution=None) -> dict:
-    """Command-line horizon options as model-file overrides."""
+def horizon_overrides(start=None, end=None, resolution=None, inflexible: bool = False) -> dict:
+    """Command-line horizon options (and ``--inflexible``) as model-file overrides."""
     h = {k: v for k, v in {"start": start, "end": end, "resolution": resolution}.items() if v is not None}
-    return {"horizon": h} if h else {}
+    out: dict = {"horizon": h} if h else {}
+    if inflexible:
+        out["flexibility"] = {"mode": "inflexible"}
+    return out
 
 
 def model_reports_dir(cfg: Config, out: str | Path | None) -> Path:
-    """``<out or reports>/<model name>``."""
-    return Path(out if out is not None else DEFAULT_REPORTS) / cfg.model.name
+    """``<out or reports>/<model name>``, and ``.../inflexible`` for inflexible work.
+
+    Runs with ``[flexibility] mode = "inflexible"`` go to their own folder, so they sit
+    beside the optimised runs of the same scenarios instead of replacing them.
+    """
+    folder = Path(out if out is not None else DEFAULT_REPORTS) / cfg.model.name
+    return folder / "inflexible" if cfg.flexibility.mode == "inflexible" else folder
 
 
 def profile_summary(prof: Profiles, cfg: Config) -> dict:
@@ -308,8 +316,13 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         start=None, end=None, resolution=None, time_limit_s: float | None = None,
         mip_gap: float | None = None, threads: int | None = None, overwrite: bool = False,
         plots: bool = True, write: bool = True, cache: dict | None = None,
-        config: Config | None = None, progress=None, week: str | None = None) -> RunResult:
+        config: Config | None = None, progress=None, week: str | None = None,
+        inflexible: bool = False) -> RunResult:
     """Optimise one scenario of a model and write its run folder.
+
+    ``inflexible=True`` schedules the flexible work as early as it can at full rate
+    (model-file ``[flexibility] mode = "inflexible"``) and writes to
+    ``<out>/<model>/inflexible/<scenario>/``.
 
     Writes ``<out>/<model>/<scenario>/``: ``dispatch.csv``, ``jobs.csv``,
     ``summary.json``, ``summary.csv`` (and plots and ``report.html`` unless
@@ -327,8 +340,8 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     from energy.optimise.optimise import optimise
 
     t0 = time.perf_counter()
-    cfg = config if config is not None else load_config(model, scenario,
-                                                         horizon_overrides(start, end, resolution))
+    cfg = config if config is not None else load_config(
+        model, scenario, horizon_overrides(start, end, resolution, inflexible))
     folder = model_reports_dir(cfg, out) / cfg.scenario if write else None
     if folder is not None:
         files.check_writable(folder, overwrite)
@@ -349,6 +362,7 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         progress=progress,
     )
     results.kpis["inputs_s"] = round(t_inputs, 3)
+    results.kpis["flexibility"] = inputs.flexibility
     rr = RunResult(cfg, results, folder, run_assumptions(cfg, inputs), {"inputs_s": t_inputs})
     if folder is not None:
         write_run(folder, dispatch=results.dispatch, jobs=results.jobs, kpis=results.kpis,

@@ -99,6 +99,7 @@ __all__ = [
     "add_trucks",
     "build_model",
     "dispose_model",
+    "fix_inflexible",
     "mode_conflicts",
 ]
 
@@ -286,6 +287,28 @@ def add_reefers(m: pyo.ConcreteModel, d: ModelData) -> None:
         m.reefer_classes, rule=lambda m, c: m.reefer_temp[c * n + n - 1] <= stores[c].setpoint_c)
 
 
+def fix_inflexible(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Pin crane counts, moves and truck charging to the layout's inflexible schedule.
+
+    Bounds are set to the fixed value (lower = upper) rather than ``Var.fix``, so every
+    constraint keeps its variables and the model's structure is that of the flexible one.
+    """
+    lay = d.layout
+    if not lay.inflexible:
+        return
+    if lay.has_cranes:
+        for k, (n, mv) in enumerate(zip(lay.fixed_crane_working.tolist(), lay.fixed_crane_moves.tolist(),
+                                        strict=True)):
+            m.crane_working[k].setlb(n)
+            m.crane_working[k].setub(n)
+            m.crane_moves[k].setlb(mv)
+            m.crane_moves[k].setub(mv)
+    if lay.has_trucks:
+        for i, q in enumerate(lay.fixed_truck_charge_kw.tolist()):
+            m.truck_charge[i].setlb(q)
+            m.truck_charge[i].setub(q)
+
+
 def add_demand_charges(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Monthly peak-hour and overall import maxima, where their rate is > 0."""
     tariff = d.inputs.tariff
@@ -457,6 +480,7 @@ def build_model(inputs: Inputs) -> pyo.ConcreteModel:
         add_cranes(m, d)
         add_trucks(m, d)
         add_reefers(m, d)
+        fix_inflexible(m, d)
         add_demand_charges(m, d)
         add_balance(m, d)
         add_objective(m, d)
