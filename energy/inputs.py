@@ -15,7 +15,9 @@ each timestamp the start of its interval):
 ======================================  ================================================
 column                                  meaning
 ======================================  ================================================
-``fixed_load_kw``                       inflexible load: base + reefers or metered [kW]
+``fixed_load_kw``                       inflexible load: base + reefers (fixed or thermostat
+                                        reefers; only the fans of optimised ones) or
+                                        metered, + shore power to vessels at berth [kW]
 ``pv_available_kw``                     AC power the PV arrays could deliver [kW]
 ``wind_available_kw``                   power the wind units could deliver [kW]
 ``import_price_usd_per_kwh``            energy price of grid import [USD/kWh]
