@@ -136,11 +136,12 @@ def _reefer_columns(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: lis
     """
     R = cfg.loads.reefers
     edges = interval_edges(df.index, end)
-    calls = vessel_calls(cfg, pad_h=R.dwell_hours)
+    calls = vessel_calls(cfg, pad_h=R.dwell_hours + R.import_dwell_hours)
     mean_occ = float(np.mean(R.occupancy_monthly)) or 1.0
     seasonal = [o / mean_occ * R.occupancy_scale for o in R.occupancy_monthly]
-    total, arriving, leaving = reefers.box_flows(edges, calls, boxes_per_move=R.boxes_per_move,
-                                                 dwell_h=R.dwell_hours, seasonal=seasonal)
+    total, arriving, leaving = reefers.box_flows(
+        edges, calls, boxes_per_move=R.boxes_per_move, dwell_h=R.dwell_hours, seasonal=seasonal,
+        import_boxes_per_move=R.import_boxes_per_move * R.occupancy_scale, import_dwell_h=R.import_dwell_hours)
     if total.max(initial=0.0) > R.plugs * (1 + 1e-9):
         k = int(np.argmax(total))
         notes.append(f"loads.reefers: {total[k]:.0f} export reefer boxes in the yard at {edges[k].isoformat()}, "

@@ -2,7 +2,8 @@
 
 Each commodity class (blueberries, avocados, grapes, ...) is one aggregate thermal store:
 ``N`` plugged boxes of thermal mass ``C`` each at one temperature ``T``. Export boxes arrive
-through the gate during a dwell time before their vessel and leave while it is alongside
+through the gate during a dwell time before their vessel and leave while it is alongside;
+import boxes are plugged in while their vessel is alongside and leave through the gate
 (:func:`box_flows`); arriving boxes come in a little warmer than the set-point (the time
 unplugged on the way) and mix into the store. The heat balance of step k (length ``dt``,
 boxes ``N_k`` at its start, ``in_k`` arriving, ``out_k`` leaving, ``N_{k+1} = N_k + in_k - out_k``,
@@ -137,12 +138,16 @@ def cop(temp_air_c, *, cop_at_20c: float, cop_per_c: float, cop_min: float = 0.5
 
 
 def box_flows(edges: pd.DatetimeIndex, calls: pd.DataFrame, *, boxes_per_move: float,
-              dwell_h: float, seasonal) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Export reefer boxes in the yard at each step edge, and the boxes arriving and leaving per step.
+              dwell_h: float, seasonal, import_boxes_per_move: float = 0.0,
+              import_dwell_h: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reefer boxes in the yard at each step edge, and the boxes arriving and leaving per step.
 
-    Each vessel call loads ``B = moves x boxes_per_move x seasonal(month of arrival)`` reefer
-    boxes. They arrive through the gate evenly over the ``dwell_h`` hours before the call's
-    arrival and leave evenly over its time alongside ``[arrival, departure)``.
+    Exports: each vessel call loads ``B = moves x boxes_per_move x seasonal(month of arrival)``
+    reefer boxes. They arrive through the gate evenly over the ``dwell_h`` hours before the
+    call's arrival and leave evenly over its time alongside ``[arrival, departure)``.
+    Imports: each call discharges ``moves x import_boxes_per_move`` reefer boxes evenly while
+    alongside (the plug-in surge of a vessel's reefers); they leave through the gate evenly over
+    the ``import_dwell_h`` hours after its departure.
 
     Parameters
     ----------
@@ -156,7 +161,11 @@ def box_flows(edges: pd.DatetimeIndex, calls: pd.DataFrame, *, boxes_per_move: f
     dwell_h : float
         Time export boxes spend plugged in before their vessel arrives. [h]
     seasonal : sequence of 12 floats
-        Factor on the boxes of calls arriving in each month, Jan..Dec. [-]
+        Factor on the export boxes of calls arriving in each month, Jan..Dec. [-]
+    import_boxes_per_move : float
+        Import reefer boxes discharged per container move. [boxes/move]
+    import_dwell_h : float
+        Time import boxes stay plugged in after their vessel leaves. [h]
 
     Returns
     -------
@@ -164,20 +173,25 @@ def box_flows(edges: pd.DatetimeIndex, calls: pd.DataFrame, *, boxes_per_move: f
         Boxes at each edge (n + 1), arriving per step (n), leaving per step (n). [boxes]
     """
     n = len(edges) - 1
-    if calls is None or not len(calls) or boxes_per_move <= 0:
+    if calls is None or not len(calls) or (boxes_per_move <= 0 and import_boxes_per_move <= 0):
         z = np.zeros(n)
         return np.zeros(n + 1), z, z.copy()
     tz = edges.tz
     arr = pd.DatetimeIndex(calls["arrival"]).tz_convert(tz).as_unit("ns")
     dep = pd.DatetimeIndex(calls["departure"]).tz_convert(tz).as_unit("ns")
     season = np.asarray(seasonal, dtype=float)[arr.month.to_numpy() - 1]
-    b = calls["moves"].to_numpy(dtype=float) * boxes_per_move * season
+    moves = calls["moves"].to_numpy(dtype=float)
+    b = moves * boxes_per_move * season
     tau = edges.as_unit("ns").asi8.astype(float)[None, :] / 3.6e12  # hours since the epoch
     a_h = arr.asi8.astype(float)[:, None] / 3.6e12
     d_h = dep.asi8.astype(float)[:, None] / 3.6e12
-    f_in = np.clip((tau - (a_h - dwell_h)) / dwell_h, 0.0, 1.0)
-    f_out = np.clip((tau - a_h) / np.maximum(d_h - a_h, 1e-9), 0.0, 1.0)
-    cum_in, cum_out = b @ f_in, b @ f_out
+    alongside = np.clip((tau - a_h) / np.maximum(d_h - a_h, 1e-9), 0.0, 1.0)
+    gate_in = np.clip((tau - (a_h - dwell_h)) / dwell_h, 0.0, 1.0)
+    cum_in, cum_out = b @ gate_in, b @ alongside
+    if import_boxes_per_move > 0:
+        bi = moves * import_boxes_per_move
+        gate_out = np.clip((tau - d_h) / max(import_dwell_h, 1e-9), 0.0, 1.0)
+        cum_in, cum_out = cum_in + bi @ alongside, cum_out + bi @ gate_out
     boxes = np.clip(cum_in - cum_out, 0.0, None)
     return boxes, np.diff(cum_in), np.diff(cum_out)
 

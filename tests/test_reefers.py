@@ -128,3 +128,14 @@ def test_thermostat_energy_is_resolution_invariant_with_box_flows():
         else:
             np.testing.assert_allclose(boxes[::4], boxes_1h, atol=1e-9)
     assert energy["15min"] == pytest.approx(energy["1h"], rel=5e-3)
+
+
+def test_import_boxes_plug_in_while_alongside_and_leave_by_gate():
+    e = edges(48)
+    c = calls(("A", "2025-01-06 10:00", "2025-01-06 20:00", 1000.0))
+    boxes, arriving, leaving = box_flows(e, c, boxes_per_move=0.0, dwell_h=20.0, seasonal=[1.0] * 12,
+                                         import_boxes_per_move=0.02, import_dwell_h=10.0)
+    np.testing.assert_allclose(np.diff(boxes), arriving - leaving, atol=1e-9)
+    np.testing.assert_allclose(arriving[10:20], 2.0)        # 20 boxes discharged over 10 h
+    np.testing.assert_allclose(leaving[20:30], 2.0)         # and gone by truck over the next 10 h
+    assert boxes[20] == pytest.approx(20.0) and boxes[30] == pytest.approx(0.0)

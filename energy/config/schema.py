@@ -491,6 +491,10 @@ class Reefers(Strict):
     """Export reefer boxes loaded per container move of a call (thermal modes). [boxes/move]"""
     dwell_hours: Pos = 96.0
     """Time an export reefer box is plugged in before its vessel arrives (thermal modes). [h]"""
+    import_boxes_per_move: NonNeg = 0.0
+    """Import reefer boxes discharged per container move of a call (thermal modes). [boxes/move]"""
+    import_dwell_hours: Pos = 48.0
+    """Time an import reefer box stays plugged in after its vessel leaves (thermal modes). [h]"""
     classes: dict[str, ReeferClass] = Field(default_factory=_default_reefer_classes)
     """Commodity classes (thermal modes)."""
 
