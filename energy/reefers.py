@@ -41,6 +41,7 @@ __all__ = [
     "ReeferStore",
     "band_problem",
     "box_flows",
+    "ramp_sum",
     "cop",
     "simulate",
     "store_of",
@@ -137,6 +138,23 @@ def cop(temp_air_c, *, cop_at_20c: float, cop_per_c: float, cop_min: float = 0.5
     return np.maximum(cop_at_20c - cop_per_c * (t - 20.0), cop_min)
 
 
+def ramp_sum(tau: np.ndarray, starts: np.ndarray, ends: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``sum_i w_i * clip((tau - s_i) / (e_i - s_i), 0, 1)`` at every ``tau``, without an (i, tau) matrix.
+
+    Each ramp is ``w/L * (max(tau - s, 0) - max(tau - e, 0))``; a sum of hinges
+    ``sum c_i * max(tau - x_i, 0)`` is ``tau * C(tau) - CX(tau)`` with C and CX the prefix sums of
+    ``c`` and ``c*x`` over the hinges left of tau. O((ramps + times) log ramps).
+    """
+    length = np.maximum(ends - starts, 1e-9)
+    c = np.concatenate([weights / length, -weights / length])
+    x = np.concatenate([starts, starts + length])
+    order = np.argsort(x, kind="stable")
+    x, c = x[order], c[order]
+    cs, cxs = np.r_[0.0, np.cumsum(c)], np.r_[0.0, np.cumsum(c * x)]
+    k = np.searchsorted(x, tau, side="right")
+    return tau * cs[k] - cxs[k]
+
+
 def box_flows(edges: pd.DatetimeIndex, calls: pd.DataFrame, *, boxes_per_move: float,
               dwell_h: float, seasonal, import_boxes_per_move: float = 0.0,
               import_dwell_h: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -182,16 +200,15 @@ def box_flows(edges: pd.DatetimeIndex, calls: pd.DataFrame, *, boxes_per_move: f
     season = np.asarray(seasonal, dtype=float)[arr.month.to_numpy() - 1]
     moves = calls["moves"].to_numpy(dtype=float)
     b = moves * boxes_per_move * season
-    tau = edges.as_unit("ns").asi8.astype(float)[None, :] / 3.6e12  # hours since the epoch
-    a_h = arr.asi8.astype(float)[:, None] / 3.6e12
-    d_h = dep.asi8.astype(float)[:, None] / 3.6e12
-    alongside = np.clip((tau - a_h) / np.maximum(d_h - a_h, 1e-9), 0.0, 1.0)
-    gate_in = np.clip((tau - (a_h - dwell_h)) / dwell_h, 0.0, 1.0)
-    cum_in, cum_out = b @ gate_in, b @ alongside
+    t0 = int(edges.as_unit("ns").asi8[0])
+    tau = (edges.as_unit("ns").asi8 - t0).astype(float) / 3.6e12  # hours since the first edge
+    a_h = (arr.asi8 - t0).astype(float) / 3.6e12
+    d_h = (dep.asi8 - t0).astype(float) / 3.6e12
+    cum_in, cum_out = ramp_sum(tau, a_h - dwell_h, a_h, b), ramp_sum(tau, a_h, d_h, b)
     if import_boxes_per_move > 0:
         bi = moves * import_boxes_per_move
-        gate_out = np.clip((tau - d_h) / max(import_dwell_h, 1e-9), 0.0, 1.0)
-        cum_in, cum_out = cum_in + bi @ alongside, cum_out + bi @ gate_out
+        cum_in = cum_in + ramp_sum(tau, a_h, d_h, bi)
+        cum_out = cum_out + ramp_sum(tau, d_h, d_h + import_dwell_h, bi)
     boxes = np.clip(cum_in - cum_out, 0.0, None)
     return boxes, np.diff(cum_in), np.diff(cum_out)
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from energy.config.schema import Reefers
-from energy.reefers import band_problem, box_flows, cop, simulate, store_of
+from energy.reefers import band_problem, box_flows, cop, ramp_sum, simulate, store_of
 from energy.shorepower import assign_connections, berth_power_kw
 from tests.cases import ts
 
@@ -139,3 +139,13 @@ def test_import_boxes_plug_in_while_alongside_and_leave_by_gate():
     np.testing.assert_allclose(arriving[10:20], 2.0)        # 20 boxes discharged over 10 h
     np.testing.assert_allclose(leaving[20:30], 2.0)         # and gone by truck over the next 10 h
     assert boxes[20] == pytest.approx(20.0) and boxes[30] == pytest.approx(0.0)
+
+
+def test_ramp_sum_equals_the_matrix_of_ramps():
+    rng = np.random.default_rng(3)
+    s = rng.uniform(0, 100, 40)
+    e = s + rng.uniform(0.5, 30, 40)
+    w = rng.uniform(0, 10, 40)
+    tau = np.linspace(-10, 150, 333)
+    expect = (w[:, None] * np.clip((tau[None, :] - s[:, None]) / (e - s)[:, None], 0, 1)).sum(axis=0)
+    np.testing.assert_allclose(ramp_sum(tau, s, e, w), expect, atol=1e-9)
