@@ -130,8 +130,8 @@ def _draw_run_figures(dr: _Drawer, dispatch: pd.DataFrame, jobs: pd.DataFrame, k
     soc_txt = " Bottom: battery state of charge." if has_battery(dispatch, a) else ""
     for p in picks:
         dr.draw(p.name, p.title, f"{p.why}. Top: supply stacked (PV used, wind used, battery discharge, "
-                f"grid import); black line: site load. Middle: demand stacked (fixed load, cranes, trucks, "
-                f"battery charge, export). Shaded: {peak_txt}.{soc_txt}",
+                f"grid import); black line: site load. Middle: demand stacked (fixed load, shore power and "
+                f"scheduled reefer compressors when present, cranes, trucks, battery charge, export). Shaded: {peak_txt}.{soc_txt}",
                 lambda p=p: figure_dispatch(dispatch, p, a))
     if picks:
         dr.draw("reefer_temperatures", "Reefer temperatures in their bands",
