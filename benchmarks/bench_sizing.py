@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "chancay.toml"
 
 YEAR = dict(start="2025-01-01", end="2026-01-01", resolution="1h")
+MONTH = dict(start="2025-03-01", end="2025-04-01", resolution="1h")
 CASES = {
-    "month_1h": (dict(start="2025-03-01", end="2025-04-01", resolution="1h"), False),
+    "month_1h": (MONTH, False),
+    "month_1h_flex": (MONTH, True),
     "year_1h": (YEAR, False),
     "year_1h_flex": (YEAR, True),  # also the inflexible sizing: the value of flexibility
 }
