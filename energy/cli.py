@@ -293,8 +293,8 @@ def size_cmd(
     _echo(f"sizes: PV {_fmt(k['pv_kwp'])} kWp ("
           + ", ".join(f"{n.removeprefix('pv_kwp_')} {_fmt(v)}" for n, v in k.items() if n.startswith("pv_kwp_"))
           + f"); wind {k['wind_units']} turbine(s); battery {_fmt(k['battery_kwh'])} kWh / {_fmt(k['battery_kw'])} kW")
-    _echo(f"sizing: {k['sizing_status']}, {_fmt(k['sizing_annual_cost_usd'])} USD/yr (annualised capex + O&M + "
-          f"bill); build {k['sizing_build_s']:.1f} s, solve {k['sizing_solve_s']:.1f} s, total {k['total_s']:.1f} s")
+    _echo(f"sizing: {k['sizing_status']}, {_fmt(k['sizing_annual_cost_usd'])} USD/yr (bill + annualised capex and O&M of the "
+          f"sized assets); build {k['sizing_build_s']:.1f} s, solve {k['sizing_solve_s']:.1f} s, total {k['total_s']:.1f} s")
     for note in filter(None, k.get("sizing_notes", "").split(" | ")):
         _echo(f"note: {note}")
     print_kpis(k)
