@@ -198,6 +198,8 @@ def run_cmd(
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)
+    if "npv_usd" in rr.kpis:
+        print_economics(rr.kpis)
     _echo(f"wrote {rr.folder}")
 
 
@@ -234,6 +236,62 @@ def compare_cmd(
         for _, r in table[table["scenario"].isin(failed)].iterrows():
             typer.secho(f"error: scenario {r['scenario']!r} failed: {r['error']}", err=True, fg="red")
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def print_economics(k: dict) -> None:
+    """The investment figures of a run against business as usual."""
+    def opt(v, fmt):
+        return "-" if v is None else fmt.format(v)
+
+    _echo(f"investment: capex {_fmt(k.get('capex_usd'))} USD, annualised {_fmt(k.get('annualised_capex_usd'))} "
+          f"USD/yr, O&M {_fmt(k.get('om_usd_per_year'))} USD/yr; bill {_fmt(k.get('bill_usd_per_year'))} USD/yr "
+          f"against {_fmt(k.get('bau_bill_usd_per_year'))} USD/yr business as usual")
+    _echo(f"NPV {_fmt(k.get('npv_usd'))} USD, IRR {opt(k.get('irr'), '{:.1%}')}, payback "
+          f"{opt(k.get('simple_payback_years'), '{:.1f}')} yr (discounted {opt(k.get('discounted_payback_years'), '{:.1f}')}"
+          f" yr), LCOE {opt(k.get('lcoe_usd_per_kwh'), '{:.4f}')} USD/kWh, "
+          f"{opt(k.get('usd_per_tco2_avoided'), '{:,.0f}')} USD/tCO2 avoided")
+
+
+@app.command("size")
+def size_cmd(
+    model: Model,
+    scenario: Scenario = None,
+    start: Start = None,
+    end: End = None,
+    resolution: Resolution = None,
+    out: Out = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit [s].")] = None,
+    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap, e.g. 0.001.")] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier sizing's folder.")] = False,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and the HTML report.")] = False,
+    inflexible: Inflexible = False,
+    flexibility_value: Annotated[bool, typer.Option(
+        "--flexibility-value", help="Also size with inflexible work and report what the port's crane and "
+        "truck scheduling is worth (USD/yr, battery kWh).")] = False,
+) -> None:
+    """Choose PV kWp, wind turbines and battery kWh/kW with the dispatch, then run at those sizes."""
+    from energy.sizing import size
+
+    sr = size(model, scenario, out=out, start=start, end=end, resolution=resolution, time_limit_s=time_limit,
+              mip_gap=mip_gap, threads=threads, overwrite=overwrite, plots=not no_plots, inflexible=inflexible,
+              flexibility_value=flexibility_value)
+    k = sr.kpis
+    _echo(f"sizes: PV {_fmt(k['pv_kwp'])} kWp ("
+          + ", ".join(f"{n.removeprefix('pv_kwp_')} {_fmt(v)}" for n, v in k.items() if n.startswith("pv_kwp_"))
+          + f"); wind {k['wind_units']} turbine(s); battery {_fmt(k['battery_kwh'])} kWh / {_fmt(k['battery_kw'])} kW")
+    _echo(f"sizing: {k['sizing_status']}, {_fmt(k['sizing_annual_cost_usd'])} USD/yr (annualised capex + O&M + "
+          f"bill); build {k['sizing_build_s']:.1f} s, solve {k['sizing_solve_s']:.1f} s, total {k['total_s']:.1f} s")
+    for note in filter(None, k.get("sizing_notes", "").split(" | ")):
+        _echo(f"note: {note}")
+    print_kpis(k)
+    print_economics(k)
+    if "flexibility_value_usd_per_year" in k:
+        _echo(f"value of the port's flexibility: {_fmt(k['flexibility_value_usd_per_year'])} USD/yr; with "
+              f"inflexible work the sizing picks {_fmt(k['inflexible_battery_kwh'])} kWh of battery "
+              f"({_fmt(k['flexibility_battery_kwh'])} kWh more) and {_fmt(k['inflexible_pv_kwp'])} kWp of PV")
+    if sr.run.folder is not None:
+        _echo(f"wrote {sr.run.folder}")
 
 
 @app.command("pareto")

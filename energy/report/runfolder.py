@@ -132,8 +132,12 @@ def emissions_by_month(dispatch: pd.DataFrame) -> dict:
 
 
 def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis: dict, assumptions: dict,
-              model: str, scenario: str, overwrite: bool, plots: bool, week: str | None = None) -> Path:
+              model: str, scenario: str, overwrite: bool, plots: bool, week: str | None = None,
+              cashflow: pd.DataFrame | None = None) -> Path:
     """Write a run folder atomically: tables, assumptions, plots, then ``summary.json`` last.
+
+    ``cashflow`` (the yearly cash flow against business as usual) is written as
+    ``cashflow.csv`` when given.
 
     Raises
     ------
@@ -147,11 +151,13 @@ def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis:
             jobs_csv["timestamp"] = files.iso_index(pd.DatetimeIndex(jobs_csv["timestamp"]))
         files.write_csv(stage / "jobs.csv", jobs_csv)
         files.write_json(stage / "assumptions.json", assumptions)
+        if cashflow is not None:
+            files.write_csv(stage / "cashflow.csv", cashflow, float_format=None)
         if plots:
             from energy.report.plots import write_run_plots
 
             write_run_plots(stage, dispatch, jobs, kpis, assumptions, week=week, model_name=model,
-                            scenario=scenario)
+                            scenario=scenario, cashflow=cashflow)
         files.write_csv(stage / "summary.csv", pd.DataFrame([summary_row(kpis)]), float_format=None)
         # summary.json last: its presence marks a complete run folder
         files.write_json(stage / files.COMPLETE_MARK, {"model": model, "scenario": scenario, "kpis": kpis,
@@ -185,6 +191,13 @@ def rebuild_report(run_dir: Path, week: str | None = None) -> Path:
 
     run_dir = Path(run_dir)
     dispatch, jobs, summary, assumptions = read_run(run_dir)
+    cashflow = None
+    if (run_dir / "cashflow.csv").is_file():
+        try:
+            cashflow = pd.read_csv(run_dir / "cashflow.csv")
+        except (OSError, ValueError, pd.errors.ParserError) as exc:
+            raise EnergyError(f"{run_dir / 'cashflow.csv'}: not a readable CSV ({exc})") from exc
     paths = write_run_plots(run_dir, dispatch, jobs, summary["kpis"], assumptions, week,
-                            model_name=summary.get("model"), scenario=summary.get("scenario"))
+                            model_name=summary.get("model"), scenario=summary.get("scenario"),
+                            cashflow=cashflow)
     return paths[-1]
