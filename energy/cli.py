@@ -312,7 +312,7 @@ def pareto_cmd(
     model: Model,
     scenario: Scenario = None,
     points: Annotated[int, typer.Option("--points", "-n", help="Points of the front, both ends included.")] = 10,
-    size: Annotated[bool, typer.Option("--size", help="Front over investment + operation (needs sizing).")] = False,
+    size: Annotated[bool, typer.Option("--size", help="Choose the sized assets at each point: investment + operation.")] = False,
     start: Start = None,
     end: End = None,
     resolution: Resolution = None,
