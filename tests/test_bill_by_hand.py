@@ -48,6 +48,7 @@ def dispatch() -> pd.DataFrame:
         "fixed_load_kw": 500.0,
         "crane_load_kw": [0.0, 40.0, 0.0, 0.0, 0.0, 0.0],
         "truck_load_kw": [0.0, 0.0, 0.0, 30.0, 30.0, 0.0],
+        "reefer_flex_load_kw": [0.0, 0.0, 20.0, 0.0, 0.0, 0.0],
         "crane_moves_sts": [0.0, 5.0, 0.0, 0.0, 0.0, 0.0],
         "crane_moves_armg": [1.0, 0.0, 0.0, 0.0, 2.0, 0.0],
     }, index=index)
@@ -141,7 +142,7 @@ def test_kpis_of_two_partial_months_by_hand():
         "grid_export_mwh": 0.015,
         "peak_import_kw": 300.0,
         "max_import_kw": 400.0,
-        "load_mwh": (0.5 * 6 * 500 + 0.5 * 40 + 0.5 * 60) / 1000,  # fixed + crane + truck
+        "load_mwh": (0.5 * 6 * 500 + 0.5 * 40 + 0.5 * 60 + 0.5 * 20) / 1000,  # fixed + crane + truck + reefer
         "renewable_share": kept / (kept + e_imp),
         "self_consumption": kept / (e_pv + e_wind),
         "pv_curtailment_mwh": 0.005,
