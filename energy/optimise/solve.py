@@ -54,7 +54,7 @@ from energy.config import default_of, schema
 from energy.inputs import Inputs
 from energy.optimise.dispatch import add_mode_binaries, build_model, mode_conflicts
 
-__all__ = ["DEFAULT_MIP_GAP", "SolveOutcome", "solve"]
+__all__ = ["DEFAULT_MIP_GAP", "DEFAULT_THREADS", "SolveOutcome", "resolve_threads", "solve"]
 
 #: Default relative MIP gap, chosen by measurement. HiGHS stopped at the same
 #: solution for every gap from 1e-2 to 1e-4 (achieved gap ~1e-6: its root LP is
@@ -93,6 +93,14 @@ _STATUS = {
 
 _threads_in_use: int | None = None
 
+#: HiGHS ``threads`` when none is asked for (0 = HiGHS's choice).
+DEFAULT_THREADS = 0
+
+
+def resolve_threads(threads: int | None) -> int:
+    """The HiGHS ``threads`` option a solve runs with: ``threads``, else :data:`DEFAULT_THREADS`."""
+    return DEFAULT_THREADS if threads is None else int(threads)
+
 
 @dataclass
 class SolveOutcome:
@@ -122,6 +130,11 @@ class SolveOutcome:
         Re-solves that added charge/discharge or import/export binaries.
     n_variables, n_constraints, n_integer : int
         Size of the last model HiGHS saw (columns, rows, integer + binary columns).
+    simplex_iterations, mip_nodes : int
+        HiGHS's simplex iterations and branch-and-bound nodes, summed over rounds
+        (they explain a slow run: 1 node = closed at the root).
+    threads : int
+        The HiGHS ``threads`` option the solve ran with (0 = HiGHS's choice).
     message : str
         Plain-words account of the outcome.
     """
@@ -138,6 +151,9 @@ class SolveOutcome:
     n_variables: int = 0
     n_constraints: int = 0
     n_integer: int = 0
+    simplex_iterations: int = 0
+    mip_nodes: int = 0
+    threads: int = 0
     message: str = ""
 
 
@@ -225,7 +241,7 @@ def _new_highs() -> highspy.Highs:
 
 def _configure(h: highspy.Highs, time_limit_s, mip_gap, threads, verbose) -> None:
     global _threads_in_use
-    want = 0 if threads is None else int(threads)
+    want = resolve_threads(threads)
     if _threads_in_use is not None and want != _threads_in_use:
         # HiGHS sizes one global thread pool at its first run.
         highspy.Highs.resetGlobalScheduler(True)
@@ -326,6 +342,7 @@ def solve(
     threads: int | None = None,
     verbose: bool = False,
     progress: Callable[[str], None] | None = None,
+    write_model: str | os.PathLike | None = None,
 ) -> SolveOutcome:
     """Solve the dispatch model with HiGHS, adding mode binaries only where needed.
 
@@ -346,6 +363,10 @@ def solve(
         Show HiGHS's log.
     progress : callable, optional
         Called with a short phase text when a mode-binary round starts.
+    write_model : path, optional
+        Write the model HiGHS is given (``Highs.writeModel``: ``.mps`` or ``.lp``) before
+        each round, so the last round's model can be solved by HiGHS alone
+        (``benchmarks/bench_chancay.py``).
 
     Returns
     -------
@@ -363,12 +384,13 @@ def solve(
         build_s = time.perf_counter() - t
     else:
         m = model_or_inputs
-    out = SolveOutcome(status="error", has_solution=False, build_s=build_s)
+    out = SolveOutcome(status="error", has_solution=False, build_s=build_s,
+                       threads=resolve_threads(threads))
     start = time.perf_counter()
     with PauseGC():
         while True:
             remaining = None if time_limit_s is None else time_limit_s - (time.perf_counter() - start)
-            c = _run_round(m, out, remaining, mip_gap, threads, verbose)
+            c = _run_round(m, out, remaining, mip_gap, threads, verbose, write_model)
             if not _read_round(c, m, out):
                 break
             battery, grid = mode_conflicts(m)
@@ -388,11 +410,14 @@ def solve(
     return out
 
 
-def _run_round(m: pyo.ConcreteModel, out: SolveOutcome, remaining, mip_gap, threads, verbose) -> _Compiled:
+def _run_round(m: pyo.ConcreteModel, out: SolveOutcome, remaining, mip_gap, threads, verbose,
+               write_model=None) -> _Compiled:
     """Compile the model as it stands and run HiGHS on it, timing both into ``out``."""
     t = time.perf_counter()
     c = _compile(m)
     out.translate_s += time.perf_counter() - t
+    if write_model is not None:
+        c.highs.writeModel(os.fspath(write_model))
     _configure(c.highs, remaining, mip_gap, threads, verbose)
     t = time.perf_counter()
     c.highs.run()
@@ -414,6 +439,8 @@ def _read_round(c: _Compiled, m: pyo.ConcreteModel, out: SolveOutcome) -> bool:
     has_solution = info.primal_solution_status == 2 and status in ("optimal", "time_limit")
     out.n_variables, out.n_constraints = h.getNumCol(), h.getNumRow()
     out.n_integer = c.n_integer
+    out.simplex_iterations += max(int(info.simplex_iteration_count), 0)
+    out.mip_nodes += max(int(info.mip_node_count), 0) if c.n_integer else 0
     if not has_solution:
         if out.mode_binary_rounds and out.has_solution:
             out.status = "time_limit"

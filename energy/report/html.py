@@ -129,6 +129,9 @@ _SOLVER_ROWS = [
     (("n_variables",), "Variables", "count", False),
     (("n_constraints",), "Constraints", "count", False),
     (("n_integer",), "Integer variables", "count", False),
+    (("simplex_iterations",), "Simplex iterations", "count", False),
+    (("mip_nodes",), "Branch-and-bound nodes", "count", False),
+    (("threads",), "Solver threads option (0 = HiGHS's choice)", "count", False),
 ]
 _UNITS = {"usd": "USD", "mwh": "MWh", "kw": "kW", "tco2": "tCO2", "pct": "", "cycles": "",
           "moves": "moves", "s": "s", "count": "", "gap": "", "text": ""}
