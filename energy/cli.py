@@ -170,13 +170,15 @@ def run_cmd(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier run's folder.")] = False,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and the HTML report.")] = False,
     week: Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Build the inputs afresh; neither read nor "
+                                           "write OUT/.cache.")] = False,
 ) -> None:
     """Optimise the dispatch of one scenario and write its reports."""
     from energy.runner import run
 
     rr = run(model, scenario, out=out, start=start, end=end, resolution=resolution,
              time_limit_s=time_limit, mip_gap=mip_gap, threads=threads, overwrite=overwrite,
-             plots=not no_plots, week=week)
+             plots=not no_plots, week=week, cache_inputs=not no_cache)
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)

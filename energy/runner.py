@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from energy.build import Profiles, build_inputs, build_profiles
 from energy.config import Config, horizon_bounds, load_config
+from energy.inputcache import CACHE_FOLDER, cached_inputs
 from energy.inputs import Inputs
 from energy.kpis import bill_rates
 from energy.optimise.checks import check_inputs
@@ -23,6 +23,7 @@ from energy.report.runfolder import write_run
 from energy.timegrid import step_hours
 
 if TYPE_CHECKING:
+    from energy.build import Profiles
     from energy.optimise.extract import Results
 
 DEFAULT_REPORTS = Path("reports")
@@ -96,6 +97,8 @@ def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path 
     ProfilesRun
         The config, the profiles, their summary and the written path.
     """
+    from energy.build import build_profiles
+
     cfg = load_config(model, scenario, horizon_overrides(start, end, resolution))
     prof = build_profiles(cfg)
     summ = profile_summary(prof, cfg)
@@ -118,6 +121,7 @@ def presolve_checks(inputs: Inputs) -> None:
 
 def _check_one(cfg: Config, cache: dict) -> dict:
     """What one scenario's model and inputs hold, after building them (no solving)."""
+    from energy.build import build_inputs, build_profiles
     from energy.wind import nominal_power_kw
 
     prof = build_profiles(cfg, cache)
@@ -292,11 +296,24 @@ def run_assumptions(cfg: Config, inputs: Inputs) -> dict:
     }
 
 
+def _inputs(cfg: Config, cache: dict | None, cache_folder: Path | None) -> tuple[Inputs, bool]:
+    """The run's inputs, from the disk cache when a folder is given (pvlib is then not imported)."""
+    def build(c: Config) -> Inputs:
+        from energy.build import build_inputs
+
+        return build_inputs(c, cache)
+
+    if cache_folder is None:
+        return build(cfg), False
+    return cached_inputs(cfg, cache_folder, build)
+
+
 def run(model: str | Path, scenario: str | None = None, *, out: str | Path | None = None,
         start=None, end=None, resolution=None, time_limit_s: float | None = None,
         mip_gap: float | None = None, threads: int | None = None, overwrite: bool = False,
         plots: bool = True, write: bool = True, cache: dict | None = None,
-        config: Config | None = None, progress=None, week: str | None = None) -> RunResult:
+        config: Config | None = None, progress=None, week: str | None = None,
+        cache_inputs: bool = True) -> RunResult:
     """Optimise one scenario of a model and write its run folder.
 
     Writes ``<out>/<model>/<scenario>/``: ``dispatch.csv``, ``jobs.csv``,
@@ -326,7 +343,8 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         check_week(week, *horizon_bounds(cfg))
     if progress:
         progress("building")
-    inputs = build_inputs(cfg, cache)
+    inputs, cached = _inputs(cfg, cache, folder.parent.parent / CACHE_FOLDER
+                             if folder is not None and cache_inputs else None)
     t_inputs = time.perf_counter() - t0
     S = cfg.solver
     results = optimise(
@@ -337,6 +355,7 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         progress=progress,
     )
     results.kpis["inputs_s"] = round(t_inputs, 3)
+    results.kpis["inputs_cached"] = cached
     rr = RunResult(cfg, results, folder, run_assumptions(cfg, inputs), {"inputs_s": t_inputs})
     if folder is not None:
         write_run(folder, dispatch=results.dispatch, jobs=results.jobs, kpis=results.kpis,
