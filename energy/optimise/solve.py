@@ -93,8 +93,21 @@ _STATUS = {
 
 _threads_in_use: int | None = None
 
-#: HiGHS ``threads`` when none is asked for (0 = HiGHS's choice).
-DEFAULT_THREADS = 0
+#: HiGHS ``threads`` when none is asked for, chosen by measurement on a shared 2-core
+#: machine (Chancay year, hourly, seconds of HiGHS, same solution every time):
+#:
+#: ===========================================  =================  =================
+#: case (machine load)                          threads = 1        threads = 0
+#: ===========================================  =================  =================
+#: MILP, HiGHS at the root (load 2-4, issue 14)  7-11               11-39
+#: LP first + repair (this module; load 10-11)   29, 84             90, 93
+#: ===========================================  =================  =================
+#:
+#: With 0, HiGHS starts a worker per core that competes with its own serial simplex
+#: (and with other processes); the simplex, which is nearly all the time here, does
+#: not use it. So 1: steadier and never slower on these models. ``--threads N`` and
+#: ``[solver] threads`` override it; ``solve(threads=0)`` leaves the choice to HiGHS.
+DEFAULT_THREADS = 1
 
 
 def resolve_threads(threads: int | None) -> int:
