@@ -31,6 +31,18 @@ re-solves. Export priced above import in thousands of hours is the costly case:
 every such hour needs a binary (a synthetic year with export at 0.07 against
 0.063 USD/kWh import took ~2 min per round); a time limit bounds it.
 
+Crane counts (DESIGN §4; issue 14): when they are the only integers (every round
+without mode binaries), a round first solves the LP relaxation, whose objective is a
+lower bound of the MILP, then fixes each crane count to a whole number that keeps the
+pool limits and every job's room for its moves, and re-solves the LP warm from the
+relaxation's basis (a few hundred simplex iterations). That solution is feasible for
+the MILP; its relative distance to the bound is the gap reported, proven by the
+relaxation. Only if it exceeds ``mip_gap`` (or the repair finds no whole counts) does
+HiGHS's branch and bound run, started from the repaired solution. On the Chancay year
+the relaxation has 674 fractional counts of 7,134; the repaired solution is 0.9 USD
+above the bound (gap 4e-7), where HiGHS's MILP stopped 16 USD above it (gap 8e-6) in
+2-3 times the time of the LP (its root alone costs that).
+
 HiGHS runs with a fixed random seed, so the same inputs and thread count give
 the same results; its banner and log are off unless ``verbose``.
 """
