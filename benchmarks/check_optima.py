@@ -32,7 +32,7 @@ def solve_all(names: list[str] | None) -> dict:
     out = {}
     for name in names or all_names:
         t0 = time.perf_counter()
-        rr = run(MODEL, name, write=False, plots=False)
+        rr = run(MODEL, name, write=False, plots=False, economics=False)
         k = rr.kpis
         row = {key: k.get(key) for key in KEYS}
         row["seconds"] = round(time.perf_counter() - t0, 2)

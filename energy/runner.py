@@ -29,15 +29,23 @@ if TYPE_CHECKING:
 DEFAULT_REPORTS = Path("reports")
 
 
-def horizon_overrides(start=None, end=None, resolution=None) -> dict:
-    """Command-line horizon options as model-file overrides."""
+def horizon_overrides(start=None, end=None, resolution=None, inflexible: bool = False) -> dict:
+    """Command-line horizon options (and ``--inflexible``) as model-file overrides."""
     h = {k: v for k, v in {"start": start, "end": end, "resolution": resolution}.items() if v is not None}
-    return {"horizon": h} if h else {}
+    out: dict = {"horizon": h} if h else {}
+    if inflexible:
+        out["flexibility"] = {"mode": "inflexible"}
+    return out
 
 
 def model_reports_dir(cfg: Config, out: str | Path | None) -> Path:
-    """``<out or reports>/<model name>``."""
-    return Path(out if out is not None else DEFAULT_REPORTS) / cfg.model.name
+    """``<out or reports>/<model name>``, and ``.../inflexible`` for inflexible work.
+
+    Runs with ``[flexibility] mode = "inflexible"`` go to their own folder, so they sit
+    beside the optimised runs of the same scenarios instead of replacing them.
+    """
+    folder = Path(out if out is not None else DEFAULT_REPORTS) / cfg.model.name
+    return folder / "inflexible" if cfg.flexibility.mode == "inflexible" else folder
 
 
 def profile_summary(prof: Profiles, cfg: Config) -> dict:
@@ -253,6 +261,8 @@ class RunResult:
         Every parameter that drove the run (written as ``assumptions.json``).
     timings : dict
         Seconds per phase (``inputs_s``, ``total_s``).
+    cashflow : pandas.DataFrame or None
+        The yearly cash flow against business as usual (:func:`energy.economics.cashflow_table`).
     """
 
     config: Config
@@ -260,6 +270,7 @@ class RunResult:
     folder: Path | None
     assumptions: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+    cashflow: pd.DataFrame | None = None
 
     @property
     def kpis(self) -> dict:
@@ -308,13 +319,68 @@ def _inputs(cfg: Config, cache: dict | None, cache_folder: Path | None) -> tuple
     return cached_inputs(cfg, cache_folder, build)
 
 
+def bau_kpis(cfg: Config, cache: dict | None, solver: dict, inputs: Inputs | None = None,
+             cache_folder: Path | None = None) -> dict:
+    """KPIs of the business-as-usual run of ``cfg`` (only existing assets, dispatch optimised).
+
+    Memoised in ``cache`` (shared by the scenarios of a comparison), keyed by the BAU
+    model's contents: scenarios that differ only in new assets share one BAU solve.
+    """
+    import json
+
+    from energy.appraisal import bau_config
+    from energy.build import build_inputs
+    from energy.optimise.optimise import optimise
+
+    bau = bau_config(cfg)
+    key = ("bau", json.dumps(bau.model_dump(mode="json", exclude={"scenarios"}), sort_keys=True),
+           json.dumps(solver, sort_keys=True))
+    if cache is not None and key in cache:
+        return cache[key]
+    if inputs is None:
+        inputs = _inputs(bau, cache, cache_folder)[0] if cache_folder is not None else build_inputs(bau, cache)
+    kpis = optimise(inputs, **solver).kpis
+    if cache is not None:
+        cache[key] = kpis
+    return kpis
+
+
+def add_economics(cfg: Config, results: Results, cache: dict | None, solver: dict,
+                  progress=None, assets=None, cache_folder: Path | None = None) -> pd.DataFrame:
+    """Appraise a run against business as usual: sizes and investment KPIs into ``results.kpis``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The yearly cash flow (:func:`energy.appraisal.appraise`).
+    """
+    from energy.appraisal import appraise, asset_sizes, has_new_assets
+
+    if progress:
+        progress("business as usual")
+    new = has_new_assets(cfg) if assets is None else bool(assets)
+    bau = bau_kpis(cfg, cache, solver, cache_folder=cache_folder) if new else results.kpis
+    table, econ = appraise(cfg, results.kpis, results.dispatch, bau, assets)
+    results.kpis.update(asset_sizes(cfg))
+    results.kpis.update(econ)
+    return table
+
+
 def run(model: str | Path, scenario: str | None = None, *, out: str | Path | None = None,
         start=None, end=None, resolution=None, time_limit_s: float | None = None,
         mip_gap: float | None = None, threads: int | None = None, overwrite: bool = False,
         plots: bool = True, write: bool = True, cache: dict | None = None,
         config: Config | None = None, progress=None, week: str | None = None,
-        cache_inputs: bool = True) -> RunResult:
+        inflexible: bool = False, economics: bool = True, cache_inputs: bool = True) -> RunResult:
     """Optimise one scenario of a model and write its run folder.
+
+    With ``economics`` (default) the run is appraised against business as usual (a
+    second solve with only the existing assets, :func:`add_economics`): its KPIs gain
+    the asset sizes and the investment figures, and the folder a ``cashflow.csv``.
+
+    ``inflexible=True`` schedules the flexible work as early as it can at full rate
+    (model-file ``[flexibility] mode = "inflexible"``) and writes to
+    ``<out>/<model>/inflexible/<scenario>/``.
 
     Writes ``<out>/<model>/<scenario>/``: ``dispatch.csv``, ``jobs.csv``,
     ``summary.json``, ``summary.csv`` (and plots and ``report.html`` unless
@@ -332,8 +398,8 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     from energy.optimise.optimise import optimise
 
     t0 = time.perf_counter()
-    cfg = config if config is not None else load_config(model, scenario,
-                                                         horizon_overrides(start, end, resolution))
+    cfg = config if config is not None else load_config(
+        model, scenario, horizon_overrides(start, end, resolution, inflexible))
     folder = model_reports_dir(cfg, out) / cfg.scenario if write else None
     if folder is not None:
         files.check_writable(folder, overwrite)
@@ -343,8 +409,8 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         check_week(week, *horizon_bounds(cfg))
     if progress:
         progress("building")
-    inputs, cached = _inputs(cfg, cache, folder.parent.parent / CACHE_FOLDER
-                             if folder is not None and cache_inputs else None)
+    cache_folder = folder.parent.parent / CACHE_FOLDER if folder is not None and cache_inputs else None
+    inputs, cached = _inputs(cfg, cache, cache_folder)
     t_inputs = time.perf_counter() - t0
     S = cfg.solver
     results = optimise(
@@ -356,10 +422,17 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     )
     results.kpis["inputs_s"] = round(t_inputs, 3)
     results.kpis["inputs_cached"] = cached
+    results.kpis["flexibility"] = inputs.flexibility
+    solver = {"time_limit_s": time_limit_s if time_limit_s is not None else S.time_limit_s,
+              "mip_gap": mip_gap if mip_gap is not None else S.mip_gap,
+              "threads": threads if threads is not None else S.threads}
+    cashflow = (add_economics(cfg, results, cache, solver, progress, cache_folder=cache_folder)
+                if economics else None)
     rr = RunResult(cfg, results, folder, run_assumptions(cfg, inputs), {"inputs_s": t_inputs})
+    rr.cashflow = cashflow
     if folder is not None:
         write_run(folder, dispatch=results.dispatch, jobs=results.jobs, kpis=results.kpis,
                   assumptions=rr.assumptions, model=cfg.model.name, scenario=cfg.scenario,
-                  overwrite=overwrite, plots=plots, week=week)
+                  overwrite=overwrite, plots=plots, week=week, cashflow=cashflow)
     rr.timings["total_s"] = time.perf_counter() - t0
     return rr

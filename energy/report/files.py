@@ -114,10 +114,20 @@ def write_json(path: Path, data: dict) -> Path:
     return write_text(path, json.dumps(_jsonable(data), indent=2, ensure_ascii=False) + "\n")
 
 
+#: Subfolders of a run folder that other commands write (``port-energy pareto`` writes
+#: ``<scenario>/pareto/``): a folder holding only these (or hidden staging folders) is
+#: not an earlier run, and replacing a folder carries them over unchanged.
+KEPT_SUBFOLDERS = ("pareto",)
+
+
+def _own_entries(target: Path) -> list[Path]:
+    return [p for p in target.iterdir() if p.name not in KEPT_SUBFOLDERS and not p.name.startswith(".")]
+
+
 def check_writable(target: Path, overwrite: bool) -> None:
     """Refuse to replace a complete earlier run unless asked, before any work is done."""
     target = Path(target)
-    if target.exists() and any(target.iterdir()) and not overwrite:
+    if target.exists() and _own_entries(target) and not overwrite:
         raise EnergyError(
             f"{target}: holds an earlier run; pass --overwrite (overwrite=True) to replace it, "
             "or --out to write elsewhere"
@@ -141,8 +151,12 @@ def staged_folder(target: Path, overwrite: bool = False) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    old = None
+    old, kept = None, []
     if target.exists():
+        for name in KEPT_SUBFOLDERS:
+            if (target / name).is_dir() and not (stage / name).exists():
+                os.replace(target / name, stage / name)
+                kept.append(name)
         old = target.parent / f".{target.name}.old-{os.getpid()}"
         shutil.rmtree(old, ignore_errors=True)
         os.replace(target, old)
@@ -150,6 +164,8 @@ def staged_folder(target: Path, overwrite: bool = False) -> Iterator[Path]:
         os.replace(stage, target)
     except BaseException:
         if old is not None:
+            for name in kept:
+                os.replace(stage / name, old / name)
             os.replace(old, target)
         shutil.rmtree(stage, ignore_errors=True)
         raise
