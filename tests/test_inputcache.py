@@ -22,13 +22,17 @@ def _price_file(folder, value):
 
 def test_second_run_reads_the_cache_and_gives_the_same_result(small_model, tmp_path):
     out = tmp_path / "r"
-    first = run(small_model, out=out, plots=False)
+    first = run(small_model, out=out, plots=False, economics=False)
     entries = list((out / CACHE_FOLDER).glob("inputs-*.pickle"))
     assert len(entries) == 1 and not first.kpis["inputs_cached"]
-    second = run(small_model, out=out, plots=False, overwrite=True)
+    second = run(small_model, out=out, plots=False, overwrite=True, economics=False)
     assert second.kpis["inputs_cached"]
     assert second.kpis["total_cost_usd"] == first.kpis["total_cost_usd"]
     pd.testing.assert_frame_equal(second.dispatch, first.dispatch)
+    # With the appraisal, the business-as-usual model's inputs (no new PV) are cached too.
+    third = run(small_model, out=out, plots=False, overwrite=True)
+    assert len(list((out / CACHE_FOLDER).glob("inputs-*.pickle"))) == 2
+    assert third.kpis["total_cost_usd"] == first.kpis["total_cost_usd"]
 
 
 def test_key_follows_the_model_and_the_bytes_of_its_files(small_model):
@@ -54,10 +58,10 @@ def test_no_cache_and_write_false_leave_no_cache(small_model, tmp_path):
 
 def test_a_damaged_entry_is_rebuilt(small_model, tmp_path):
     out = tmp_path / "r"
-    first = run(small_model, out=out, plots=False)
+    first = run(small_model, out=out, plots=False, economics=False)
     (entry,) = (out / CACHE_FOLDER).glob("inputs-*.pickle")
     entry.write_bytes(b"not a pickle")
-    again = run(small_model, out=out, plots=False, overwrite=True)
+    again = run(small_model, out=out, plots=False, overwrite=True, economics=False)
     assert not again.kpis["inputs_cached"]
     assert again.kpis["total_cost_usd"] == first.kpis["total_cost_usd"]
-    assert run(small_model, out=out, plots=False, overwrite=True).kpis["inputs_cached"]
+    assert run(small_model, out=out, plots=False, overwrite=True, economics=False).kpis["inputs_cached"]

@@ -545,6 +545,8 @@ def _relax_and_repair(c: _Compiled, m, out: SolveOutcome, mip_gap: float, remain
     _count(c, out)
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         h.changeColsIntegrality(k, idx, np.full(k, highspy.HighsVarType.kInteger))
+        if remaining is not None:  # the MILP gets what is left of the budget, not all of it again
+            h.setOptionValue("time_limit", max(float(remaining) - (time.perf_counter() - t0), 0.0))
         return None
     bound = float(h.getInfo().objective_function_value)
     whole = _whole_counts(c, m, np.asarray(h.getSolution().col_value))
