@@ -64,7 +64,7 @@ def main() -> None:
         kk = p.results.kpis
         print(f"  {i + 1:>2} {p.kind:<13} cost {kk['total_cost_usd']:>12,.0f} USD  emissions "
               f"{kk['emissions_tco2']:>8,.1f} tCO2  unserved {kk['unserved_mwh']:.3f} MWh  "
-              f"solve {p.solve_s:5.1f} s  gap {kk['mip_gap']:.1e}")
+              f"solve {p.solve_s:5.2f} s  gap {kk['mip_gap']:.1e} ({kk.get('gap_proof', '')})")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ one compiled model, never by shedding load) and writes
   avoided against the previous point), the main KPIs, the sizes (``pv_kwp``,
   ``wind_kw``, ``battery_kwh``, ``battery_kw``; with ``size=True`` each point's chosen
   sizes and ``investment_usd``, the cost then being investment + operation) and the
-  point's solver status, gap and time;
+  point's solver status, gap (``mip_gap``), what proves the gap (``gap_proof``:
+  ``lp_relaxation`` when the point's repaired solution is within the MIP gap of its
+  LP relaxation, ``branch_and_bound`` when HiGHS's MILP closed it) and time;
 - ``pareto.png`` (cost against emissions, abatement cost per segment) and
   ``pareto.html`` (self-contained).
 
@@ -127,7 +129,8 @@ def pareto_table(points, sizes: dict) -> pd.DataFrame:
             row["investment_usd"] = k["investment_usd"]
         row.update(sizes)
         row.update(_size_columns(p.sizes))
-        row.update({"status": k.get("status"), "mip_gap": k.get("mip_gap"), "solve_s": p.solve_s})
+        row.update({"status": k.get("status"), "mip_gap": k.get("mip_gap"), "gap_proof": k.get("gap_proof", ""),
+                    "solve_s": p.solve_s})
         rows.append(row)
     df = pd.DataFrame(rows)
     df.insert(5, "abatement_cost_usd_per_t", abatement_costs(df["total_cost_usd"], df["emissions_tco2"]))

@@ -47,6 +47,9 @@ from energy.optimise.solve import (
     configure_highs,
     highs_status,
     load_solution,
+    only_crane_counts,
+    relax_and_repair,
+    release_counts,
 )
 
 __all__ = ["UNSERVED_TOL_KWH", "EpsilonModel", "optimise_capped", "slack", "unavoidable_unserved_kwh",
@@ -143,6 +146,7 @@ class EpsilonModel:
             self.model = build_model(inputs)
             add_front_rows(self.model, inputs.emissions_cap_kg)
         self.build_s = time.perf_counter() - t
+        self.gap_proof = ""     # how the last solve's gap was proven (see :meth:`solve`)
         self._state = ("cost", _INF, _INF)
         self._tie_weight = 0.0
         self._compile()
@@ -235,7 +239,7 @@ class EpsilonModel:
         start = time.perf_counter()
         with PauseGC():
             while True:
-                self._run(start)
+                self._run(start, out)
                 if not self._read(out):
                     break
                 battery, grid = mode_conflicts(self.model)
@@ -248,20 +252,43 @@ class EpsilonModel:
         out.build_s, out.translate_s, out.solve_s = self.build_s, self.translate_s, self.solve_s
         return out
 
-    def _run(self, start: float) -> None:
+    def _run(self, start: float, out: SolveOutcome) -> None:
+        """One HiGHS solve of the compiled model as :attr:`_state` asks.
+
+        While crane counts are the only integers, the LP relaxation comes first and its
+        repaired solution is kept if its gap to the relaxation is within the MIP gap
+        (:func:`energy.optimise.solve.relax_and_repair`, as a ``run`` does); HiGHS's basis
+        from the previous point is the relaxation's start. Otherwise HiGHS's branch and
+        bound runs, from the repaired solution or the previous point's.
+        """
+        release_counts(self.c)
         self._apply()
         h = self.c.highs
-        if self._last_x is not None and self.c.n_integer:
-            # the previous point's solution: feasible when the bounds were loosened (the
-            # front runs from tight to loose caps), so HiGHS starts with an incumbent
-            n = len(self._last_x)
-            h.setSolution(n, np.arange(n, dtype=np.int32), self._last_x)
         remaining = None
         if self.time_limit_s is not None:
             remaining = self.time_limit_s - (time.perf_counter() - start)
         configure_highs(h, time_limit_s=remaining, **self.options)
         t = time.perf_counter()
-        h.run()
+        self.c.proven_gap = None
+        first = None
+        if only_crane_counts(self.c, self.model):
+            first = relax_and_repair(self.c, self.model, out, self.options["mip_gap"], remaining)
+        if self.c.proven_gap is not None:
+            self.gap_proof = "lp_relaxation"
+        else:
+            self.gap_proof = "branch_and_bound" if self.c.n_integer else "lp"
+            if first is None and self._last_x is not None and self.c.n_integer:
+                # the previous point's solution: feasible when the bounds were loosened (the
+                # front runs from tight to loose caps), so HiGHS starts with an incumbent
+                n = len(self._last_x)
+                h.setSolution(n, np.arange(n, dtype=np.int32), self._last_x)
+            elif first is not None:
+                h.setSolution(first)
+            h.run()
+            info = h.getInfo()
+            out.simplex_iterations += max(int(info.simplex_iteration_count), 0)
+            if self.c.n_integer:
+                out.mip_nodes += max(int(info.mip_node_count), 0)
         self.solve_s += time.perf_counter() - t
 
     def _read(self, out: SolveOutcome) -> bool:
@@ -278,7 +305,10 @@ class EpsilonModel:
         load_solution(self.c)
         self._last_x = np.asarray(h.getSolution().col_value, dtype=float)
         out.objective_usd = float(info.objective_function_value)
-        out.mip_gap = float(info.mip_gap) if self.c.n_integer else 0.0
+        if self.c.proven_gap is not None:
+            out.mip_gap = self.c.proven_gap
+        else:
+            out.mip_gap = float(info.mip_gap) if self.c.n_integer else 0.0
         out.message = f"Solution {status}: objective {out.objective_usd:,.2f}, relative MIP gap {out.mip_gap:.2e}."
         return True
 

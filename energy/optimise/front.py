@@ -53,7 +53,9 @@ class FrontPoint:
     kpis : dict
         ``results.kpis``; on a sizing front the objective's terms (bill and prorated
         investment), ``total_cost_usd``, emissions under the three factors,
-        ``grid_import_mwh``, ``unserved_mwh``, ``status`` and ``mip_gap``.
+        ``grid_import_mwh``, ``unserved_mwh``, ``status`` and ``mip_gap``. Always
+        ``gap_proof``: what proves ``mip_gap`` (``"lp_relaxation"``: the repaired
+        solution against the point's LP relaxation; ``"branch_and_bound"``: HiGHS's MILP).
     sizes : dict
         The chosen sizes on a sizing front (:func:`energy.optimise.dispatch.sizes_of`), else empty.
     """
@@ -137,6 +139,7 @@ def solve_front(inputs: Inputs, points: int = 10, *, time_limit_s: float | None 
         else:
             res = em.results(out)
             p = FrontPoint(kind, cap, res, em.solve_s - s0, res.kpis)
+        p.kpis["gap_proof"] = em.gap_proof
         extract_s += time.perf_counter() - t
         return p
 

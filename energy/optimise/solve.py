@@ -66,7 +66,8 @@ from energy.config import default_of, schema
 from energy.inputs import Inputs
 from energy.optimise.dispatch import add_mode_binaries, build_model, mode_conflicts
 
-__all__ = ["DEFAULT_MIP_GAP", "DEFAULT_THREADS", "SolveOutcome", "resolve_threads", "solve"]
+__all__ = ["DEFAULT_MIP_GAP", "DEFAULT_THREADS", "SolveOutcome", "only_crane_counts", "relax_and_repair",
+           "release_counts", "resolve_threads", "solve"]
 
 #: Default relative MIP gap, chosen by measurement. HiGHS stopped at the same
 #: solution for every gap from 1e-2 to 1e-4 (achieved gap ~1e-6: its root LP is
@@ -191,6 +192,8 @@ class _Compiled:
     integer_idx: np.ndarray
     #: Gap proven by :func:`_relax_and_repair` when its repaired solution is loaded, else None.
     proven_gap: float | None = None
+    #: Crane-count column bounds before :func:`_relax_and_repair` fixed them (None: not fixed).
+    count_bounds: tuple | None = None
 
 
 def _compile(m: pyo.ConcreteModel) -> _Compiled:
@@ -562,6 +565,7 @@ def _relax_and_repair(c: _Compiled, m, out: SolveOutcome, mip_gap: float, remain
         gap = abs(value - bound) / max(abs(value), 1e-9)
         if gap <= mip_gap:
             c.proven_gap = gap
+            c.count_bounds = (lower, upper)
             return None
         start = h.getSolution()
     h.changeColsBounds(k, idx, lower, upper)
@@ -656,3 +660,37 @@ def highs_status(h: highspy.Highs) -> str:
 def load_solution(compiled) -> None:
     """Copy the compiled model's HiGHS solution into its Pyomo variables."""
     _load(compiled)
+
+
+def only_crane_counts(compiled, m: pyo.ConcreteModel) -> bool:
+    """The compiled model's integer columns are all crane counts (no mode binaries yet)."""
+    return _only_crane_counts(compiled, m)
+
+
+def relax_and_repair(compiled, m: pyo.ConcreteModel, out: SolveOutcome, mip_gap: float,
+                     remaining_s: float | None = None):
+    """The LP-first path of :func:`solve` on a compiled model (crane counts the only integers).
+
+    Solves the LP relaxation (a lower bound), fixes whole crane counts and re-solves warm
+    from the relaxation's basis. When the repaired solution is within ``mip_gap`` of the
+    bound, ``compiled.proven_gap`` holds that gap, the solution is HiGHS's current one and
+    the counts stay fixed until :func:`release_counts`; returns None. Otherwise the model
+    is restored to the MILP and the repaired solution (or None) is returned as a start for
+    HiGHS's branch and bound. HiGHS's basis is kept throughout, so a re-solve after a
+    change of bounds or costs starts from the last one. Simplex iterations go into ``out``.
+    """
+    compiled.proven_gap = None
+    release_counts(compiled)
+    return _relax_and_repair(compiled, m, out, mip_gap, remaining_s)
+
+
+def release_counts(compiled) -> None:
+    """Undo the fixing of crane counts left by :func:`relax_and_repair` (bounds, integrality)."""
+    if compiled.count_bounds is None:
+        return
+    lower, upper = compiled.count_bounds
+    idx = compiled.integer_idx
+    k = len(idx)
+    compiled.highs.changeColsBounds(k, idx, lower, upper)
+    compiled.highs.changeColsIntegrality(k, idx, np.full(k, highspy.HighsVarType.kInteger))
+    compiled.count_bounds = None
