@@ -167,6 +167,7 @@ class EpsilonModel:
         self._unserved = self._row(self.model.unserved_total, rows, pos, lp)
         self.translate_s += time.perf_counter() - t
         self._applied = None
+        self._bases = {}        # objective -> HiGHS basis of its last LP relaxation (these columns)
         self._last_x = None     # the last solution, offered to HiGHS as a start (same columns only)
 
     @staticmethod
@@ -272,14 +273,19 @@ class EpsilonModel:
         self.c.proven_gap = None
         first = None
         if only_crane_counts(self.c, self.model):
-            first = relax_and_repair(self.c, self.model, out, self.options["mip_gap"], remaining)
+            # the last relaxation of the same objective: after a change of one row bound
+            # only, its basis stays dual feasible and the dual simplex needs few iterations
+            objective = self._state[0]
+            first = relax_and_repair(self.c, self.model, out, self.options["mip_gap"], remaining,
+                                     basis=self._bases.get(objective))
+            if self.c.relaxed_basis is not None:
+                self._bases[objective] = self.c.relaxed_basis
         if self.c.proven_gap is not None:
             self.gap_proof = "lp_relaxation"
         else:
             self.gap_proof = "branch_and_bound" if self.c.n_integer else "lp"
             if first is None and self._last_x is not None and self.c.n_integer:
-                # the previous point's solution: feasible when the bounds were loosened (the
-                # front runs from tight to loose caps), so HiGHS starts with an incumbent
+                # the previous solution: an incumbent for HiGHS when it is still feasible
                 n = len(self._last_x)
                 h.setSolution(n, np.arange(n, dtype=np.int32), self._last_x)
             elif first is not None:

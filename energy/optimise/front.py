@@ -161,16 +161,17 @@ def solve_front(inputs: Inputs, points: int = 10, *, time_limit_s: float | None 
         e_lo_cap = slack(e_lo)
         lo = point("emissions_min", e_lo_cap, out, s0)
         mid = []
-        # from the tightest cap to the loosest: each point's solution is a feasible start
-        # for the next (EpsilonModel offers it to HiGHS)
-        for k in range(int(points) - 2, 0, -1):
+        # from the loosest cap to the tightest: each point only tightens the cap row, so the
+        # last relaxation's basis at the same objective (the cost-minimal end's, then each
+        # point's; EpsilonModel keeps them) stays dual feasible and its dual simplex is short
+        for k in range(1, int(points) - 1):
             cap = e_hi - k * (e_hi - e_lo) / (points - 1)
             if progress:
                 progress(f"pareto: point {k + 1} of {points}, cap {cap / 1000:,.1f} tCO2")
             s0 = em.solve_s
             out = _checked(em.solve("cost", cap_kg=max(cap, e_lo_cap), unserved_kwh=unserved_slack(u)),
                            f"solve at the cap of {cap / 1000:,.1f} tCO2")
-            mid.insert(0, point("epsilon", cap, out, s0))
+            mid.append(point("epsilon", cap, out, s0))
         timings = {"build_s": em.build_s, "translate_s": em.translate_s, "solve_s": em.solve_s,
                    "extract_s": extract_s, "mode_binary_rounds": em.mode_binary_rounds,
                    "unserved_unavoidable_kwh": u}

@@ -194,6 +194,8 @@ class _Compiled:
     proven_gap: float | None = None
     #: Crane-count column bounds before :func:`_relax_and_repair` fixed them (None: not fixed).
     count_bounds: tuple | None = None
+    #: HiGHS's basis at the optimum of the last LP relaxation (:func:`_relax_and_repair`).
+    relaxed_basis: object | None = None
 
 
 def _compile(m: pyo.ConcreteModel) -> _Compiled:
@@ -552,6 +554,7 @@ def _relax_and_repair(c: _Compiled, m, out: SolveOutcome, mip_gap: float, remain
             h.setOptionValue("time_limit", max(float(remaining) - (time.perf_counter() - t0), 0.0))
         return None
     bound = float(h.getInfo().objective_function_value)
+    c.relaxed_basis = h.getBasis()
     whole = _whole_counts(c, m, np.asarray(h.getSolution().col_value))
     start = None
     if whole is not None:
@@ -668,7 +671,7 @@ def only_crane_counts(compiled, m: pyo.ConcreteModel) -> bool:
 
 
 def relax_and_repair(compiled, m: pyo.ConcreteModel, out: SolveOutcome, mip_gap: float,
-                     remaining_s: float | None = None):
+                     remaining_s: float | None = None, basis=None):
     """The LP-first path of :func:`solve` on a compiled model (crane counts the only integers).
 
     Solves the LP relaxation (a lower bound), fixes whole crane counts and re-solves warm
@@ -676,11 +679,14 @@ def relax_and_repair(compiled, m: pyo.ConcreteModel, out: SolveOutcome, mip_gap:
     bound, ``compiled.proven_gap`` holds that gap, the solution is HiGHS's current one and
     the counts stay fixed until :func:`release_counts`; returns None. Otherwise the model
     is restored to the MILP and the repaired solution (or None) is returned as a start for
-    HiGHS's branch and bound. HiGHS's basis is kept throughout, so a re-solve after a
-    change of bounds or costs starts from the last one. Simplex iterations go into ``out``.
+    HiGHS's branch and bound. The relaxation starts from ``basis`` if given (e.g. an
+    earlier relaxation's, ``compiled.relaxed_basis``, which holds the last one), else from
+    the basis HiGHS holds. Simplex iterations go into ``out``.
     """
-    compiled.proven_gap = None
+    compiled.proven_gap = compiled.relaxed_basis = None
     release_counts(compiled)
+    if basis is not None:
+        compiled.highs.setBasis(basis)
     return _relax_and_repair(compiled, m, out, mip_gap, remaining_s)
 
 
