@@ -196,6 +196,8 @@ class _Compiled:
     count_bounds: tuple | None = None
     #: HiGHS's basis at the optimum of the last LP relaxation (:func:`_relax_and_repair`).
     relaxed_basis: object | None = None
+    #: :func:`_count_rows`, once read.
+    count_rows: tuple | None = None
 
 
 def _compile(m: pyo.ConcreteModel) -> _Compiled:
@@ -495,8 +497,7 @@ def _whole_counts(c: _Compiled, m: pyo.ConcreteModel, x: np.ndarray) -> np.ndarr
     when some row cannot be rounded so.
     """
     lay = m.layout
-    col_of = {id(v): i for i, v in enumerate(c.columns)}
-    k_of = {col_of[id(v)]: k for k, v in m.crane_working.items()}
+    k_of, rows = _count_rows(c, m)
     job, rate = lay.crane_job, lay.crane_rate
     n_up = lay.crane_n_upper[job].astype(float)
     count = n_up.copy()  # uncontested job-steps: their bound
@@ -504,8 +505,6 @@ def _whole_counts(c: _Compiled, m: pyo.ConcreteModel, x: np.ndarray) -> np.ndarr
         count[k] = min(np.ceil(max(x[i], 0.0) - 1e-7), n_up[k])
     moves = np.array([jb.moves for jb in m.inputs.crane_jobs], dtype=float)
     spare = np.bincount(job, weights=rate * count, minlength=len(moves)) - moves
-    rows = [([k_of[col_of[id(v)]] for v in row.body.linear_vars], float(row.upper))
-            for row in m.crane_pool_limit.values()]
     for ks, size in rows:  # cranes left in the pool: to the jobs with the least spare capacity
         free = int(round(size - sum(count[k] for k in ks)))
         while free > 0:
@@ -525,6 +524,20 @@ def _whole_counts(c: _Compiled, m: pyo.ConcreteModel, x: np.ndarray) -> np.ndarr
             spare[job[k]] -= rate[k]
             excess -= 1
     return np.array([count[k_of[i]] for i in c.integer_idx.tolist()], dtype=float)
+
+
+def _count_rows(c: _Compiled, m: pyo.ConcreteModel) -> tuple[dict, list]:
+    """Column -> job-step of each crane count, and each pool row as (job-steps, pool size).
+
+    Read from the Pyomo model once per compiled model (a front repairs many times).
+    """
+    if c.count_rows is None:
+        col_of = {id(v): i for i, v in enumerate(c.columns)}
+        k_of = {col_of[id(v)]: k for k, v in m.crane_working.items()}
+        rows = [([k_of[col_of[id(v)]] for v in row.body.linear_vars], float(row.upper))
+                for row in m.crane_pool_limit.values()]
+        c.count_rows = (k_of, rows)
+    return c.count_rows
 
 
 def _relax_and_repair(c: _Compiled, m, out: SolveOutcome, mip_gap: float, remaining):
