@@ -25,21 +25,46 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: units such as [s] stay visible, flags without <bool>
     help="Optimise a seaport's renewable energy supply (PV, wind, battery, grid, flexible load).",
 )
 
 _state = {"debug": False}
 
-Model = Annotated[Path, typer.Argument(help="Model file (TOML), e.g. models/chancay.toml.")]
-Out = Annotated[Path | None, typer.Option("--out", help="Reports folder (default: reports).")]
-Scenario = Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario name (default: base).")]
-Start = Annotated[str | None, typer.Option("--start", help="Horizon start date, e.g. 2025-03-01.")]
-End = Annotated[str | None, typer.Option("--end", help="Horizon end date (exclusive).")]
-Resolution = Annotated[str | None, typer.Option("--resolution", help="Step length: 1h or 15min.")]
+Model = Annotated[Path, typer.Argument(help="Model file (TOML), e.g. models/chancay.toml.", metavar="MODEL")]
+Out = Annotated[Path | None, typer.Option("--out", help="Reports folder (default: reports).", metavar="DIR")]
+Scenario = Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario name (default: base).",
+                                              metavar="NAME")]
+Start = Annotated[str | None, typer.Option("--start", help="Horizon start, local date, e.g. 2025-03-01.",
+                                           metavar="DATE")]
+End = Annotated[str | None, typer.Option("--end", help="Horizon end date (exclusive).", metavar="DATE")]
+Resolution = Annotated[str | None, typer.Option("--resolution", help="Step length: 1h or 15min.",
+                                                metavar="STEP")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
+TimeLimit = Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per run [s].",
+                                                 metavar="SECONDS")]
+MipGap = Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap [-], e.g. 0.001.",
+                                              metavar="GAP")]
+Threads = Annotated[int | None, typer.Option("--threads", min=1, help="HiGHS threads per run.",
+                                             metavar="N")]
+Week = Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.",
+                                          metavar="DATE")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from energy import __version__
+
+        typer.echo(f"port-energy {__version__}")
+        raise typer.Exit(0)
 
 
 @app.callback()
-def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
     _state["debug"] = debug
 
 
@@ -56,11 +81,14 @@ def _fmt(v, nd=0) -> str:
 
 @app.command("profiles")
 def profiles_cmd(model: Model, scenario: Scenario = None, out: Out = None, start: Start = None,
-                 end: End = None, resolution: Resolution = None) -> None:
+                 end: End = None, resolution: Resolution = None, quiet: Quiet = False) -> None:
     """Write the model's time series (weather, PV, wind, loads, prices) to profiles.csv."""
+    from energy.progress import Progress
     from energy.runner import profiles
 
-    pr = profiles(model, scenario, out=out, start=start, end=end, resolution=resolution)
+    with Progress.for_cli(quiet) as progress:
+        progress("profiles")
+        pr = profiles(model, scenario, out=out, start=start, end=end, resolution=resolution)
     s = pr.summary
     _echo(f"wrote {pr.path}  ({len(pr.profiles.series)} steps of {pr.config.horizon.resolution})")
     if s["pv_capacity_kwp"]:
@@ -81,15 +109,17 @@ def profiles_cmd(model: Model, scenario: Scenario = None, out: Out = None, start
 
 @app.command("check")
 def check_cmd(model: Model, scenario: Scenario = None, start: Start = None, end: End = None,
-              resolution: Resolution = None) -> None:
+              resolution: Resolution = None, quiet: Quiet = False) -> None:
     """Validate the model file and all its inputs without solving; print what was found.
 
     Checks the base and every scenario (or the base and --scenario). Scenarios
     print only the lines that differ from the base.
     """
+    from energy.progress import Progress
     from energy.runner import check
 
-    rep = check(model, scenario, start=start, end=end, resolution=resolution)
+    with Progress.for_cli(quiet) as progress:
+        rep = check(model, scenario, start=start, end=end, resolution=resolution, progress=progress)
     base_lines: list[str] = []
     for r in rep["scenarios"]:
         lines = check_lines(r)
@@ -164,57 +194,88 @@ def run_cmd(
     end: End = None,
     resolution: Resolution = None,
     out: Out = None,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit [s].")] = None,
-    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap, e.g. 0.001.")] = None,
-    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
+    time_limit: TimeLimit = None,
+    mip_gap: MipGap = None,
+    threads: Threads = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier run's folder.")] = False,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and the HTML report.")] = False,
-    week: Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.")] = None,
+    week: Week = None,
+    solver_log: Annotated[Path | None, typer.Option("--solver-log", help="Write HiGHS's log to this file.",
+                                                    metavar="FILE")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show HiGHS's log while it solves.")] = False,
+    quiet: Quiet = False,
 ) -> None:
-    """Optimise the dispatch of one scenario and write its reports."""
+    """Optimise the dispatch of one scenario and write its reports.
+
+    Shows the phases (profiles, build, solve with HiGHS's elapsed time, gap and best
+    cost, extract, write, plots) with their seconds; -q hides them.
+    """
+    from energy.progress import Progress
     from energy.runner import run
 
-    rr = run(model, scenario, out=out, start=start, end=end, resolution=resolution,
-             time_limit_s=time_limit, mip_gap=mip_gap, threads=threads, overwrite=overwrite,
-             plots=not no_plots, week=week)
+    with Progress.for_cli(quiet) as progress:
+        rr = run(model, scenario, out=out, start=start, end=end, resolution=resolution,
+                 time_limit_s=time_limit, mip_gap=mip_gap, threads=threads, overwrite=overwrite,
+                 plots=not no_plots, week=week, progress=progress, solver_log=solver_log,
+                 verbose=verbose)
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)
+    if solver_log is not None:
+        _echo(f"wrote {solver_log} (HiGHS log)")
     _echo(f"wrote {rr.folder}")
+    if not no_plots:
+        _echo(f"report: {rr.folder / 'report.html'}")
 
 
 @app.command("compare")
 def compare_cmd(
     model: Model,
-    scenarios: Annotated[str | None, typer.Option("--scenarios", help="Comma-separated names (default: all).")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    scenarios: Annotated[str | None, typer.Option("--scenarios", help="Comma-separated names (default: all).",
+                                                  metavar="A,B")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.", metavar="N")] = 1,
     out: Out = None,
     start: Start = None,
     end: End = None,
     resolution: Resolution = None,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per run [s].")] = None,
-    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap.")] = None,
+    time_limit: TimeLimit = None,
+    mip_gap: MipGap = None,
+    threads: Annotated[int | None, typer.Option("--threads", min=1, help="HiGHS threads per run (default 1).",
+                                                metavar="N")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace earlier run folders.")] = False,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and HTML reports.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    quiet: Quiet = False,
 ) -> None:
-    """Run the base and scenarios and write one comparison CSV."""
+    """Run the base and scenarios and write one comparison CSV (k of N done and an ETA on the way)."""
     from energy.scenarios import compare
 
     names = [s.strip() for s in scenarios.split(",") if s.strip()] if scenarios else None
     table = compare(model, names, jobs, out=out, overwrite=overwrite, plots=not no_plots,
                     progress="none" if quiet else "auto", start=start, end=end, resolution=resolution,
-                    time_limit_s=time_limit, mip_gap=mip_gap)
+                    time_limit_s=time_limit, mip_gap=mip_gap, threads=threads)
     cols = ["scenario", "status", "total_cost_usd", "total_cost_usd_delta_pct", "emissions_tco2",
             "emissions_tco2_delta_pct", "peak_import_kw"]
     shown = table[[c for c in cols if c in table.columns]]
     _echo(shown.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
     _echo(f"wrote {table.attrs.get('path')}")
+    if not no_plots and table.attrs.get("path") is not None:
+        _echo(f"report: {Path(table.attrs['path']).with_name('comparison.html')}")
     failed = table.attrs.get("failed", [])
     if failed:
         for _, r in table[table["scenario"].isin(failed)].iterrows():
             typer.secho(f"error: scenario {r['scenario']!r} failed: {r['error']}", err=True, fg="red")
         raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command("scenarios")
+def scenarios_cmd(model: Model, quiet: Quiet = False) -> None:
+    """List the model's scenarios with their descriptions and what they change (instant: nothing is built)."""
+    from energy.scenarios import scenario_overview
+
+    for row in scenario_overview(model):
+        _echo(f"{row['scenario']:<20} {row['description']}")
+        if row["changes"] and not quiet:
+            _echo(f"{'':<20}   changes: {', '.join(row['changes'])}")
 
 
 def _one_line(exc: BaseException) -> str:
@@ -225,12 +286,19 @@ def _one_line(exc: BaseException) -> str:
 @app.command("report")
 def report_cmd(
     run_dir: Annotated[Path, typer.Argument(help="A finished run folder, e.g. reports/chancay/base.")],
-    week: Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.")] = None,
+    week: Week = None,
+    quiet: Quiet = False,
 ) -> None:
-    """Rebuild the plots and report.html of a finished run from its CSVs (no solving)."""
+    """Rebuild the plots and report.html of a finished run from its CSVs (no solving).
+
+    With --week the chosen week's dispatch plot replaces the default week plots.
+    """
+    from energy.progress import Progress
     from energy.report.runfolder import rebuild_report
 
-    path = rebuild_report(run_dir, week)
+    with Progress.for_cli(quiet) as progress:
+        progress("plots")
+        path = rebuild_report(run_dir, week)
     _echo(f"wrote {path}")
 
 

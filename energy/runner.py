@@ -6,6 +6,7 @@ The CLI is a thin wrapper around these functions.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ import pandas as pd
 
 from energy.build import Profiles, build_inputs, build_profiles
 from energy.config import Config, horizon_bounds, load_config
+from energy.errors import EnergyError
 from energy.inputs import Inputs
 from energy.kpis import bill_rates
 from energy.optimise.checks import check_inputs
@@ -32,6 +34,29 @@ def horizon_overrides(start=None, end=None, resolution=None) -> dict:
     """Command-line horizon options as model-file overrides."""
     h = {k: v for k, v in {"start": start, "end": end, "resolution": resolution}.items() if v is not None}
     return {"horizon": h} if h else {}
+
+
+def load_with_options(model: str | Path, scenario: str | None = None, overrides: dict | None = None) -> Config:
+    """:func:`energy.config.load_config` with command-line horizon options, blaming a bad option on itself.
+
+    A ``--start``, ``--end`` or ``--resolution`` the model file would accept in
+    ``[horizon]`` but that is wrong (not a date, end before start, a step that does
+    not divide the day) is reported as ``--start 'bogus': expected ...``, not as a
+    fault of the model file.
+    """
+    try:
+        return load_config(model, scenario, overrides)
+    except EnergyError as exc:
+        given = (overrides or {}).get("horizon") or {}
+        msg = str(exc)
+        for key, value in given.items():
+            for where in (f"{model}: horizon.{key}: ", f"horizon.{key}: "):
+                if where in msg:
+                    raise EnergyError(f"--{key} {value!r}: {msg.split(where, 1)[1]}") from None
+        if given and f"{model}: horizon: " in msg:
+            opts = " ".join(f"--{k} {v}" for k, v in given.items())
+            raise EnergyError(f"{opts} (command line): {msg.split(f'{model}: horizon: ', 1)[1]}") from None
+        raise
 
 
 def model_reports_dir(cfg: Config, out: str | Path | None) -> Path:
@@ -96,7 +121,7 @@ def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path 
     ProfilesRun
         The config, the profiles, their summary and the written path.
     """
-    cfg = load_config(model, scenario, horizon_overrides(start, end, resolution))
+    cfg = load_with_options(model, scenario, horizon_overrides(start, end, resolution))
     prof = build_profiles(cfg)
     summ = profile_summary(prof, cfg)
     path = None
@@ -176,7 +201,8 @@ def _check_one(cfg: Config, cache: dict) -> dict:
 
 
 def check(
-    model: str | Path, scenario: str | None = None, *, start=None, end=None, resolution=None
+    model: str | Path, scenario: str | None = None, *, start=None, end=None, resolution=None,
+    progress=None,
 ) -> dict:
     """Validate a model file and all its inputs without solving.
 
@@ -194,6 +220,8 @@ def check(
         Check the base and this scenario only; default: the base and every scenario.
     start, end, resolution : optional
         Horizon overrides, as for :func:`run`.
+    progress : energy.progress.Progress or callable, optional
+        Told ``check <scenario>`` as each scenario starts.
 
     Returns
     -------
@@ -208,7 +236,6 @@ def check(
         scenario when it is not the base).
     """
     from energy.config import read_model_file, scenario_names
-    from energy.errors import EnergyError
 
     path = Path(model)
     raw = read_model_file(path)
@@ -222,7 +249,9 @@ def check(
     reports = []
     name = None
     for name in names:
-        cfg = load_config(path, name, overrides)
+        if progress:
+            progress(f"check {name}")
+        cfg = load_with_options(path, name, overrides)
         try:
             reports.append(_check_one(cfg, cache))
         except EnergyError as exc:
@@ -296,14 +325,63 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         start=None, end=None, resolution=None, time_limit_s: float | None = None,
         mip_gap: float | None = None, threads: int | None = None, overwrite: bool = False,
         plots: bool = True, write: bool = True, cache: dict | None = None,
-        config: Config | None = None, progress=None, week: str | None = None) -> RunResult:
-    """Optimise one scenario of a model and write its run folder.
+        config: Config | None = None, progress=None, week: str | None = None,
+        solver_log: str | Path | None = None, verbose: bool = False) -> RunResult:
+    """Optimise one scenario of a model and (unless ``write=False``) write its run folder.
 
     Writes ``<out>/<model>/<scenario>/``: ``dispatch.csv``, ``jobs.csv``,
     ``summary.json``, ``summary.csv`` (and plots and ``report.html`` unless
     ``plots=False``; ``week`` = an ISO date picks the dispatch week plotted). The
     folder appears only when complete; an existing one is replaced only with
-    ``overwrite=True``.
+    ``overwrite=True``. In a notebook, ``write=False`` solves and returns the
+    :class:`RunResult` without touching the disk.
+
+    Parameters
+    ----------
+    model : str or Path
+        The TOML model file (ignored when ``config`` is given).
+    scenario : str, optional
+        Scenario name; default the base.
+    out : str or Path, optional
+        Reports folder (default ``reports``).
+    start, end, resolution : str, optional
+        Horizon overrides, e.g. ``"2025-03-01"``, ``"2025-04-01"``, ``"15min"``.
+    time_limit_s : float, optional
+        Solver time limit (default the model file's ``[solver]``). [s]
+    mip_gap : float, optional
+        Relative MIP gap at which HiGHS stops. [-]
+    threads : int, optional
+        HiGHS threads.
+    overwrite : bool
+        Replace an earlier run folder (only once the new one is complete).
+    plots : bool
+        Draw the PNG figures and ``report.html``.
+    write : bool
+        Write the run folder; ``False`` keeps everything in memory.
+    cache : dict, optional
+        Shared weather cache (used by :func:`energy.compare`).
+    config : energy.config.Config, optional
+        An already loaded model (then ``model`` and the horizon options are ignored).
+    progress : energy.progress.Progress or callable, optional
+        Told each phase (``profiles``, ``build``, ``solve``, ``extract``, ``write``,
+        ``plots``) and, a Progress, the solver's state while it runs.
+    week : str, optional
+        ISO date of the dispatch week to plot.
+    solver_log : str or Path, optional
+        Write HiGHS's log (all mode-binary rounds) to this file.
+    verbose : bool
+        Show HiGHS's log through ``progress`` (or on stdout without one).
+
+    Returns
+    -------
+    RunResult
+        Config, results, assumptions and the folder written.
+
+    Examples
+    --------
+    >>> rr = energy.run("models/chancay.toml", start="2025-03-01", end="2025-03-08",
+    ...                 write=False)                                   # doctest: +SKIP
+    >>> rr.monthly()[["grid_import_mwh", "total_cost_usd"]]             # doctest: +SKIP
 
     Raises
     ------
@@ -312,11 +390,13 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     SolveError
         No usable solution (infeasible, solver error, time limit without incumbent).
     """
+    t0 = time.perf_counter()
+    if progress:
+        progress("profiles")
     from energy.optimise.optimise import optimise
 
-    t0 = time.perf_counter()
-    cfg = config if config is not None else load_config(model, scenario,
-                                                         horizon_overrides(start, end, resolution))
+    cfg = config if config is not None else load_with_options(
+        model, scenario, horizon_overrides(start, end, resolution))
     folder = model_reports_dir(cfg, out) / cfg.scenario if write else None
     if folder is not None:
         files.check_writable(folder, overwrite)
@@ -324,23 +404,48 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         from energy.report.periods import check_week
 
         check_week(week, *horizon_bounds(cfg))
-    if progress:
-        progress("building")
     inputs = build_inputs(cfg, cache)
     t_inputs = time.perf_counter() - t0
     S = cfg.solver
-    results = optimise(
-        inputs,
-        time_limit_s=time_limit_s if time_limit_s is not None else S.time_limit_s,
-        mip_gap=mip_gap if mip_gap is not None else S.mip_gap,
-        threads=threads if threads is not None else S.threads,
-        progress=progress,
-    )
+    with _solver_log_sink(solver_log, progress if verbose else None, verbose) as log:
+        results = optimise(
+            inputs,
+            time_limit_s=time_limit_s if time_limit_s is not None else S.time_limit_s,
+            mip_gap=mip_gap if mip_gap is not None else S.mip_gap,
+            threads=threads if threads is not None else S.threads,
+            progress=progress,
+            log=log,
+        )
     results.kpis["inputs_s"] = round(t_inputs, 3)
     rr = RunResult(cfg, results, folder, run_assumptions(cfg, inputs), {"inputs_s": t_inputs})
     if folder is not None:
         write_run(folder, dispatch=results.dispatch, jobs=results.jobs, kpis=results.kpis,
                   assumptions=rr.assumptions, model=cfg.model.name, scenario=cfg.scenario,
-                  overwrite=overwrite, plots=plots, week=week)
+                  overwrite=overwrite, plots=plots, week=week, progress=progress)
     rr.timings["total_s"] = time.perf_counter() - t0
     return rr
+
+
+@contextmanager
+def _solver_log_sink(path: str | Path | None, progress, verbose: bool):
+    """A sink for HiGHS's log lines: the ``--solver-log`` file and/or the display (``-v``)."""
+    if path is None and not verbose:
+        yield None
+        return
+    sinks = []
+    fh = None
+    try:
+        if path is not None:
+            path = Path(path)
+            if path.is_dir():
+                raise EnergyError(f"--solver-log {path}: is a folder; expected a file name")
+            if not path.parent.is_dir():
+                raise EnergyError(f"--solver-log {path}: folder {path.parent} does not exist")
+            fh = path.open("w", encoding="utf-8")
+            sinks.append(fh.write)
+        if verbose:
+            sinks.append(getattr(progress, "log", None) or (lambda line: print(line, end="")))
+        yield lambda line: [sink(line) for sink in sinks]
+    finally:
+        if fh is not None:
+            fh.close()

@@ -105,7 +105,7 @@ def comparison_table(rows: list[dict], descriptions: dict[str, str]) -> pd.DataF
 
 
 class _Display:
-    """Progress per scenario: a live table on a terminal, plain lines otherwise."""
+    """Progress per scenario: a live table on a terminal, plain lines otherwise; k of N done and an ETA."""
 
     def __init__(self, names: list[str], mode: str):
         self.mode = mode
@@ -118,10 +118,23 @@ class _Display:
             self.live = Live(self._table(), refresh_per_second=4, transient=False)
             self.live.start()
 
+    def finished(self) -> int:
+        """Scenarios done or failed."""
+        return sum(s in ("done", "failed") for s, _ in self.state.values())
+
+    def headline(self) -> str:
+        """``'3 of 11 done, 42 s, ETA 1 min 50 s'``: the ETA from the mean time per finished scenario."""
+        k, n = self.finished(), len(self.state)
+        el = time.perf_counter() - self.t0
+        text = f"{k} of {n} done, {_duration(el)}"
+        if 0 < k < n:
+            text += f", ETA {_duration(el / k * (n - k))}"
+        return text
+
     def _table(self):
         from rich.table import Table
 
-        t = Table(title="scenarios", show_lines=False)
+        t = Table(title=f"scenarios: {self.headline()}", show_lines=False)
         t.add_column("scenario")
         t.add_column("state")
         t.add_column("elapsed [s]", justify="right")
@@ -135,11 +148,19 @@ class _Display:
         if self.mode == "live":
             self.live.update(self._table())
         elif self.mode == "plain":
-            print(f"[{time.perf_counter() - self.t0:7.1f} s] {name}: {phase}", flush=True)
+            tail = f" ({self.headline()})" if phase in ("done", "failed") else ""
+            print(f"[{time.perf_counter() - self.t0:7.1f} s] {name}: {phase}{tail}", flush=True)
 
     def close(self) -> None:
         if self.live is not None:
+            self.live.update(self._table())
             self.live.stop()
+
+
+def _duration(s: float) -> str:
+    """``'42 s'``, ``'3 min 05 s'``."""
+    s = max(0.0, s)
+    return f"{s:.0f} s" if s < 60 else f"{int(s // 60)} min {int(s % 60):02d} s"
 
 
 def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: int = 1, *,
@@ -173,13 +194,13 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
         One row per scenario (see :func:`comparison_table`); ``df.attrs`` holds
         ``path`` (the CSV written) and ``failed`` (names of failed scenarios).
     """
-    from energy.runner import horizon_overrides, model_reports_dir
+    from energy.runner import horizon_overrides, load_with_options, model_reports_dir
 
     model_path = Path(model_path)
     raw = read_model_file(model_path)
     names, descriptions = _scenario_list(model_path, raw, scenarios)
     hov = horizon_overrides(options.get("start"), options.get("end"), options.get("resolution"))
-    base_cfg = load_config(model_path, "base", hov)
+    base_cfg = load_with_options(model_path, "base", hov)
     folder = model_reports_dir(base_cfg, out)
     if write and not overwrite:
         for n in names:
@@ -209,6 +230,38 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
 
             write_comparison_report(folder, table, base_cfg.model.name)
     return table
+
+
+def scenario_overview(model_path: str | Path) -> list[dict]:
+    """The base and each scenario of a model file, read without building anything.
+
+    Returns
+    -------
+    list of dict
+        ``scenario``, ``description`` and ``changes`` (the dotted keys the scenario
+        overrides, e.g. ``pv.main.capacity_kwp``), base first.
+
+    Raises
+    ------
+    EnergyError
+        A missing or unparsable model file.
+    """
+    model_path = Path(model_path)
+    raw = read_model_file(model_path)
+    names, descriptions = _scenario_list(model_path, raw, None)
+    rows = []
+    for n in names:
+        over = {} if n == "base" else {k: v for k, v in raw["scenarios"][n].items() if k != "description"}
+        rows.append({"scenario": n, "description": descriptions[n], "changes": _dotted_keys(over)})
+    return rows
+
+
+def _dotted_keys(d: dict, prefix: str = "") -> list[str]:
+    out = []
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        out += _dotted_keys(v, key + ".") if isinstance(v, dict) and v else [key]
+    return out
 
 
 def _scenario_list(model_path: Path, raw: dict, scenarios: list[str] | None) -> tuple[list[str], dict]:

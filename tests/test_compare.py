@@ -85,7 +85,8 @@ def test_plain_progress_lines_when_not_a_terminal(model, tmp_path, capsys):
     compare(model, ["more_pv"], out=tmp_path / "r", plots=False, progress="auto")
     out = capsys.readouterr().out  # captured output is not a terminal: plain lines
     for scenario in ("base", "more_pv"):
-        phases = [line.split(": ")[1] for line in out.splitlines() if f"] {scenario}: " in line]
-        assert phases == ["building", "solving", "extracting", "done"], out
+        phases = [line.split(": ")[1].split(" (")[0] for line in out.splitlines() if f"] {scenario}: " in line]
+        assert phases == ["profiles", "build", "solve", "extract", "write", "done"], out
+    assert "(1 of 2 done, " in out and "ETA" in out and "(2 of 2 done, " in out
     compare(model, ["more_pv"], out=tmp_path / "q", plots=False, progress="none")
     assert capsys.readouterr().out == ""

@@ -106,7 +106,8 @@ def summary_row(kpis: dict) -> dict:
 
 
 def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis: dict, assumptions: dict,
-              model: str, scenario: str, overwrite: bool, plots: bool, week: str | None = None) -> Path:
+              model: str, scenario: str, overwrite: bool, plots: bool, week: str | None = None,
+              progress=None) -> Path:
     """Write a run folder atomically: tables, assumptions, plots, then ``summary.json`` last.
 
     Raises
@@ -114,6 +115,8 @@ def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis:
     energy.errors.EnergyError
         ``folder`` holds an earlier run and ``overwrite`` is False.
     """
+    if progress:
+        progress("write")
     with files.staged_folder(folder, overwrite=overwrite) as stage:
         files.write_csv(stage / "dispatch.csv", files.series_frame(dispatch))
         jobs_csv = jobs.copy()
@@ -122,6 +125,8 @@ def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis:
         files.write_csv(stage / "jobs.csv", jobs_csv)
         files.write_json(stage / "assumptions.json", assumptions)
         if plots:
+            if progress:
+                progress("plots")
             from energy.report.plots import write_run_plots
 
             write_run_plots(stage, dispatch, jobs, kpis, assumptions, week=week, model_name=model,
