@@ -48,7 +48,7 @@ class CraneJob:
     Attributes
     ----------
     name : str
-        Unique job name, e.g. ``"vessel_012"`` or ``"yard_2025-03-04"``.
+        Unique job name, e.g. the vessel's name ``"COSCO Shipping Aries"`` (as given) or ``"yard_2025-03-04"``.
     pool : str
         Crane pool the job draws from (a key of :attr:`Inputs.crane_pools`).
     start, end : pandas.Timestamp
@@ -276,9 +276,9 @@ def cut_calls(calls: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd
 
 
 def vessel_jobs(calls: pd.DataFrame, *, energy_kwh_per_move: float, moves_per_crane_hour: float) -> list[CraneJob]:
-    """One ship-to-shore crane job per vessel call."""
+    """One ship-to-shore crane job per vessel call, named as the vessel is (no prefix)."""
     return [
-        CraneJob(name=f"vessel_{r.vessel}", pool="sts", start=r.arrival, end=r.departure,
+        CraneJob(name=str(r.vessel), pool="sts", start=r.arrival, end=r.departure,
                  moves=float(r.moves), max_cranes=int(r.max_cranes),
                  moves_per_crane_hour=moves_per_crane_hour,
                  energy_kwh_per_move=energy_kwh_per_move, kind="vessel")

@@ -18,9 +18,10 @@ from energy.build import Profiles, build_inputs, build_profiles
 from energy.config import Config, horizon_bounds, load_config
 from energy.errors import EnergyError
 from energy.inputs import Inputs
-from energy.kpis import bill_rates
+from energy.kpis import bill_rates, intensity_kpis
 from energy.optimise.checks import check_inputs
 from energy.report import files
+from energy.report.calls import call_windows
 from energy.report.runfolder import write_run
 from energy.timegrid import step_hours
 
@@ -278,6 +279,9 @@ class RunResult:
         Every parameter that drove the run (written as ``assumptions.json``).
     timings : dict
         Seconds per phase (``inputs_s``, ``total_s``).
+    provenance : dict
+        Scenario, package version, run date and the model file's SHA-256
+        (:func:`run_provenance`).
     """
 
     config: Config
@@ -285,6 +289,8 @@ class RunResult:
     folder: Path | None
     assumptions: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+    call_windows: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
     def kpis(self) -> dict:
@@ -293,22 +299,60 @@ class RunResult:
 
     @property
     def dispatch(self) -> pd.DataFrame:
-        """One row per step: every flow [kW], SOC [kWh], prices, crane work."""
+        """One row per step: every flow [kW], SOC [kWh], prices, crane work, cost [USD]."""
         return self.results.dispatch
+
+    def monthly(self) -> pd.DataFrame:
+        """The run by calendar month (:func:`energy.report.periods.monthly_table`).
+
+        Energy [MWh], the bill's terms [USD], emissions [tCO2], USD/MWh, kWh per TEU
+        and USD per container move, one row per month.
+        """
+        from energy.report.periods import monthly_table
+
+        return monthly_table(self.dispatch, self.assumptions)
+
+    def energy_balance(self) -> pd.DataFrame:
+        """The horizon's energy from sources to uses (:func:`energy.report.periods.energy_balance`). [MWh]"""
+        from energy.report.periods import energy_balance
+
+        b = self.config.battery
+        return energy_balance(self.dispatch, b.energy_kwh * b.soc_initial if b.energy_kwh > 0 else None)
+
+    def calls(self) -> pd.DataFrame:
+        """One row per vessel call (:func:`energy.report.calls.call_table`): window, work, MWh, USD."""
+        from energy.report.calls import call_table
+
+        return call_table(self.call_windows, self.results.jobs, self.dispatch)
+
+    def __repr__(self) -> str:
+        k = self.kpis
+        where = f", folder={str(self.folder)!r}" if self.folder is not None else ", not written"
+        return (f"RunResult({self.config.model.name}/{self.config.scenario}: {len(self.dispatch)} steps, "
+                f"{k.get('status')}, total cost {k.get('total_cost_usd', float('nan')):,.0f} USD, "
+                f"{k.get('emissions_tco2', float('nan')):,.1f} tCO2{where})")
 
 
 def run_assumptions(cfg: Config, inputs: Inputs) -> dict:
-    """Every parameter that drove a run, and the bill rates its objective used."""
-    return {
-        "model_file": str(cfg.path) if cfg.path else None,
-        "site": cfg.site.model_dump(mode="json"),
-        "horizon": cfg.horizon.model_dump(mode="json"),
-        "pv": {k: v.model_dump(mode="json") for k, v in cfg.pv.items()},
-        "wind": {k: v.model_dump(mode="json") for k, v in cfg.wind.items()},
-        "battery": cfg.battery.model_dump(mode="json"),
-        "grid": cfg.grid.model_dump(mode="json"),
-        "tariff": cfg.tariff.model_dump(mode="json"),
-        "emissions": cfg.emissions.model_dump(mode="json"),
+    """Every parameter that drove a run, and the bill rates its objective used.
+
+    Returns
+    -------
+    dict
+        The model and scenario names, the model file, every table of the validated
+        model (site, horizon, weather, pv, wind, battery, grid, tariff, emissions,
+        loads, cranes, vessels, yard, trucks, solver; defaults filled in), the
+        ``bill_rates`` of :func:`energy.kpis.bill_rates`, the data ``sources``,
+        ``notes`` and work counts (vessel calls, quay moves, crane jobs, truck windows).
+    """
+    tables = ("site", "horizon", "weather", "battery", "grid", "tariff", "emissions", "loads", "cranes",
+              "vessels", "yard", "trucks", "solver")
+    out = {"model": cfg.model.name, "scenario": cfg.scenario,
+           "model_file": str(cfg.path) if cfg.path else None}
+    out.update({t: getattr(cfg, t).model_dump(mode="json") for t in tables})
+    out["pv"] = {k: v.model_dump(mode="json") for k, v in cfg.pv.items()}
+    out["wind"] = {k: v.model_dump(mode="json") for k, v in cfg.wind.items()}
+    out.update({
         "bill_rates": bill_rates(inputs).to_dict(),
         "sources": inputs.meta.get("sources", {}),
         "notes": inputs.meta.get("notes", []),
@@ -317,8 +361,35 @@ def run_assumptions(cfg: Config, inputs: Inputs) -> dict:
         "crane_jobs": len(inputs.crane_jobs),
         "truck_windows": len(inputs.truck_windows),
         "value_of_lost_load_usd_per_kwh": cfg.solver.value_of_lost_load_usd_per_kwh,
-        "solver": cfg.solver.model_dump(mode="json"),
+    })
+    return out
+
+
+def run_provenance(cfg: Config) -> dict:
+    """Where a run came from: scenario, package version, run date, model file and its SHA-256."""
+    import datetime
+    import hashlib
+
+    from energy import __version__
+
+    digest = None
+    if cfg.path is not None and Path(cfg.path).is_file():
+        digest = hashlib.sha256(Path(cfg.path).read_bytes()).hexdigest()
+    return {
+        "model": cfg.model.name,
+        "scenario": cfg.scenario,
+        "package_version": __version__,
+        "run_date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "model_file": str(cfg.path) if cfg.path else None,
+        "model_file_sha256": digest,
     }
+
+
+def add_intensities(kpis: dict, dispatch: pd.DataFrame, cfg: Config) -> None:
+    """Add :func:`energy.kpis.intensity_kpis` (USD/MWh, kWh/TEU, USD/move) to a run's KPIs."""
+    moves = float(dispatch["crane_moves_sts"].sum()) if "crane_moves_sts" in dispatch else 0.0
+    kpis.update(intensity_kpis(kpis["total_cost_usd"], kpis["load_mwh"], kpis["emissions_tco2"] * 1000.0,
+                               moves, cfg.vessels.teu_per_move))
 
 
 def run(model: str | Path, scenario: str | None = None, *, out: str | Path | None = None,
@@ -417,11 +488,14 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
             log=log,
         )
     results.kpis["inputs_s"] = round(t_inputs, 3)
-    rr = RunResult(cfg, results, folder, run_assumptions(cfg, inputs), {"inputs_s": t_inputs})
+    add_intensities(results.kpis, results.dispatch, cfg)
+    rr = RunResult(cfg, results, folder, run_assumptions(cfg, inputs), {"inputs_s": t_inputs},
+                   run_provenance(cfg), call_windows(inputs.crane_jobs))
     if folder is not None:
         write_run(folder, dispatch=results.dispatch, jobs=results.jobs, kpis=results.kpis,
                   assumptions=rr.assumptions, model=cfg.model.name, scenario=cfg.scenario,
-                  overwrite=overwrite, plots=plots, week=week, progress=progress)
+                  overwrite=overwrite, plots=plots, week=week, progress=progress,
+                  provenance=rr.provenance, calls=rr.calls())
     rr.timings["total_s"] = time.perf_counter() - t0
     return rr
 

@@ -416,7 +416,7 @@ def test_calls_cut_by_the_horizon_edge_are_kept_with_a_warning(tmp_path, capsys)
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "2 vessel call(s) cut by the horizon" in out
-    assert "vessel_B: the part of its window inside the horizon is shorter than one 1h step" in out
+    assert "vessel call 'B': the part of its window inside the horizon is shorter than one 1h step" in out
 
 
 # ---------------------------------------------------------------- as a user runs it: a real process

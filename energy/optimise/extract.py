@@ -32,6 +32,15 @@ column                             meaning
                                    so within the pool limit) [cranes]
 ``crane_moves_<pool>``             moves made in the step by the pool [moves]
 ``crane_load_<pool>_kw``           the pool's crane power [kW]
+``site_load_kw``                   total site load: fixed + cranes + trucks [kW]
+``pv_<array>_available_kw``,       one PV array: available, and used (the step's
+``pv_<array>_used_kw``             curtailment shared pro rata) [kW]
+``energy_cost_usd``                import cost - export revenue of the step [USD]
+``capacity_charge_usd``            the month's capacity charges, on the step that
+                                   set each (:func:`energy.kpis.step_bill`) [USD]
+``cost_usd``                       the step's whole bill: energy, capacity, wear,
+                                   carbon, unserved; sums to ``total_cost_usd`` [USD]
+``emissions_kg``                   emissions of the step's import [kgCO2]
 =================================  ===============================================
 
 KPIs (:attr:`Results.kpis`) are computed from these columns by :func:`energy.kpis.run_kpis`
@@ -49,10 +58,13 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from energy.errors import SolveError
-from energy.kpis import bill_rates, run_kpis
+from energy.kpis import bill_rates, run_kpis, step_bill
 from energy.optimise.solve import SolveOutcome
 
 __all__ = ["Results", "extract"]
+
+#: Columns of :func:`energy.kpis.step_bill` the dispatch table carries. [USD], [kgCO2]
+STEP_BILL_COLUMNS = ("energy_cost_usd", "capacity_charge_usd", "cost_usd", "emissions_kg")
 
 #: Flows below this are reported as exactly zero (solver round-off). [kW]
 _ZERO_KW = 1e-9
@@ -176,16 +188,35 @@ def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
     if pool_cols:
         data["crane_load_kw"] = sum(v for k, v in pool_cols.items() if k.startswith("crane_load_"))
     data.update(pool_cols)
+    data["site_load_kw"] = data["fixed_load_kw"] + data["crane_load_kw"] + data["truck_load_kw"]
+    data.update(_pv_arrays(s, pv, pva))
     dispatch = pd.DataFrame(data, index=s.index.copy())
 
     b = inputs.battery
     usable = b.energy_kwh * (b.soc_max - b.soc_min) if inputs.has_battery else 0.0
-    kpis = run_kpis(dispatch, bill_rates(inputs), usable)
+    rates = bill_rates(inputs)
+    steps = step_bill(dispatch, rates)
+    for col in STEP_BILL_COLUMNS:
+        dispatch[col] = steps[col].to_numpy()
+    kpis = run_kpis(dispatch, rates, usable)
     outcome.extract_s = time.perf_counter() - t0
     kpis.update(_solver_kpis(outcome))
     return Results(
         dispatch=dispatch, jobs=jobs_df, kpis=kpis, outcome=outcome, meta=dict(inputs.meta)
     )
+
+
+def _pv_arrays(series: pd.DataFrame, pv: np.ndarray, pva: np.ndarray) -> dict:
+    """Per array: ``pv_<name>_available_kw`` and ``pv_<name>_used_kw`` (curtailment shared pro rata)."""
+    names = [c[3:-3] for c in series.columns
+             if c.startswith("pv_") and c.endswith("_kw") and c not in ("pv_available_kw", "pv_kw")]
+    share = np.divide(pv, pva, out=np.zeros_like(pv), where=pva > 0)
+    out = {}
+    for name in names:
+        avail = series[f"pv_{name}_kw"].to_numpy(dtype=float)
+        out[f"pv_{name}_available_kw"] = avail
+        out[f"pv_{name}_used_kw"] = _clean(avail * share)
+    return out
 
 
 def _crane_tables(m, n: int, dt: np.ndarray) -> tuple[pd.DataFrame, dict]:

@@ -1,0 +1,211 @@
+"""Overview figures of a run: import duration curve and heat map, energy balance, monthly
+emissions and the berth/crane timeline of the vessel calls.
+
+Same contract as :mod:`energy.report.figures`: plain tables in, a
+:class:`matplotlib.figure.Figure` (or None when there is nothing to draw) out; no pyplot,
+no Pyomo. :func:`energy.report.plots.write_run_plots` saves them.
+
+======================  =================================================================
+figure                  what it shows
+======================  =================================================================
+``import_duration``     grid import of every step sorted from highest to lowest, against
+                        the hours of the horizon (peak-hour steps marked) [kW]
+``import_heatmap``      grid import by hour of day (rows) and day (columns), HOMER's DMap [kW]
+``energy_balance``      the horizon's energy from sources to uses, two stacked bars [MWh]
+``monthly_emissions``   emissions of grid import per month [tCO2], and per MWh of load
+``call_gantt``          each vessel call's berth window (light) and crane work (shade = cranes
+                        working), calls packed on berth lanes
+======================  =================================================================
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from energy.kpis import dispatch_column as column
+from energy.report.drawing import COLOURS, local_times, new_figure, thousands, tz_name
+from energy.report.tools import step_lengths
+
+__all__ = [
+    "figure_call_gantt",
+    "figure_energy_balance",
+    "figure_import_duration",
+    "figure_import_heatmap",
+    "figure_monthly_emissions",
+]
+
+
+def figure_import_duration(dispatch: pd.DataFrame) -> Figure | None:
+    """Load-duration curve of grid import: steps sorted by import, x in hours. [kW]"""
+    imp = column(dispatch, "grid_import_kw")
+    if not np.any(imp > 0):
+        return None
+    dt = step_lengths(dispatch)
+    peak = dispatch["is_peak"].to_numpy(dtype=bool) if "is_peak" in dispatch else np.zeros(len(imp), bool)
+    order = np.argsort(-imp, kind="stable")
+    hours = np.cumsum(dt[order])
+    fig = new_figure(10.5, 4.4)
+    ax = fig.subplots()
+    ax.fill_between(np.concatenate([[0.0], hours]), np.concatenate([[imp[order][0]], imp[order]]),
+                    step="pre", color=COLOURS["grid_light"], lw=0)
+    ax.step(np.concatenate([[0.0], hours]), np.concatenate([[imp[order][0]], imp[order]]),
+            where="pre", color=COLOURS["grid"], lw=1.4, label="grid import")
+    sel = peak[order]
+    if sel.any():
+        ax.scatter(hours[sel], imp[order][sel], s=4, color=COLOURS["price"], zorder=3,
+                   label="steps in peak hours")
+    ax.set_xlim(0, hours[-1])
+    ax.set_ylim(0, None)
+    ax.set_xlabel("Hours of the horizon with at least this import [h]")
+    ax.set_ylabel("Grid import [kW]")
+    thousands(ax.xaxis)
+    thousands(ax.yaxis)
+    ax.legend(loc="upper right")
+    ax.set_title("Grid import duration curve", loc="left", fontsize=12)
+    return fig
+
+
+def figure_import_heatmap(dispatch: pd.DataFrame) -> Figure | None:
+    """Grid import by hour of day and day (local time), mean over each hour. [kW]"""
+    imp = column(dispatch, "grid_import_kw")
+    if not len(imp):
+        return None
+    t = pd.DatetimeIndex(local_times(dispatch.index))
+    frame = pd.DataFrame({"kw": imp * step_lengths(dispatch), "h": step_lengths(dispatch)},
+                         index=t)
+    day = t.normalize()
+    grid = frame.groupby([t.hour, day]).sum()
+    kw = (grid["kw"] / grid["h"]).unstack(level=1)  # rows: hour of day, columns: day
+    kw = kw.reindex(range(24))
+    days = kw.columns
+    fig = new_figure(10.5, 4.6)
+    ax = fig.subplots()
+    x = np.arange(len(days) + 1)
+    mesh = ax.pcolormesh(x, np.arange(25), kw.to_numpy(dtype=float), cmap="viridis", shading="flat")
+    cb = fig.colorbar(mesh, ax=ax, pad=0.01)
+    cb.set_label("Grid import [kW]")
+    ticks = [i for i, d in enumerate(days) if d.day == 1] if len(days) > 45 else list(range(0, len(days), 7))
+    ax.set_xticks([i + 0.5 for i in ticks], [days[i].strftime("%d %b") for i in ticks])
+    ax.set_yticks([0, 6, 12, 18, 24], ["00", "06", "12", "18", "24"])
+    ax.set_ylabel(f"Hour of day ({tz_name(dispatch.index)})")
+    ax.set_xlabel("Day")
+    ax.grid(False)
+    ax.set_title("Grid import by hour and day", loc="left", fontsize=12)
+    return fig
+
+
+def figure_energy_balance(balance: pd.DataFrame) -> Figure | None:
+    """Sources and uses of the horizon's energy as two stacked bars. [MWh]"""
+    colours = {"PV used": COLOURS["pv"], "wind used": COLOURS["wind"], "grid import": COLOURS["grid"],
+               "battery discharge": COLOURS["battery"], "unserved": COLOURS["unserved"],
+               "fixed load": COLOURS["fixed"], "cranes": COLOURS["crane"], "trucks": COLOURS["truck"],
+               "battery charge": COLOURS["battery_light"], "grid export": COLOURS["grid_light"]}
+    b = balance[balance["side"].isin(["source", "use"]) & (balance["mwh"] > 1e-6)]
+    if not len(b):
+        return None
+    fig = new_figure(10.5, 3.8)
+    ax = fig.subplots()
+    total = float(b[b["side"] == "source"]["mwh"].sum())
+    for y, side in ((1, "source"), (0, "use")):
+        left = 0.0
+        for _, r in b[b["side"] == side].iterrows():
+            ax.barh(y, r["mwh"], left=left, color=colours.get(r["flow"], "#999999"), height=0.6,
+                    edgecolor="white", lw=0.8)
+            if r["mwh"] > 0.06 * total:
+                dark = r["flow"] in ("fixed load", "cranes", "battery discharge", "grid import", "wind used")
+                ax.text(left + r["mwh"] / 2, y, f"{r['flow']}\n{r['mwh']:,.0f} MWh ({r['share']:.0%})",
+                        ha="center", va="center", fontsize=8, color="white" if dark else "black")
+            left += r["mwh"]
+    small = b[b["mwh"] <= 0.06 * total]
+    if len(small):
+        txt = "; ".join(f"{r.flow} {r.mwh:,.1f} MWh" for r in small.itertuples())
+        fig.text(0.01, 0.01, f"small flows: {txt}", fontsize=8, ha="left", va="bottom")
+        fig.get_layout_engine().set(rect=(0, 0.06, 1, 0.94))
+    ax.set_yticks([1, 0], ["sources", "uses"])
+    ax.set_xlabel("Energy over the horizon [MWh]")
+    thousands(ax.xaxis)
+    ax.grid(False, axis="y")
+    ax.set_title("Energy balance: where the energy came from and where it went", loc="left", fontsize=12)
+    return fig
+
+
+def figure_monthly_emissions(monthly: pd.DataFrame) -> Figure | None:
+    """Monthly emissions of grid import [tCO2] (bars) and per MWh of load [kgCO2/MWh] (line)."""
+    if "emissions_tco2" not in monthly or not np.any(monthly["emissions_tco2"].to_numpy(dtype=float) > 0):
+        return None
+    n = len(monthly)
+    fig = new_figure(max(7.5, min(12.5, 2.5 + 0.85 * n)), 4.2)
+    ax = fig.subplots()
+    xs = np.arange(n)
+    ax.bar(xs, monthly["emissions_tco2"].to_numpy(dtype=float), 0.62, color=COLOURS["carbon"],
+           label="emissions [tCO2]")
+    ax.set_ylabel("Emissions of grid import [tCO2]")
+    ax2 = ax.twinx()
+    per = 1000.0 * monthly["emissions_tco2"] / monthly["load_mwh"].where(monthly["load_mwh"] > 0)
+    ax2.plot(xs, per.to_numpy(dtype=float), color="black", marker="o", ms=4, lw=1.3,
+             label="per MWh of load [kgCO2/MWh]")
+    ax2.set_ylabel("Per MWh of load [kgCO2/MWh]")
+    ax2.set_ylim(0, None)
+    ax2.grid(False)
+    ax.set_xticks(xs, [p.strftime("%b\n%Y") if i == 0 or p.month == 1 else p.strftime("%b")
+                       for i, p in enumerate(monthly.index)])
+    ax.grid(False, axis="x")
+    fig.legend(loc="outside upper right", ncols=2)
+    ax.set_title("Monthly emissions", loc="left", fontsize=12)
+    return fig
+
+
+def _lanes(calls: pd.DataFrame) -> np.ndarray:
+    """Pack calls on lanes (berths): the first lane free at the call's arrival."""
+    free: list[pd.Timestamp] = []
+    lane = np.zeros(len(calls), dtype=int)
+    for i, (a, d) in enumerate(zip(calls["arrival"], calls["departure"], strict=True)):
+        for k, f in enumerate(free):
+            if f <= a:
+                lane[i], free[k] = k, d
+                break
+        else:
+            lane[i] = len(free)
+            free.append(d)
+    return lane
+
+
+def figure_call_gantt(calls: pd.DataFrame, jobs: pd.DataFrame, dispatch: pd.DataFrame) -> Figure | None:
+    """Berth/crane timeline: each call's window on a berth lane, its crane work shaded by cranes."""
+    if not len(calls):
+        return None
+    c = calls.sort_values("arrival", kind="stable").reset_index(drop=True)
+    c["arrival"] = pd.to_datetime(c["arrival"])
+    c["departure"] = pd.to_datetime(c["departure"])
+    lane = _lanes(c)
+    fig = new_figure(10.5, max(2.8, 1.2 + 0.55 * (lane.max() + 1)))
+    ax = fig.subplots()
+    tz = dispatch.index.tz
+    a = local_times(pd.DatetimeIndex(c["arrival"]).tz_convert(tz))
+    d = local_times(pd.DatetimeIndex(c["departure"]).tz_convert(tz))
+    ax.barh(lane, d - a, left=a, height=0.7, color=COLOURS["window"], edgecolor=COLOURS["crane"], lw=0.5,
+            label="berth window")
+    j = jobs[jobs["kind"] == "vessel"] if len(jobs) else jobs
+    if len(j):
+        lane_of = dict(zip(c["vessel"].astype(str), lane, strict=True))
+        ts = pd.DatetimeIndex(j["timestamp"])
+        dt = pd.to_timedelta(dispatch["dt_h"].reindex(ts).to_numpy(dtype=float), unit="h")
+        top = max(float(j["cranes"].max()), 1.0)
+        y = j["job"].astype(str).map(lane_of).to_numpy(dtype=float)
+        ok = ~np.isnan(y)
+        colours = [(0.12, 0.37, 0.65, 0.25 + 0.75 * k / top) for k in j["cranes"].to_numpy(dtype=float)[ok]]
+        left = local_times(ts[ok])
+        ax.barh(y[ok], np.asarray(dt[ok]), left=left, height=0.5, color=colours, lw=0,
+                label=f"crane work (darker = more cranes, up to {top:.0f})")
+    if len(c) <= 30:
+        for i, r in c.iterrows():
+            ax.text(a[i], lane[i] + 0.42, str(r["vessel"]), fontsize=7, va="bottom", ha="left", clip_on=True)
+    ax.set_yticks(range(lane.max() + 1), [f"berth {k + 1}" for k in range(lane.max() + 1)])
+    ax.set_ylim(lane.max() + 0.9, -0.6)
+    ax.set_xlabel(f"Local time ({tz_name(dispatch.index)})")
+    ax.grid(False, axis="y")
+    fig.legend(loc="outside upper right", ncols=2)
+    ax.set_title(f"Vessel calls: berth windows and crane work ({len(c)} calls)", loc="left", fontsize=12)
+    return fig
