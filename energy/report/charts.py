@@ -113,12 +113,12 @@ def figure_energy_balance(balance: pd.DataFrame) -> Figure | None:
         for _, r in b[b["side"] == side].iterrows():
             ax.barh(y, r["mwh"], left=left, color=colours.get(r["flow"], "#999999"), height=0.6,
                     edgecolor="white", lw=0.8)
-            if r["mwh"] > 0.06 * total:
+            if r["mwh"] > 0.09 * total:
                 dark = r["flow"] in ("fixed load", "cranes", "battery discharge", "grid import", "wind used")
                 ax.text(left + r["mwh"] / 2, y, f"{r['flow']}\n{r['mwh']:,.0f} MWh ({r['share']:.0%})",
                         ha="center", va="center", fontsize=8, color="white" if dark else "black")
             left += r["mwh"]
-    small = b[b["mwh"] <= 0.06 * total]
+    small = b[b["mwh"] <= 0.09 * total]
     if len(small):
         txt = "; ".join(f"{r.flow} {r.mwh:,.1f} MWh" for r in small.itertuples())
         fig.text(0.01, 0.01, f"small flows: {txt}", fontsize=8, ha="left", va="bottom")
