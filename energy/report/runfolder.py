@@ -168,7 +168,7 @@ def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis:
         if calls is not None:
             files.write_csv(stage / "calls.csv", _calls_csv(calls))
         files.write_csv(stage / "monthly.csv", monthly_table(dispatch, assumptions).reset_index()
-                        .assign(month=lambda t: t["month"].astype(str)))
+                        .assign(month=lambda t: t["month"].astype(str)), float_format=None)
         if plots:
             if progress:
                 progress("plots")
