@@ -386,10 +386,22 @@ def run_provenance(cfg: Config) -> dict:
 
 
 def add_intensities(kpis: dict, dispatch: pd.DataFrame, cfg: Config) -> None:
-    """Add :func:`energy.kpis.intensity_kpis` (USD/MWh, kWh/TEU, USD/move) to a run's KPIs."""
+    """Add :func:`energy.kpis.intensity_kpis` (USD/MWh, kWh/TEU, USD/move) and the asset sizes to a run's KPIs.
+
+    Asset sizes: ``pv_kwp`` [kWp], ``wind_kw`` [kW], ``battery_kwh`` [kWh] and
+    ``battery_power_kw`` (discharge) [kW], so that a comparison shows what each scenario built.
+    """
+    from energy.wind import nominal_power_kw
+
     moves = float(dispatch["crane_moves_sts"].sum()) if "crane_moves_sts" in dispatch else 0.0
     kpis.update(intensity_kpis(kpis["total_cost_usd"], kpis["load_mwh"], kpis["emissions_tco2"] * 1000.0,
                                moves, cfg.vessels.teu_per_move))
+    kpis.update({
+        "pv_kwp": float(sum(a.capacity_kwp for a in cfg.pv.values())),
+        "wind_kw": float(sum(nominal_power_kw(u.turbine_type) * u.count for u in cfg.wind.values() if u.count)),
+        "battery_kwh": float(cfg.battery.energy_kwh),
+        "battery_power_kw": float(cfg.battery.discharge_power_kw if cfg.battery.energy_kwh > 0 else 0.0),
+    })
 
 
 def run(model: str | Path, scenario: str | None = None, *, out: str | Path | None = None,

@@ -29,11 +29,16 @@ from energy.report.drawing import COLOURS, local_times, new_figure, thousands, t
 from energy.report.tools import step_lengths
 
 __all__ = [
+    "COST_TERMS",
     "figure_call_gantt",
+    "figure_comparison_assets",
+    "figure_comparison_costs",
+    "figure_comparison_waterfall",
     "figure_energy_balance",
     "figure_import_duration",
     "figure_import_heatmap",
     "figure_monthly_emissions",
+    "noise_threshold_usd",
 ]
 
 
@@ -208,4 +213,127 @@ def figure_call_gantt(calls: pd.DataFrame, jobs: pd.DataFrame, dispatch: pd.Data
     ax.grid(False, axis="y")
     fig.legend(loc="outside upper right", ncols=2)
     ax.set_title(f"Vessel calls: berth windows and crane work ({len(c)} calls)", loc="left", fontsize=12)
+    return fig
+
+
+# --------------------------------------------------------------------------- comparison
+#: Bill terms of a comparison row, stacked in that order: (column, label, colour).
+COST_TERMS = (
+    ("energy_cost_usd", "energy", COLOURS["grid"]),
+    ("capacity_charge_generation_usd", "capacity: generation", COLOURS["cap_gen"]),
+    ("capacity_charge_distribution_usd", "capacity: distribution", COLOURS["cap_dist"]),
+    ("battery_wear_usd", "battery wear", COLOURS["battery"]),
+    ("carbon_cost_usd", "carbon", COLOURS["carbon"]),
+    ("unserved_cost_usd", "unserved", COLOURS["unserved"]),
+)
+
+
+def noise_threshold_usd(comparison: pd.DataFrame) -> float:
+    """Cost differences at or below this are solver noise: the largest MIP gap x the base cost. [USD]"""
+    c = comparison
+    base = c[c["scenario"].astype(str) == "base"]
+    if not len(base) or "total_cost_usd" not in c:
+        return 0.0
+    gaps = pd.to_numeric(c.get("mip_gap", pd.Series(dtype=float)), errors="coerce").fillna(0.0)
+    return float(gaps.clip(lower=0).max() * abs(float(base["total_cost_usd"].iloc[0])))
+
+
+def figure_comparison_assets(ok: pd.DataFrame) -> Figure | None:
+    """PV [MWp], wind [MW] and battery [MWh] (with its power [MW]) of each scenario, three panels."""
+    if "pv_kwp" not in ok:
+        return None
+    names = ok["scenario"].astype(str).tolist()
+    fig = new_figure(10.5, max(2.6, 0.9 + 0.32 * len(names)))
+    axes = fig.subplots(1, 3, sharey=True)
+    y = np.arange(len(names))
+    for ax, col, label, colour in ((axes[0], "pv_kwp", "PV [MWp]", COLOURS["pv"]),
+                                   (axes[1], "wind_kw", "wind [MW]", COLOURS["wind"]),
+                                   (axes[2], "battery_kwh", "battery [MWh]", COLOURS["battery"])):
+        v = pd.to_numeric(ok[col], errors="coerce").fillna(0.0).to_numpy() / 1000.0
+        ax.barh(y, v, color=colour, height=0.65)
+        for yi, vi in zip(y, v, strict=True):
+            text = f"{vi:,.1f}"
+            if col == "battery_kwh" and vi > 0:
+                text += f" / {float(ok['battery_power_kw'].iloc[yi]) / 1000:,.1f} MW"
+            ax.text(vi, yi, " " + text, va="center", fontsize=7.5)
+        ax.set_xlabel(label)
+        ax.set_xlim(0, max(v.max() * 1.45, 1.0))
+        ax.grid(False, axis="y")
+    axes[0].set_yticks(y, names)
+    axes[0].invert_yaxis()
+    fig.suptitle("Asset sizes per scenario", x=0.01, ha="left", fontsize=12)
+    return fig
+
+
+def figure_comparison_costs(ok: pd.DataFrame) -> Figure | None:
+    """Stacked cost terms of each scenario (horizontal bars), total at the end. [USD]"""
+    terms = [t for t in COST_TERMS if t[0] in ok]
+    if not terms:
+        return None
+    names = ok["scenario"].astype(str).tolist()
+    fig = new_figure(10.5, max(2.8, 1.2 + 0.34 * len(names)))
+    ax = fig.subplots()
+    y = np.arange(len(names))
+    left = np.zeros(len(names))
+    for col, label, colour in terms:
+        v = pd.to_numeric(ok[col], errors="coerce").fillna(0.0).to_numpy()
+        if not np.any(np.abs(v) > 0.5):
+            continue
+        ax.barh(y, v, left=left, color=colour, height=0.65, label=label)
+        left += v
+    for yi, total in zip(y, pd.to_numeric(ok["total_cost_usd"]).to_numpy(), strict=True):
+        ax.text(left[yi], yi, f" {total:,.0f}", va="center", fontsize=7.5)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, left.max() * 1.18)
+    ax.set_xlabel("Total cost over the horizon [USD]")
+    thousands(ax.xaxis)
+    ax.grid(False, axis="y")
+    fig.legend(loc="outside upper right", ncols=3)
+    ax.set_title("Cost split per scenario", loc="left", fontsize=12)
+    return fig
+
+
+def figure_comparison_waterfall(ok: pd.DataFrame) -> Figure | None:
+    """For each scenario, a waterfall from the base's total cost through each term's change. [USD]
+
+    Changes no larger than the solver's MIP gap (:func:`noise_threshold_usd`) are grey: noise.
+    """
+    base = ok[ok["scenario"].astype(str) == "base"]
+    others = ok[ok["scenario"].astype(str) != "base"]
+    terms = [t for t in COST_TERMS if t[0] in ok]
+    if not len(base) or not len(others) or not terms:
+        return None
+    noise = noise_threshold_usd(ok)
+    b = base.iloc[0]
+    n = len(others)
+    cols = min(3, n)
+    rows = int(np.ceil(n / cols))
+    fig = new_figure(10.5, 0.6 + 2.6 * rows)
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    labels = ["base", *[t[1].replace("capacity: ", "cap. ") for t in terms], "scenario"]
+    for ax, (_, r) in zip(axes, others.iterrows(), strict=False):
+        level = float(b["total_cost_usd"])
+        ax.bar(0, level, color="#BBBBBB", width=0.7)
+        for k, (col, _, _) in enumerate(terms, start=1):
+            d = float(r[col]) - float(b[col])
+            shade = "#D9D9D9" if abs(d) <= max(noise, 0.5) else (COLOURS["wind"] if d < 0 else COLOURS["price"])
+            ax.bar(k, d, bottom=level, color=shade, width=0.7)
+            level += d
+        total = float(r["total_cost_usd"])
+        grey = abs(total - float(b["total_cost_usd"])) <= noise
+        ax.bar(len(terms) + 1, total, color="#D9D9D9" if grey else COLOURS["crane"], width=0.7)
+        delta = total - float(b["total_cost_usd"])
+        ax.set_title(f"{r['scenario']}: {delta:+,.0f} USD" + (" (noise)" if grey else ""), fontsize=9,
+                     loc="left")
+        ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=7)
+        lo = min(float(b["total_cost_usd"]), total, level) * 0.8
+        ax.set_ylim(lo, max(float(b["total_cost_usd"]), total) * 1.05)
+        thousands(ax.yaxis)
+        ax.grid(False, axis="x")
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    fig.supylabel("Total cost [USD]", fontsize=9)
+    fig.suptitle("Cost against the base, term by term (green: saves, red: costs more, grey: within the "
+                 "MIP gap)", x=0.01, ha="left", fontsize=11)
     return fig

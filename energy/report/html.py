@@ -72,6 +72,10 @@ tr.failed td { background: var(--bad-bg); }
 .notok { color: var(--bad-line); font-weight: 700; }
 .better { color: var(--good); }
 .worse { color: var(--worse); }
+.noise { color: #9A9A9A; }
+table.cmp { font-size: 13px; table-layout: auto; }
+table.cmp th { font-size: 12px; }
+table.cmp td.desc { max-width: 260px; font-size: 12px; color: var(--muted); }
 figure { margin: 18px 0 26px; }
 figure img { max-width: 100%; height: auto; display: block; border: 1px solid var(--line); border-radius: 4px; }
 figcaption { color: var(--muted); font-size: 13.5px; margin-top: 4px; }
@@ -497,19 +501,21 @@ _CMP_COLS = [
 ]
 
 
-def _delta_cell(v, kind: str) -> str:
+def _delta_cell(v, kind: str, noise: bool = False) -> str:
     if not _finite(v):
         return '<td class="n">-</td>'
     v = float(v)
-    cls = "better" if v < -1e-9 else "worse" if v > 1e-9 else ""
+    cls = "noise" if noise else "better" if v < -1e-9 else "worse" if v > 1e-9 else ""
     txt = f"{v:+,.0f}" if kind == "dusd" else f"{v:+.1f} %"
     if abs(v) <= 1e-9:
         txt = "0" if kind == "dusd" else "0.0 %"
-    return f'<td class="n {cls}">{_e(txt)}</td>'
+    tip = ' title="within the MIP gap: solver noise, not a difference"' if noise else ""
+    return f'<td class="n {cls}"{tip}>{_e(txt)}</td>'
 
 
 def comparison_html(*, model_name: str, comparison: pd.DataFrame, chart: Chart | None = None,
-                    failed: Sequence[bool] | None = None) -> str:
+                    failed: Sequence[bool] | None = None, charts: Sequence[Chart] = (),
+                    noise_usd: float = 0.0) -> str:
     """The scenario comparison as one self-contained HTML page.
 
     Parameters
@@ -523,6 +529,11 @@ def comparison_html(*, model_name: str, comparison: pd.DataFrame, chart: Chart |
         The cost-against-emissions figure.
     failed : sequence of bool, optional
         Which rows failed (default: status ``failed`` or an error message).
+    charts : sequence of Chart
+        More figures (asset sizes, cost split, waterfall), shown below the table.
+    noise_usd : float
+        Cost differences at or below this (the MIP gap x the base cost) are greyed as
+        solver noise. [USD]
 
     Returns
     -------
@@ -564,12 +575,14 @@ def comparison_html(*, model_name: str, comparison: pd.DataFrame, chart: Chart |
         st = str(r.get("status", "")) if pd.notna(r.get("status", None)) else ""
         st_cls = "ok" if st == "optimal" else "notok"
         cells = [f"<td><b>{_e(r['scenario'])}</b></td>",
-                 f"<td>{_e(r.get('description', '') if pd.notna(r.get('description', '')) else '')}</td>",
+                 f"<td class=\"desc\">{_e(r.get('description', '') if pd.notna(r.get('description', '')) else '')}</td>",
                  f'<td class="{st_cls}">{_e(st or "-")}</td>']
+        cost_delta = r.get("total_cost_usd_delta")
+        noisy = _finite(cost_delta) and str(r["scenario"]) != "base" and abs(float(cost_delta)) <= noise_usd
         for key, _, kind in cols:
             v = r.get(key)
-            cells.append(_delta_cell(v, kind) if kind in ("dusd", "dpct")
-                         else f'<td class="n">{_e(_fmt(v, kind))}</td>')
+            cells.append(_delta_cell(v, kind, noisy and key.startswith("total_cost_usd_delta"))
+                         if kind in ("dusd", "dpct") else f'<td class="n">{_e(_fmt(v, kind))}</td>')
         for key in extra:
             cells.append(f'<td class="n">{_e(_fmt(r.get(key), "gap"))}</td>')
         err = r.get("error", "")
@@ -581,10 +594,13 @@ def comparison_html(*, model_name: str, comparison: pd.DataFrame, chart: Chart |
             cells.append(f'<td><a href="{_e(href)}">report</a></td>')
         tr = '<tr class="failed">' if failed[i] else "<tr>"
         rows.append(f"{tr}{''.join(cells)}</tr>")
-    body.append(f'<h2>Scenarios</h2><div class="wide"><table><thead><tr>{head}</tr></thead>'
+    body.append(f'<h2>Scenarios</h2><div class="wide"><table class="cmp"><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(rows)}</tbody></table></div>")
     body.append("<p class=\"sub\">Differences are against the base scenario; green is lower (better), "
-                "red higher. The full table is <code>comparison.csv</code>; each scenario's own "
-                "report is in its folder.</p>")
+                f"red higher, grey a cost difference within the MIP gap (at most {noise_usd:,.0f} USD: "
+                "solver noise, not a difference). The full table is <code>comparison.csv</code>; each "
+                "scenario's own report is in its folder.</p>")
+    if charts:
+        body.append(_figures(charts))
     body.append("<footer>Written by port-energy.</footer>")
     return _page(f"{model_name}: scenario comparison - port-energy", "".join(body))

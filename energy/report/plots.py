@@ -57,10 +57,14 @@ from energy.report import files
 from energy.report import html as html_mod
 from energy.report.charts import (
     figure_call_gantt,
+    figure_comparison_assets,
+    figure_comparison_costs,
+    figure_comparison_waterfall,
     figure_energy_balance,
     figure_import_duration,
     figure_import_heatmap,
     figure_monthly_emissions,
+    noise_threshold_usd,
 )
 from energy.report.drawing import (
     COLOURS,
@@ -375,7 +379,8 @@ def write_comparison_report(folder: Path, comparison: pd.DataFrame, model_name: 
     Returns
     -------
     list of Path
-        ``[comparison.png, comparison.html]``.
+        ``[comparison.png, comparison_assets.png, comparison_costs.png,
+        comparison_waterfall.png, comparison.html]`` (a chart with nothing to show is left out).
     """
     folder = Path(folder)
     if "scenario" not in comparison.columns:
@@ -388,6 +393,20 @@ def write_comparison_report(folder: Path, comparison: pd.DataFrame, model_name: 
     chart = html_mod.Chart(png_path.name, "Cost against emissions",
                            "One point per scenario that ran; failed scenarios are listed below the "
                            "chart and in the table.", png)
+    failed = _failed_mask(comparison.reset_index(drop=True))
+    ok = comparison.reset_index(drop=True)[~failed]
+    dr = _Drawer(folder)
+    dr.draw("comparison_assets", "Asset sizes",
+            "PV [MWp], wind [MW] and battery energy [MWh] / power [MW] built in each scenario.",
+            lambda: figure_comparison_assets(ok))
+    dr.draw("comparison_costs", "Cost split",
+            "Each scenario's bill over the horizon, term by term; the number is the total [USD].",
+            lambda: figure_comparison_costs(ok))
+    dr.draw("comparison_waterfall", "Against the base, term by term",
+            "From the base's total cost (grey bar) through the change of each bill term to the "
+            "scenario's total; changes within the MIP gap are grey: solver noise, not a difference.",
+            lambda: figure_comparison_waterfall(ok))
     page = html_mod.comparison_html(model_name=model_name, comparison=comparison, chart=chart,
-                                    failed=_failed_mask(comparison.reset_index(drop=True)))
-    return [png_path, files.write_text(folder / "comparison.html", page)]
+                                    failed=failed, charts=dr.charts,
+                                    noise_usd=noise_threshold_usd(ok) if len(ok) else 0.0)
+    return [png_path, *dr.paths, files.write_text(folder / "comparison.html", page)]
