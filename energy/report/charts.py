@@ -204,7 +204,7 @@ def figure_call_gantt(calls: pd.DataFrame, jobs: pd.DataFrame, dispatch: pd.Data
         left = local_times(ts[ok])
         ax.barh(y[ok], np.asarray(dt[ok]), left=left, height=0.5, color=colours, lw=0,
                 label=f"crane work (darker = more cranes, up to {top:.0f})")
-    if len(c) <= 30:
+    if len(c) <= 12:  # names fit beside the bars only for a few calls
         for i, r in c.iterrows():
             ax.text(a[i], lane[i] + 0.42, str(r["vessel"]), fontsize=7, va="bottom", ha="left", clip_on=True)
     ax.set_yticks(range(lane.max() + 1), [f"berth {k + 1}" for k in range(lane.max() + 1)])

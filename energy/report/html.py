@@ -68,6 +68,7 @@ tr.total td { font-weight: 650; border-top: 2px solid var(--ink); }
 tr.failed td { background: var(--bad-bg); }
 .wide { overflow-x: auto; }
 .wide td:first-child { white-space: nowrap; }
+.wide td.name { white-space: normal; }
 .ok { color: var(--good); font-weight: 600; }
 .notok { color: var(--bad-line); font-weight: 700; }
 .better { color: var(--good); }
@@ -75,7 +76,9 @@ tr.failed td { background: var(--bad-bg); }
 .noise { color: #9A9A9A; }
 table.cmp { font-size: 13px; table-layout: auto; }
 table.cmp th { font-size: 12px; }
-table.cmp td.desc { max-width: 260px; font-size: 12px; color: var(--muted); }
+table.cmp td.name { min-width: 150px; max-width: 230px; }
+table.cmp td.name .desc { display: block; font-size: 11.5px; color: var(--muted); line-height: 1.3; }
+table.cmp td, table.cmp th { padding: 4px 6px; }
 figure { margin: 18px 0 26px; }
 figure img { max-width: 100%; height: auto; display: block; border: 1px solid var(--line); border-radius: 4px; }
 figcaption { color: var(--muted); font-size: 13.5px; margin-top: 4px; }
@@ -117,6 +120,16 @@ _ENERGY_ROWS = [
 _WORK_ROWS = [
     (("crane_energy_mwh",), "Crane energy", "mwh", False),
     (("crane_moves",), "Crane moves", "moves", False),
+    (("quay_moves",), "Container moves (ship-to-shore)", "moves", False),
+    (("teu",), "Throughput", "teu", False),
+    (("cost_usd_per_mwh",), "Cost per MWh of load", "usd_mwh", False),
+    (("kwh_per_teu",), "Energy per TEU", "kwh_teu", False),
+    (("usd_per_move",), "Cost per container move", "usd_move", False),
+    (("kg_co2_per_teu",), "Emissions per TEU", "kg_teu", False),
+    (("pv_kwp",), "PV built", "kwp", False),
+    (("wind_kw",), "Wind built", "kw", False),
+    (("battery_kwh",), "Battery energy", "kwh", False),
+    (("battery_power_kw",), "Battery power", "kw", False),
     (("truck_energy_mwh",), "Truck charging energy", "mwh", False),
     (("unserved_mwh",), "Unserved load", "mwh", False),
 ]
@@ -135,7 +148,9 @@ _SOLVER_ROWS = [
     (("n_integer",), "Integer variables", "count", False),
 ]
 _UNITS = {"usd": "USD", "mwh": "MWh", "kw": "kW", "tco2": "tCO2", "pct": "", "cycles": "",
-          "moves": "moves", "s": "s", "count": "", "gap": "", "text": ""}
+          "moves": "moves", "s": "s", "count": "", "gap": "", "text": "", "teu": "TEU",
+          "usd_mwh": "USD/MWh", "kwh_teu": "kWh/TEU", "usd_move": "USD/move", "kg_teu": "kgCO2/TEU",
+          "kwp": "kWp", "kwh": "kWh"}
 _KNOWN = {k for rows in (_COST_ROWS, _ENERGY_ROWS, _WORK_ROWS, _SOLVER_ROWS) for keys, *_ in rows
           for k in keys}
 
@@ -163,12 +178,14 @@ def _fmt(v, kind: str) -> str:
         return f"{v:,.0f}"
     if kind in ("mwh", "tco2"):
         return f"{v:,.1f}" if abs(v) < 1e5 else f"{v:,.0f}"
-    if kind in ("kw", "moves", "count"):
+    if kind in ("kw", "moves", "count", "teu", "kwp", "kwh"):
         return f"{v:,.0f}"
+    if kind in ("usd_mwh", "kwh_teu", "usd_move", "kg_teu"):
+        return f"{v:,.2f}"
     if kind == "pct":
         return f"{100.0 * v:.1f} %"
     if kind == "gap":
-        return f"{100.0 * v:.3g} %"
+        return "0 %" if abs(v) < 1e-8 else f"{100.0 * v:.2g} %"
     if kind == "cycles":
         return f"{v:,.1f}"
     if kind == "s":
@@ -380,10 +397,25 @@ def _monthly_table(me: pd.DataFrame | None, mc: pd.DataFrame | None) -> str:
     cols_c = [("energy_cost_usd", "energy [USD]"), ("capacity_charge_generation_usd", "capacity gen. [USD]"),
               ("capacity_charge_distribution_usd", "capacity dist. [USD]"), ("battery_wear_usd", "wear [USD]"),
               ("carbon_cost_usd", "carbon [USD]"), ("unserved_cost_usd", "unserved [USD]"),
-              ("total_cost_usd", "total [USD]"), ("peak_import_kw", "peak-hour max import [kW]")]
+              ("total_cost_usd", "total [USD]"), ("peak_import_kw", "peak-hour max import [kW]"),
+              ("emissions_tco2", "emissions [tCO2]"), ("cost_usd_per_mwh", "cost [USD/MWh]"),
+              ("kwh_per_teu", "energy [kWh/TEU]"), ("usd_per_move", "cost [USD/move]")]
+    # ratios: the horizon row divides the sums (numerator, denominator, factor)
+    ratios = {"cost_usd_per_mwh": ("total_cost_usd", "load_mwh", 1.0),
+              "kwh_per_teu": ("load_mwh", "teu", 1000.0), "usd_per_move": ("total_cost_usd", "quay_moves", 1.0)}
+    kinds = {"peak_import_kw": "kw", "emissions_tco2": "tco2", **dict.fromkeys(ratios, "usd_mwh")}
     cols_e = [c for c in cols_e if c[0] in me.columns and (c[0] == "load_mwh" or me[c[0]].abs().sum() > 0)]
     cols_c = [c for c in cols_c if c[0] in mc.columns and
               (c[0] in ("energy_cost_usd", "total_cost_usd", "peak_import_kw") or mc[c[0]].abs().sum() > 0)]
+
+    def horizon(c: str):
+        if c in ratios:
+            num, den, f = ratios[c]
+            src = lambda k: me[k].sum() if k in me.columns else mc[k].sum()  # noqa: E731
+            d = src(den)
+            return f * src(num) / d if d else math.nan
+        return mc[c].max() if c.endswith("_kw") else mc[c].sum()
+
     head = "<th>month</th>" + "".join(f'<th class="n">{_e(t)}</th>' for _, t in cols_e + cols_c)
     body = []
     for p in me.index:
@@ -392,13 +424,11 @@ def _monthly_table(me: pd.DataFrame | None, mc: pd.DataFrame | None) -> str:
         if f < 0.999:
             lab += f" ({me.loc[p, 'hours'] / 24:.0f} d)" if "hours" in me.columns else " (part)"
         cells = [f'<td class="n">{_e(_fmt(me.loc[p, c], "mwh"))}</td>' for c, _ in cols_e]
-        cells += [f'<td class="n">{_e(_fmt(mc.loc[p, c], "kw" if c.endswith("_kw") else "usd"))}</td>'
-                  for c, _ in cols_c]
+        cells += [f'<td class="n">{_e(_fmt(mc.loc[p, c], kinds.get(c, "usd")))}</td>' for c, _ in cols_c]
         body.append(f"<tr><td>{_e(lab)}</td>{''.join(cells)}</tr>")
     if len(me) > 1:
         cells = [f'<td class="n">{_e(_fmt(me[c].sum(), "mwh"))}</td>' for c, _ in cols_e]
-        cells += [f'<td class="n">{_e(_fmt(mc[c].max() if c.endswith("_kw") else mc[c].sum(), "kw" if c.endswith("_kw") else "usd"))}</td>'
-                  for c, _ in cols_c]
+        cells += [f'<td class="n">{_e(_fmt(horizon(c), kinds.get(c, "usd")))}</td>' for c, _ in cols_c]
         body.append(f'<tr class="total"><td>horizon</td>{"".join(cells)}</tr>')
     return (f'<h3>By month</h3><div class="wide"><table><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>")
@@ -493,7 +523,6 @@ _CMP_COLS = [
     ("emissions_tco2", "emissions [tCO2]", "tco2"),
     ("emissions_tco2_delta_pct", "vs base [%]", "dpct"),
     ("grid_import_mwh", "grid import [MWh]", "mwh"),
-    ("grid_import_mwh_delta_pct", "vs base [%]", "dpct"),
     ("peak_import_kw", "peak-hour max import [kW]", "kw"),
     ("peak_import_kw_delta_pct", "vs base [%]", "dpct"),
     ("renewable_share", "renewable share", "pct"),
@@ -567,15 +596,17 @@ def comparison_html(*, model_name: str, comparison: pd.DataFrame, chart: Chart |
         body.append(_figures([chart]))
     cols = [x for x in _CMP_COLS if x[0] in c.columns]
     extra = [x for x in ("mip_gap",) if x in c.columns]
-    head = "<th>scenario</th><th>description</th><th>status</th>"
+    head = "<th>scenario</th><th>status</th>"
     head += "".join(f'<th class="n">{_e(t)}</th>' for _, t, _ in cols)
     head += "".join('<th class="n">MIP gap</th>' for _ in extra) + "<th>report / error</th>"
     rows = []
     for i, r in c.iterrows():
         st = str(r.get("status", "")) if pd.notna(r.get("status", None)) else ""
         st_cls = "ok" if st == "optimal" else "notok"
-        cells = [f"<td><b>{_e(r['scenario'])}</b></td>",
-                 f"<td class=\"desc\">{_e(r.get('description', '') if pd.notna(r.get('description', '')) else '')}</td>",
+        desc = r.get("description", "")
+        desc = str(desc) if desc is not None and pd.notna(desc) else ""
+        cells = [f"<td class=\"name\"><b>{_e(r['scenario'])}</b>"
+                 + (f'<span class="desc">{_e(desc)}</span>' if desc else "") + "</td>",
                  f'<td class="{st_cls}">{_e(st or "-")}</td>']
         cost_delta = r.get("total_cost_usd_delta")
         noisy = _finite(cost_delta) and str(r["scenario"]) != "base" and abs(float(cost_delta)) <= noise_usd

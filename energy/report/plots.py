@@ -249,7 +249,9 @@ def write_run_plots(folder: Path, dispatch: pd.DataFrame, jobs: pd.DataFrame, kp
     mc = monthly_costs(dispatch, a)
     dr = _Drawer(folder)
     _draw_run_figures(dr, dispatch, jobs, k, a, picks, me, mc)
-    _draw_overview_figures(dr, dispatch, jobs, a, calls, monthly_table(dispatch, a))
+    mt = monthly_table(dispatch, a)  # the bill per month and emissions, USD/MWh, kWh/TEU, USD/move
+    _draw_overview_figures(dr, dispatch, jobs, a, calls, mt)
+    mc = mt
     m, s = _names(folder, a, model_name, scenario)
     page = html_mod.run_report_html(model_name=m, scenario=s, kpis=k, assumptions=a, charts=dr.charts,
                                     monthly_energy=me, monthly_costs=mc, problems=dr.problems,
