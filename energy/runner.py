@@ -107,6 +107,20 @@ def profile_summary(prof: Profiles, cfg: Config) -> dict:
 
 @dataclass
 class ProfilesRun:
+    """The profiles of a model: its config, the series, their summary and the file written.
+
+    Attributes
+    ----------
+    config : energy.config.Config
+        The validated model (scenario applied).
+    profiles : energy.build.Profiles
+        The series on the model index (``.series``), their sources and notes.
+    summary : dict
+        :func:`profile_summary`.
+    path : Path or None
+        ``profiles.csv`` written (None with ``write=False``).
+    """
+
     config: Config
     profiles: Profiles
     summary: dict
@@ -116,6 +130,24 @@ class ProfilesRun:
 def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path | None = None,
              start=None, end=None, resolution=None, write: bool = True) -> ProfilesRun:
     """Make the model's time series and write ``<out>/<model>/profiles.csv``.
+
+    Parameters
+    ----------
+    model : str or Path
+        The TOML model file.
+    scenario : str, optional
+        Scenario name; default the base.
+    out : str or Path, optional
+        Reports folder (default ``reports``).
+    start, end, resolution : str, optional
+        Horizon overrides, as for :func:`run`.
+    write : bool
+        Write ``profiles.csv``; ``False`` keeps the series in memory only.
+
+    Examples
+    --------
+    >>> pr = energy.profiles("models/chancay.toml", write=False)      # doctest: +SKIP
+    >>> pr.summary["pv_specific_yield_kwh_per_kwp"]                   # doctest: +SKIP
 
     Returns
     -------

@@ -208,6 +208,16 @@ def load_config(path: str | Path, scenario: str | None = None, overrides: dict |
         Nested overrides applied after the scenario's (e.g. from command-line
         options: ``{"horizon": {"resolution": "15min"}}``).
 
+    Returns
+    -------
+    Config
+        The validated model with every default filled in.
+
+    Examples
+    --------
+    >>> cfg = load_config("models/chancay.toml", "pv_wind")          # doctest: +SKIP
+    >>> cfg.battery.energy_kwh                                      # doctest: +SKIP
+
     Raises
     ------
     EnergyError

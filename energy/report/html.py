@@ -185,7 +185,7 @@ def _fmt(v, kind: str) -> str:
     if kind == "pct":
         return f"{100.0 * v:.1f} %"
     if kind == "gap":
-        return "0 %" if abs(v) < 1e-8 else f"{100.0 * v:.2g} %"
+        return "0 %" if abs(v) < 1e-8 else f"{100.0 * v:.3g} %"
     if kind == "cycles":
         return f"{v:,.1f}"
     if kind == "s":
