@@ -182,6 +182,9 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
         Replace earlier run folders and comparison files.
     plots : bool
         Write plots and HTML reports.
+    write : bool
+        Write the run folders and the comparison files; ``False`` keeps everything in
+        memory (the returned table only).
     progress : {"auto", "live", "plain", "none"}
         Progress display; ``auto`` is live on a terminal, plain otherwise.
     **options
@@ -212,6 +215,8 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
     # one HiGHS thread per run unless asked otherwise: workers then use the cores, and a
     # serial and a parallel comparison solve the very same way (identical results)
     run_opts.setdefault("threads", 1)
+    if not write:
+        run_opts["write"] = False  # nothing on disk: the runs keep their results in memory
     tasks = [_Task(str(model_path), n, None if out is None else str(out), overwrite, plots, run_opts)
              for n in names]
     mode = progress if progress != "auto" else ("live" if sys.stdout.isatty() else "plain")
