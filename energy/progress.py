@@ -125,6 +125,7 @@ class Progress:
         self._live = None
         self._last_plain_solver = -math.inf
         self.solver_state: SolverState | None = None
+        self._solver_since: float | None = None
 
     @classmethod
     def for_cli(cls, quiet: bool = False, title: str | None = None) -> Progress:
@@ -170,8 +171,13 @@ class Progress:
             self._print(f"[{now - self.t0:7.1f} s] {phase}")
 
     def solver(self, state: SolverState, final: bool = False) -> None:
-        """The solver's latest state (from HiGHS's callback, a few times a second; ``final`` at a round's end)."""
+        """The solver's latest state (from HiGHS's callback, a few times a second; ``final`` at a round's end).
+
+        The live view keeps HiGHS's clock running between callbacks (HiGHS is silent
+        while it solves a large LP relaxation), from the run's start the state implies.
+        """
         self.solver_state = state
+        self._solver_since = None if final else time.perf_counter() - state.elapsed_s
         if self.mode == "plain":
             now = time.perf_counter()
             if final or now - self._last_plain_solver >= PLAIN_SOLVER_EVERY_S:
@@ -211,7 +217,12 @@ class Progress:
             mark, style = ("…", "yellow") if running else ("✓", "green")
             out.append(f" {mark} ", style=style)
             out.append(f"{ph.name:<10}{secs:8.1f} s")
-            detail = self.solver_state.text() if running and self.solver_state else ph.detail
+            detail = ph.detail
+            if running and self.solver_state:
+                st = self.solver_state
+                if self._solver_since is not None:
+                    st = SolverState(now - self._solver_since, st.gap, st.best_usd)
+                detail = st.text()
             if detail:
                 out.append(f"   {detail}", style="dim" if not running else "")
             out.append("\n")

@@ -409,6 +409,7 @@ class _Watch:
     def attach(self, h: highspy.Highs) -> None:
         if self.hook is not None:
             h.cbMipInterrupt.subscribe(self._mip)
+            self.hook(SolverState())  # HiGHS starts: the clock runs from here
         if self.log is not None:
             h.setOptionValue("output_flag", True)
             h.setOptionValue("log_to_console", False)

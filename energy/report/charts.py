@@ -20,8 +20,10 @@ figure                  what it shows
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
 from energy.kpis import dispatch_column as column
@@ -200,10 +202,16 @@ def figure_call_gantt(calls: pd.DataFrame, jobs: pd.DataFrame, dispatch: pd.Data
         top = max(float(j["cranes"].max()), 1.0)
         y = j["job"].astype(str).map(lane_of).to_numpy(dtype=float)
         ok = ~np.isnan(y)
-        colours = [(0.12, 0.37, 0.65, 0.25 + 0.75 * k / top) for k in j["cranes"].to_numpy(dtype=float)[ok]]
-        left = local_times(ts[ok])
-        ax.barh(y[ok], np.asarray(dt[ok]), left=left, height=0.5, color=colours, lw=0,
-                label=f"crane work (darker = more cranes, up to {top:.0f})")
+        alpha = 0.25 + 0.75 * j["cranes"].to_numpy(dtype=float)[ok] / top
+        x0 = mdates.date2num(local_times(ts[ok]))
+        x1 = x0 + dt[ok].total_seconds().to_numpy() / 86400.0
+        yy = y[ok]
+        boxes = np.stack([np.column_stack([x0, yy - 0.25]), np.column_stack([x1, yy - 0.25]),
+                          np.column_stack([x1, yy + 0.25]), np.column_stack([x0, yy + 0.25])], axis=1)
+        colours = np.column_stack([np.full((len(alpha), 3), (0.12, 0.37, 0.65)), alpha])
+        # thousands of cells: one artist
+        ax.add_collection(PolyCollection(boxes, facecolors=colours, linewidths=0,
+                                         label=f"crane work (darker = more cranes, up to {top:.0f})"))
     if len(c) <= 12:  # names fit beside the bars only for a few calls
         for i, r in c.iterrows():
             ax.text(a[i], lane[i] + 0.42, str(r["vessel"]), fontsize=7, va="bottom", ha="left", clip_on=True)
