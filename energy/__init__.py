@@ -7,6 +7,7 @@ Python API (the CLI calls the same functions)::
     rr.kpis["total_cost_usd"], rr.dispatch.head()
     table = energy.compare("models/chancay.toml", scenarios=["grid_only", "pv_heavy"], jobs=2)
     report = energy.check("models/chancay.toml")          # validate without solving
+    sized = energy.size("models/chancay.toml", flexibility_value=True)  # what to build
     energy.rebuild_report("reports/chancay/base")          # redraw a run folder's report
 """
 
@@ -24,10 +25,12 @@ __all__ = [
     "profiles",
     "rebuild_report",
     "run",
+    "size",
 ]
 
 _LAZY = {
     "run": ("energy.runner", "run"),
+    "size": ("energy.sizing", "size"),
     "check": ("energy.runner", "check"),
     "profiles": ("energy.runner", "profiles"),
     "compare": ("energy.scenarios", "compare"),

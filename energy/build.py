@@ -17,6 +17,7 @@ import pandas as pd
 from energy import jobs as jobs_mod
 from energy import loads, solar, weather, weatherfile, wind
 from energy.config import Config, horizon_bounds
+from energy.config.schema import physics
 from energy.errors import EnergyError
 from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams
 from energy.jobs import crane_limit_text, exceeds
@@ -78,7 +79,7 @@ def _pv_and_wind(cfg: Config, wx: pd.DataFrame, df: pd.DataFrame, end: pd.Timest
     for name, arr in cfg.pv.items():
         if arr.capacity_kwp == 0:
             continue
-        p = solar.pv_ac_power_kw(wx, **site, **arr.model_dump(), end=end).to_numpy()
+        p = solar.pv_ac_power_kw(wx, **site, **physics(arr), end=end).to_numpy()
         df[f"pv_{name}_kw"] = p
         pv_total += p
     df["pv_available_kw"] = pv_total
@@ -274,7 +275,7 @@ def build_inputs(cfg: Config, cache: dict | None = None, profiles: Profiles | No
     dt_h = step_hours(index, end)
 
     B = cfg.battery
-    battery = BatteryParams(**B.model_dump()) if B.exists else None
+    battery = BatteryParams(**physics(B)) if B.exists else None
 
     calls = vessel_calls(cfg)
     sts, armg = cfg.cranes.sts, cfg.cranes.armg
@@ -327,5 +328,6 @@ def build_inputs(cfg: Config, cache: dict | None = None, profiles: Profiles | No
         carbon_price_usd_per_kg=E.carbon_price_usd_per_t / 1000.0,
         emissions_cap_kg=None if E.cap_t is None else E.cap_t * 1000.0,
         integer_cranes=cfg.solver.integer_cranes,
+        flexibility=cfg.flexibility.mode,
         meta=meta,
     )

@@ -50,6 +50,9 @@ Threads = Annotated[int | None, typer.Option("--threads", min=1, help="HiGHS thr
 Week = Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.",
                                           metavar="DATE")]
 
+Inflexible = Annotated[bool, typer.Option(
+    "--inflexible", help="Work as early as it can at full rate (cranes from berthing, trucks from the "
+    "window start), not scheduled by the optimisation; writes to <out>/<model>/inflexible/.")]
 
 def _version(value: bool) -> None:
     if value:
@@ -204,6 +207,7 @@ def run_cmd(
                                                     metavar="FILE")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show HiGHS's log while it solves.")] = False,
     quiet: Quiet = False,
+    inflexible: Inflexible = False,
 ) -> None:
     """Optimise the dispatch of one scenario and write its reports.
 
@@ -217,10 +221,12 @@ def run_cmd(
         rr = run(model, scenario, out=out, start=start, end=end, resolution=resolution,
                  time_limit_s=time_limit, mip_gap=mip_gap, threads=threads, overwrite=overwrite,
                  plots=not no_plots, week=week, progress=progress, solver_log=solver_log,
-                 verbose=verbose)
+                 verbose=verbose, inflexible=inflexible)
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)
+    if "npv_usd" in rr.kpis:
+        print_economics(rr.kpis)
     if solver_log is not None:
         _echo(f"wrote {solver_log} (HiGHS log)")
     _echo(f"wrote {rr.folder}")
@@ -245,6 +251,7 @@ def compare_cmd(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace earlier run folders.")] = False,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and HTML reports.")] = False,
     quiet: Quiet = False,
+    inflexible: Inflexible = False,
 ) -> None:
     """Run the base and scenarios and write one comparison CSV (k of N done and an ETA on the way)."""
     from energy.scenarios import compare
@@ -252,7 +259,8 @@ def compare_cmd(
     names = [s.strip() for s in scenarios.split(",") if s.strip()] if scenarios else None
     table = compare(model, names, jobs, out=out, overwrite=overwrite, plots=not no_plots,
                     progress="none" if quiet else "auto", start=start, end=end, resolution=resolution,
-                    time_limit_s=time_limit, mip_gap=mip_gap, threads=threads)
+                    time_limit_s=time_limit, mip_gap=mip_gap, threads=threads,
+                    inflexible=inflexible or None)
     cols = ["scenario", "status", "total_cost_usd", "total_cost_usd_delta_pct", "emissions_tco2",
             "emissions_tco2_delta_pct", "peak_import_kw"]
     shown = table[[c for c in cols if c in table.columns]]
@@ -276,6 +284,65 @@ def scenarios_cmd(model: Model, quiet: Quiet = False) -> None:
         _echo(f"{row['scenario']:<20} {row['description']}")
         if row["changes"] and not quiet:
             _echo(f"{'':<20}   changes: {', '.join(row['changes'])}")
+
+
+def print_economics(k: dict) -> None:
+    """The investment figures of a run against business as usual."""
+    def opt(v, fmt):
+        return "-" if v is None else fmt.format(v)
+
+    _echo(f"investment: capex {_fmt(k.get('capex_usd'))} USD, annualised {_fmt(k.get('annualised_capex_usd'))} "
+          f"USD/yr, O&M {_fmt(k.get('om_usd_per_year'))} USD/yr; bill {_fmt(k.get('bill_usd_per_year'))} USD/yr "
+          f"against {_fmt(k.get('bau_bill_usd_per_year'))} USD/yr business as usual")
+    _echo(f"NPV {_fmt(k.get('npv_usd'))} USD, IRR {opt(k.get('irr'), '{:.1%}')}, payback "
+          f"{opt(k.get('simple_payback_years'), '{:.1f}')} yr (discounted {opt(k.get('discounted_payback_years'), '{:.1f}')}"
+          f" yr), LCOE {opt(k.get('lcoe_usd_per_kwh'), '{:.4f}')} USD/kWh, "
+          f"{opt(k.get('usd_per_tco2_avoided'), '{:,.0f}')} USD/tCO2 avoided")
+
+
+@app.command("size")
+def size_cmd(
+    model: Model,
+    scenario: Scenario = None,
+    start: Start = None,
+    end: End = None,
+    resolution: Resolution = None,
+    out: Out = None,
+    time_limit: TimeLimit = None,
+    mip_gap: MipGap = None,
+    threads: Threads = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier sizing's folder.")] = False,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and the HTML report.")] = False,
+    inflexible: Inflexible = False,
+    flexibility_value: Annotated[bool, typer.Option(
+        "--flexibility-value", help="Also size with inflexible work and report what the port's crane and "
+        "truck scheduling is worth (USD/yr, battery kWh).")] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Choose PV kWp, wind turbines and battery kWh/kW with the dispatch, then run at those sizes."""
+    from energy.progress import Progress
+    from energy.sizing import size
+
+    with Progress.for_cli(quiet) as progress:
+        sr = size(model, scenario, out=out, start=start, end=end, resolution=resolution, time_limit_s=time_limit,
+                  mip_gap=mip_gap, threads=threads, overwrite=overwrite, plots=not no_plots, inflexible=inflexible,
+                  flexibility_value=flexibility_value, progress=progress)
+    k = sr.kpis
+    _echo(f"sizes: PV {_fmt(k['pv_kwp'])} kWp ("
+          + ", ".join(f"{n.removeprefix('pv_kwp_')} {_fmt(v)}" for n, v in k.items() if n.startswith("pv_kwp_"))
+          + f"); wind {k['wind_units']} turbine(s); battery {_fmt(k['battery_kwh'])} kWh / {_fmt(k['battery_kw'])} kW")
+    _echo(f"sizing: {k['sizing_status']}, {_fmt(k['sizing_annual_cost_usd'])} USD/yr (annualised capex + O&M + "
+          f"bill); build {k['sizing_build_s']:.1f} s, solve {k['sizing_solve_s']:.1f} s, total {k['total_s']:.1f} s")
+    for note in filter(None, k.get("sizing_notes", "").split(" | ")):
+        _echo(f"note: {note}")
+    print_kpis(k)
+    print_economics(k)
+    if "flexibility_value_usd_per_year" in k:
+        _echo(f"value of the port's flexibility: {_fmt(k['flexibility_value_usd_per_year'])} USD/yr; with "
+              f"inflexible work the sizing picks {_fmt(k['inflexible_battery_kwh'])} kWh of battery "
+              f"({_fmt(k['flexibility_battery_kwh'])} kWh more) and {_fmt(k['inflexible_pv_kwp'])} kWp of PV")
+    if sr.run.folder is not None:
+        _echo(f"wrote {sr.run.folder}")
 
 
 def _one_line(exc: BaseException) -> str:

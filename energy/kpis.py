@@ -41,6 +41,8 @@ from energy.timegrid import month_fractions, months_of
 
 __all__ = [
     "BILL_TERMS",
+    "HOURS_PER_YEAR",
+    "INVESTMENT_TERMS",
     "BillRates",
     "bill_rates",
     "check_dispatch",
@@ -60,6 +62,14 @@ BILL_TERMS = (
     "carbon_cost_usd",
     "unserved_cost_usd",
 )
+
+
+#: The terms a sizing model adds to the objective (:func:`energy.optimise.dispatch.add_investment_terms`):
+#: the sized assets' annualised capital cost and fixed O&M, prorated to the horizon.
+INVESTMENT_TERMS = ("annualised_capex_usd", "fixed_om_usd")
+
+#: Hours of a (non-leap) year: annual figures are prorated by horizon hours / this. [h]
+HOURS_PER_YEAR = 8760.0
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,13 @@ if TYPE_CHECKING:
 DEFAULT_REPORTS = Path("reports")
 
 
-def horizon_overrides(start=None, end=None, resolution=None) -> dict:
-    """Command-line horizon options as model-file overrides."""
+def horizon_overrides(start=None, end=None, resolution=None, inflexible: bool = False) -> dict:
+    """Command-line horizon options (and ``--inflexible``) as model-file overrides."""
     h = {k: v for k, v in {"start": start, "end": end, "resolution": resolution}.items() if v is not None}
-    return {"horizon": h} if h else {}
+    out: dict = {"horizon": h} if h else {}
+    if inflexible:
+        out["flexibility"] = {"mode": "inflexible"}
+    return out
 
 
 def load_with_options(model: str | Path, scenario: str | None = None, overrides: dict | None = None) -> Config:
@@ -61,8 +64,13 @@ def load_with_options(model: str | Path, scenario: str | None = None, overrides:
 
 
 def model_reports_dir(cfg: Config, out: str | Path | None) -> Path:
-    """``<out or reports>/<model name>``."""
-    return Path(out if out is not None else DEFAULT_REPORTS) / cfg.model.name
+    """``<out or reports>/<model name>``, and ``.../inflexible`` for inflexible work.
+
+    Runs with ``[flexibility] mode = "inflexible"`` go to their own folder, so they sit
+    beside the optimised runs of the same scenarios instead of replacing them.
+    """
+    folder = Path(out if out is not None else DEFAULT_REPORTS) / cfg.model.name
+    return folder / "inflexible" if cfg.flexibility.mode == "inflexible" else folder
 
 
 def profile_summary(prof: Profiles, cfg: Config) -> dict:
@@ -314,6 +322,8 @@ class RunResult:
     provenance : dict
         Scenario, package version, run date and the model file's SHA-256
         (:func:`run_provenance`).
+    cashflow : pandas.DataFrame or None
+        The yearly cash flow against business as usual (:func:`energy.economics.cashflow_table`).
     """
 
     config: Config
@@ -323,6 +333,7 @@ class RunResult:
     timings: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
     call_windows: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    cashflow: pd.DataFrame | None = None
 
     @property
     def kpis(self) -> dict:
@@ -420,20 +431,59 @@ def run_provenance(cfg: Config) -> dict:
 def add_intensities(kpis: dict, dispatch: pd.DataFrame, cfg: Config) -> None:
     """Add :func:`energy.kpis.intensity_kpis` (USD/MWh, kWh/TEU, USD/move) and the asset sizes to a run's KPIs.
 
-    Asset sizes: ``pv_kwp`` [kWp], ``wind_kw`` [kW], ``battery_kwh`` [kWh] and
-    ``battery_power_kw`` (discharge) [kW], so that a comparison shows what each scenario built.
+    Asset sizes (:func:`energy.appraisal.asset_sizes`: ``pv_kwp``, ``wind_kw``,
+    ``battery_kwh``, ``battery_kw``, ...) also without economics, so that a comparison
+    shows what each scenario built.
     """
-    from energy.wind import nominal_power_kw
+    from energy.appraisal import asset_sizes
 
     moves = float(dispatch["crane_moves_sts"].sum()) if "crane_moves_sts" in dispatch else 0.0
     kpis.update(intensity_kpis(kpis["total_cost_usd"], kpis["load_mwh"], kpis["emissions_tco2"] * 1000.0,
                                moves, cfg.vessels.teu_per_move))
-    kpis.update({
-        "pv_kwp": float(sum(a.capacity_kwp for a in cfg.pv.values())),
-        "wind_kw": float(sum(nominal_power_kw(u.turbine_type) * u.count for u in cfg.wind.values() if u.count)),
-        "battery_kwh": float(cfg.battery.energy_kwh),
-        "battery_power_kw": float(cfg.battery.discharge_power_kw if cfg.battery.energy_kwh > 0 else 0.0),
-    })
+    kpis.update(asset_sizes(cfg))
+
+
+def bau_kpis(cfg: Config, cache: dict | None, solver: dict, inputs: Inputs | None = None) -> dict:
+    """KPIs of the business-as-usual run of ``cfg`` (only existing assets, dispatch optimised).
+
+    Memoised in ``cache`` (shared by the scenarios of a comparison), keyed by the BAU
+    model's contents: scenarios that differ only in new assets share one BAU solve.
+    """
+    import json
+
+    from energy.appraisal import bau_config
+    from energy.optimise.optimise import optimise
+
+    bau = bau_config(cfg)
+    key = ("bau", json.dumps(bau.model_dump(mode="json", exclude={"scenarios"}), sort_keys=True),
+           json.dumps(solver, sort_keys=True))
+    if cache is not None and key in cache:
+        return cache[key]
+    kpis = optimise(inputs if inputs is not None else build_inputs(bau, cache), **solver).kpis
+    if cache is not None:
+        cache[key] = kpis
+    return kpis
+
+
+def add_economics(cfg: Config, results: Results, cache: dict | None, solver: dict,
+                  progress=None, assets=None) -> pd.DataFrame:
+    """Appraise a run against business as usual: sizes and investment KPIs into ``results.kpis``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The yearly cash flow (:func:`energy.appraisal.appraise`).
+    """
+    from energy.appraisal import appraise, asset_sizes, has_new_assets
+
+    if progress:
+        progress("business as usual")
+    new = has_new_assets(cfg) if assets is None else bool(assets)
+    bau = bau_kpis(cfg, cache, solver) if new else results.kpis
+    table, econ = appraise(cfg, results.kpis, results.dispatch, bau, assets)
+    results.kpis.update(asset_sizes(cfg))
+    results.kpis.update(econ)
+    return table
 
 
 def run(model: str | Path, scenario: str | None = None, *, out: str | Path | None = None,
@@ -441,8 +491,17 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         mip_gap: float | None = None, threads: int | None = None, overwrite: bool = False,
         plots: bool = True, write: bool = True, cache: dict | None = None,
         config: Config | None = None, progress=None, week: str | None = None,
-        solver_log: str | Path | None = None, verbose: bool = False) -> RunResult:
+        solver_log: str | Path | None = None, verbose: bool = False,
+        inflexible: bool = False, economics: bool = True) -> RunResult:
     """Optimise one scenario of a model and (unless ``write=False``) write its run folder.
+
+    With ``economics`` (default) the run is appraised against business as usual (a
+    second solve with only the existing assets, :func:`add_economics`): its KPIs gain
+    the asset sizes and the investment figures, and the folder a ``cashflow.csv``.
+
+    ``inflexible=True`` schedules the flexible work as early as it can at full rate
+    (model-file ``[flexibility] mode = "inflexible"``) and writes to
+    ``<out>/<model>/inflexible/<scenario>/``.
 
     Writes ``<out>/<model>/<scenario>/``: ``dispatch.csv``, ``jobs.csv``,
     ``summary.json``, ``summary.csv`` (and plots and ``report.html`` unless
@@ -478,8 +537,9 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     config : energy.config.Config, optional
         An already loaded model (then ``model`` and the horizon options are ignored).
     progress : energy.progress.Progress or callable, optional
-        Told each phase (``profiles``, ``build``, ``solve``, ``extract``, ``write``,
-        ``plots``) and, a Progress, the solver's state while it runs.
+        Told each phase (``profiles``, ``build``, ``solve``, ``extract``, ``business as
+        usual`` with economics, ``write``, ``plots``) and, a Progress, the solver's state
+        while it runs.
     week : str, optional
         ISO date of the dispatch week to plot.
     solver_log : str or Path, optional
@@ -511,7 +571,7 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     from energy.optimise.optimise import optimise
 
     cfg = config if config is not None else load_with_options(
-        model, scenario, horizon_overrides(start, end, resolution))
+        model, scenario, horizon_overrides(start, end, resolution, inflexible))
     folder = model_reports_dir(cfg, out) / cfg.scenario if write else None
     if folder is not None:
         files.check_writable(folder, overwrite)
@@ -532,14 +592,20 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
             log=log,
         )
     results.kpis["inputs_s"] = round(t_inputs, 3)
+    results.kpis["flexibility"] = inputs.flexibility
+    solver = {"time_limit_s": time_limit_s if time_limit_s is not None else S.time_limit_s,
+              "mip_gap": mip_gap if mip_gap is not None else S.mip_gap,
+              "threads": threads if threads is not None else S.threads}
+    cashflow = add_economics(cfg, results, cache, solver, progress) if economics else None
     add_intensities(results.kpis, results.dispatch, cfg)
     rr = RunResult(cfg, results, folder, run_assumptions(cfg, inputs), {"inputs_s": t_inputs},
                    run_provenance(cfg), call_windows(inputs.crane_jobs))
+    rr.cashflow = cashflow
     if folder is not None:
         write_run(folder, dispatch=results.dispatch, jobs=results.jobs, kpis=results.kpis,
                   assumptions=rr.assumptions, model=cfg.model.name, scenario=cfg.scenario,
                   overwrite=overwrite, plots=plots, week=week, progress=progress,
-                  provenance=rr.provenance, calls=rr.calls())
+                  provenance=rr.provenance, calls=rr.calls(), cashflow=cashflow)
     rr.timings["total_s"] = time.perf_counter() - t0
     return rr
 

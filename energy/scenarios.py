@@ -26,7 +26,7 @@ from energy.config import load_config, read_model_file, scenario_names
 from energy.errors import EnergyError
 from energy.report import files
 
-DELTA_KPIS = ("total_cost_usd", "emissions_tco2", "grid_import_mwh", "peak_import_kw")
+DELTA_KPIS = ("total_cost_usd", "emissions_tco2", "grid_import_mwh", "peak_import_kw", "lcc_usd")
 TIMING_COLUMNS = ("build_s", "solve_s", "extract_s", "inputs_s", "elapsed_s")
 LEAD_COLUMNS = ("scenario", "description", "status", "error")
 
@@ -189,7 +189,7 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
         Progress display; ``auto`` is live on a terminal, plain otherwise.
     **options
         Run options passed to :func:`energy.runner.run` (start, end, resolution,
-        time_limit_s, mip_gap, threads).
+        time_limit_s, mip_gap, threads, inflexible).
 
     Returns
     -------
@@ -202,7 +202,8 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
     model_path = Path(model_path)
     raw = read_model_file(model_path)
     names, descriptions = _scenario_list(model_path, raw, scenarios)
-    hov = horizon_overrides(options.get("start"), options.get("end"), options.get("resolution"))
+    hov = horizon_overrides(options.get("start"), options.get("end"), options.get("resolution"),
+                            bool(options.get("inflexible")))
     base_cfg = load_with_options(model_path, "base", hov)
     folder = model_reports_dir(base_cfg, out)
     if write and not overwrite:

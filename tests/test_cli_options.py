@@ -116,7 +116,7 @@ def test_compare_threads_reaches_every_run(small_model, tmp_path, monkeypatch):
                            'pv.roof.capacity_kwp = 3000.0\n')
     res = invoke("compare", small_model, *SHORT, "--out", tmp_path / "r", "--no-plots", "--threads", 2)
     assert res.exit_code == 0, res.output
-    assert seen == [2, 2]
+    assert len(seen) >= 2 and set(seen) == {2}  # both runs (and their business-as-usual solve)
     assert "base: done (1 of 2 done" in res.output and "ETA" in res.output
     assert "more: done (2 of 2 done" in res.output
 

@@ -86,7 +86,7 @@ def test_plain_progress_lines_when_not_a_terminal(model, tmp_path, capsys):
     out = capsys.readouterr().out  # captured output is not a terminal: plain lines
     for scenario in ("base", "more_pv"):
         phases = [line.split(": ")[1].split(" (")[0] for line in out.splitlines() if f"] {scenario}: " in line]
-        assert phases == ["profiles", "build", "solve", "extract", "write", "done"], out
+        assert phases == ["profiles", "build", "solve", "extract", "business as usual", "write", "done"], out
     assert "(1 of 2 done, " in out and "ETA" in out and "(2 of 2 done, " in out
     compare(model, ["more_pv"], out=tmp_path / "q", plots=False, progress="none")
     assert capsys.readouterr().out == ""

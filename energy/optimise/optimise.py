@@ -16,11 +16,11 @@ from pyomo.common.gc_manager import PauseGC
 
 from energy.errors import SolveError
 from energy.inputs import Inputs
-from energy.optimise.dispatch import build_model, dispose_model
+from energy.optimise.dispatch import build_model, dispose_model, sizes_of
 from energy.optimise.extract import Results, extract
 from energy.optimise.solve import DEFAULT_MIP_GAP, solve
 
-__all__ = ["optimise"]
+__all__ = ["optimise", "optimise_sizes"]
 
 
 def optimise(
@@ -73,5 +73,47 @@ def optimise(
             if progress:
                 progress("extract")
             return extract(model, outcome)
+        finally:
+            dispose_model(model)
+
+
+def optimise_sizes(
+    inputs: Inputs,
+    *,
+    time_limit_s: float | None = None,
+    mip_gap: float | None = DEFAULT_MIP_GAP,
+    threads: int | None = None,
+    verbose: bool = False,
+) -> tuple[dict, dict]:
+    """Choose the sizes of ``inputs.sizing`` with the dispatch; return the sizes and the solve's figures.
+
+    Returns
+    -------
+    (dict, dict)
+        Sizes (:func:`energy.optimise.dispatch.sizes_of`) and ``status``, ``mip_gap``,
+        ``objective_usd`` (operating bill + prorated investment), the value of each bill
+        term ``bill_<term>``, ``build_s``, ``translate_s``, ``solve_s``, ``n_integer``.
+
+    Raises
+    ------
+    energy.errors.SolveError
+        No usable solution.
+    """
+    import pyomo.environ as pyo
+
+    with PauseGC():
+        t = time.perf_counter()
+        model = build_model(inputs)
+        build_s = time.perf_counter() - t
+        try:
+            o = solve(model, time_limit_s=time_limit_s, mip_gap=mip_gap, threads=threads, verbose=verbose)
+            if not o.has_solution:
+                raise SolveError(o.message)
+            sizes = sizes_of(model)
+            figures = {"status": o.status, "mip_gap": o.mip_gap, "objective_usd": o.objective_usd,
+                       "build_s": build_s, "translate_s": o.translate_s, "solve_s": o.solve_s,
+                       "n_integer": o.n_integer}
+            figures.update({f"bill_{k}": float(pyo.value(model.bill[k])) for k in model.bill_terms})
+            return sizes, figures
         finally:
             dispose_model(model)

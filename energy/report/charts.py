@@ -262,7 +262,7 @@ def figure_comparison_assets(ok: pd.DataFrame) -> Figure | None:
         for yi, vi in zip(y, v, strict=True):
             text = f"{vi:,.1f}"
             if col == "battery_kwh" and vi > 0:
-                text += f" / {float(ok['battery_power_kw'].iloc[yi]) / 1000:,.1f} MW"
+                text += f" / {float(ok['battery_kw'].iloc[yi]) / 1000:,.1f} MW"
             ax.text(vi, yi, " " + text, va="center", fontsize=7.5)
         ax.set_xlabel(label)
         ax.set_xlim(0, max(v.max() * 1.45, 1.0))

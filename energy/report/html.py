@@ -126,10 +126,6 @@ _WORK_ROWS = [
     (("kwh_per_teu",), "Energy per TEU", "kwh_teu", False),
     (("usd_per_move",), "Cost per container move", "usd_move", False),
     (("kg_co2_per_teu",), "Emissions per TEU", "kg_teu", False),
-    (("pv_kwp",), "PV built", "kwp", False),
-    (("wind_kw",), "Wind built", "kw", False),
-    (("battery_kwh",), "Battery energy", "kwh", False),
-    (("battery_power_kw",), "Battery power", "kw", False),
     (("truck_energy_mwh",), "Truck charging energy", "mwh", False),
     (("unserved_mwh",), "Unserved load", "mwh", False),
 ]
@@ -147,12 +143,31 @@ _SOLVER_ROWS = [
     (("n_constraints",), "Constraints", "count", False),
     (("n_integer",), "Integer variables", "count", False),
 ]
-_UNITS = {"usd": "USD", "mwh": "MWh", "kw": "kW", "tco2": "tCO2", "pct": "", "cycles": "",
+_INVEST_ROWS = [
+    (("bau_bill_usd_per_year",), "Bill before: business as usual (existing assets)", "usdyr", False),
+    (("bill_usd_per_year",), "Bill after, with the new assets", "usdyr", False),
+    (("capex_usd",), "Capital cost (year 0)", "usd", False),
+    (("annualised_capex_usd",), "Annualised capital cost", "usdyr", True),
+    (("om_usd_per_year",), "Fixed O&M", "usdyr", True),
+    (("npv_usd",), "Net present value of the savings", "usd", False),
+    (("lcc_usd",), "Life-cycle cost", "usd", False),
+    (("bau_lcc_usd",), "Life-cycle cost, business as usual", "usd", True),
+    (("irr",), "Internal rate of return", "pct", False),
+    (("simple_payback_years",), "Simple payback", "yr", False),
+    (("discounted_payback_years",), "Discounted payback", "yr", False),
+    (("lcoe_usd_per_kwh",), "LCOE of on-site PV and wind", "usdkwh", False),
+    (("usd_per_tco2_avoided",), "Cost per tonne CO2 avoided", "usdt", False),
+    (("pv_kwp",), "PV", "kwp", False),
+    (("wind_units",), "Wind turbines", "count", False),
+    (("battery_kwh",), "Battery energy", "kwh", False),
+    (("battery_kw",), "Battery power", "kw", False),
+]
+_UNITS = {"usdyr": "USD/yr", "yr": "years", "usdkwh": "USD/kWh", "usdt": "USD/tCO2", "kwp": "kWp",
+          "kwh": "kWh", "usd": "USD", "mwh": "MWh", "kw": "kW", "tco2": "tCO2", "pct": "", "cycles": "",
           "moves": "moves", "s": "s", "count": "", "gap": "", "text": "", "teu": "TEU",
-          "usd_mwh": "USD/MWh", "kwh_teu": "kWh/TEU", "usd_move": "USD/move", "kg_teu": "kgCO2/TEU",
-          "kwp": "kWp", "kwh": "kWh"}
-_KNOWN = {k for rows in (_COST_ROWS, _ENERGY_ROWS, _WORK_ROWS, _SOLVER_ROWS) for keys, *_ in rows
-          for k in keys}
+          "usd_mwh": "USD/MWh", "kwh_teu": "kWh/TEU", "usd_move": "USD/move", "kg_teu": "kgCO2/TEU"}
+_KNOWN = {k for rows in (_COST_ROWS, _ENERGY_ROWS, _WORK_ROWS, _SOLVER_ROWS, _INVEST_ROWS)
+          for keys, *_ in rows for k in keys}
 
 _SUFFIX_UNITS = [
     ("_usd_per_kw_month", "USD/kW-month"), ("_usd_per_kwh", "USD/kWh"), ("_usd_per_t", "USD/t"),
@@ -174,8 +189,14 @@ def _fmt(v, kind: str) -> str:
     if not _finite(v):
         return "-"
     v = float(v)
-    if kind == "usd":
+    if kind in ("usd", "usdyr", "usdt"):
         return f"{v:,.0f}"
+    if kind in ("kwp", "kwh"):
+        return f"{v:,.0f}"
+    if kind == "yr":
+        return f"{v:,.1f}"
+    if kind == "usdkwh":
+        return f"{v:.4f}"
     if kind in ("mwh", "tco2"):
         return f"{v:,.1f}" if abs(v) < 1e5 else f"{v:,.0f}"
     if kind in ("kw", "moves", "count", "teu", "kwp", "kwh"):
@@ -498,6 +519,7 @@ def run_report_html(*, model_name: str, scenario: str, kpis: dict, assumptions: 
     body.append(_kpi_table(k, _ENERGY_ROWS, "Energy, peaks and emissions"))
     body.append(_kpi_table(k, _WORK_ROWS, "Port work and supply"))
     body.append(_kpi_table(k, _SOLVER_ROWS, "Solver outcome"))
+    body.append(_kpi_table(k, _INVEST_ROWS, "Investment against business as usual (cashflow.csv)"))
     body.append("</div>")
     other = {key: v for key, v in k.items() if key not in _KNOWN and (v is None or np.isscalar(v))}
     if other:
@@ -527,6 +549,10 @@ _CMP_COLS = [
     ("peak_import_kw_delta_pct", "vs base [%]", "dpct"),
     ("renewable_share", "renewable share", "pct"),
     ("unserved_mwh", "unserved [MWh]", "mwh"),
+    ("capex_usd", "capex [USD]", "usd"),
+    ("annualised_capex_usd", "annualised capex [USD/yr]", "usd"),
+    ("npv_usd", "NPV vs business as usual [USD]", "usd"),
+    ("lcc_usd", "life-cycle cost [USD]", "usd"),
 ]
 
 

@@ -78,6 +78,7 @@ from energy.report.drawing import (
 )
 from energy.report.figures import (
     figure_battery,
+    figure_cashflow,
     figure_crane_call,
     figure_dispatch,
     figure_monthly_costs,
@@ -203,7 +204,8 @@ def _draw_overview_figures(dr: _Drawer, dispatch: pd.DataFrame, jobs: pd.DataFra
 
 def write_run_plots(folder: Path, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis: dict,
                     assumptions: dict, week: str | None = None, *, model_name: str | None = None,
-                    scenario: str | None = None, calls: pd.DataFrame | None = None) -> list[Path]:
+                    scenario: str | None = None, calls: pd.DataFrame | None = None,
+                    cashflow: pd.DataFrame | None = None) -> list[Path]:
     """Write a run's figures (PNG) and ``report.html`` into ``folder``.
 
     Parameters
@@ -227,6 +229,8 @@ def write_run_plots(folder: Path, dispatch: pd.DataFrame, jobs: pd.DataFrame, kp
         ``<reports>/<model>/<scenario>``, staging folder included).
     calls : pandas.DataFrame, optional
         The per-call table (:func:`energy.report.calls.call_table`) for the berth timeline.
+    cashflow : pandas.DataFrame, optional
+        The yearly cash flow against business as usual: drawn as ``cashflow.png``.
 
     Returns
     -------
@@ -249,6 +253,11 @@ def write_run_plots(folder: Path, dispatch: pd.DataFrame, jobs: pd.DataFrame, kp
     mc = monthly_costs(dispatch, a)
     dr = _Drawer(folder)
     _draw_run_figures(dr, dispatch, jobs, k, a, picks, me, mc)
+    dr.draw("cashflow", "Cash flow against business as usual",
+            "Net cash flow per year (capital cost in year 0, then savings less O&M, replacements and tax, "
+            "salvage in the last year); solid: cumulative, dashed: cumulative discounted at the real "
+            "discount rate. Where a line crosses zero is the (discounted) payback.",
+            lambda: figure_cashflow(cashflow))
     mt = monthly_table(dispatch, a)  # the bill per month and emissions, USD/MWh, kWh/TEU, USD/move
     _draw_overview_figures(dr, dispatch, jobs, a, calls, mt)
     mc = mt

@@ -146,8 +146,12 @@ def read_calls(run_dir: Path, tz) -> pd.DataFrame | None:
 
 def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis: dict, assumptions: dict,
               model: str, scenario: str, overwrite: bool, plots: bool, week: str | None = None,
-              progress=None, provenance: dict | None = None, calls: pd.DataFrame | None = None) -> Path:
+              progress=None, provenance: dict | None = None, calls: pd.DataFrame | None = None,
+              cashflow: pd.DataFrame | None = None) -> Path:
     """Write a run folder atomically: tables, assumptions, plots, then ``summary.json`` last.
+
+    ``cashflow`` (the yearly cash flow against business as usual) is written as
+    ``cashflow.csv`` when given.
 
     Raises
     ------
@@ -169,13 +173,15 @@ def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis:
             files.write_csv(stage / "calls.csv", _calls_csv(calls))
         files.write_csv(stage / "monthly.csv", monthly_table(dispatch, assumptions).reset_index()
                         .assign(month=lambda t: t["month"].astype(str)), float_format=None)
+        if cashflow is not None:
+            files.write_csv(stage / "cashflow.csv", cashflow, float_format=None)
         if plots:
             if progress:
                 progress("plots")
             from energy.report.plots import write_run_plots
 
             write_run_plots(stage, dispatch, jobs, kpis, assumptions, week=week, model_name=model,
-                            scenario=scenario, calls=calls)
+                            scenario=scenario, calls=calls, cashflow=cashflow)
         prov = {"model": model, "scenario": scenario, **(provenance or {})}
         files.write_csv(stage / "summary.csv", pd.DataFrame([{**prov, **summary_row(kpis)}]),
                         float_format=None)
@@ -214,10 +220,16 @@ def rebuild_report(run_dir: Path, week: str | None = None) -> Path:
 
     run_dir = Path(run_dir)
     dispatch, jobs, summary, assumptions = read_run(run_dir)
+    cashflow = None
+    if (run_dir / "cashflow.csv").is_file():
+        try:
+            cashflow = pd.read_csv(run_dir / "cashflow.csv")
+        except (OSError, ValueError, pd.errors.ParserError) as exc:
+            raise EnergyError(f"{run_dir / 'cashflow.csv'}: not a readable CSV ({exc})") from exc
     calls = read_calls(run_dir, dispatch.index.tz)
     paths = write_run_plots(run_dir, dispatch, jobs, summary["kpis"], assumptions, week,
                             model_name=summary.get("model"), scenario=summary.get("scenario"),
-                            calls=calls)
+                            calls=calls, cashflow=cashflow)
     drawn = {p.name for p in paths}
     for old in run_dir.glob("dispatch*.png"):  # week plots this report replaced (e.g. by --week)
         if old.name not in drawn:
