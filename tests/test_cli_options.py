@@ -39,12 +39,12 @@ def test_version():
     assert res.exit_code == 0 and res.output.strip() == f"port-energy {energy.__version__}"
 
 
-@pytest.mark.parametrize("command", ["run", "compare", "profiles", "check", "report", "scenarios"])
+@pytest.mark.parametrize("command", ["run", "compare", "profiles", "check", "report", "scenarios", "size"])
 def test_help_keeps_units_and_shows_flags_without_bool(command):
     res = invoke(command, "--help")
     assert res.exit_code == 0
     assert "<bool>" not in res.output and "-q, --quiet" in res.output
-    if command in ("run", "compare"):
+    if command in ("run", "compare", "size"):
         assert "Solver time limit per run [s]." in res.output
         assert "--threads N" in res.output
 

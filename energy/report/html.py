@@ -206,7 +206,9 @@ def _fmt(v, kind: str) -> str:
     if kind == "pct":
         return f"{100.0 * v:.1f} %"
     if kind == "gap":
-        return "0 %" if abs(v) < 1e-8 else f"{100.0 * v:.3g} %"
+        if abs(v) < 1e-8:
+            return "0 %"
+        return f"{100.0 * v:.3g} %" if abs(100.0 * v) >= 1e-3 else "< 0.001 %"
     if kind == "cycles":
         return f"{v:,.1f}"
     if kind == "s":
@@ -568,6 +570,43 @@ def _delta_cell(v, kind: str, noise: bool = False) -> str:
     return f'<td class="n {cls}"{tip}>{_e(txt)}</td>'
 
 
+#: Columns of the comparison's second table (investment against business as usual).
+_INVEST_KEYS = {"capex_usd", "annualised_capex_usd", "npv_usd", "lcc_usd", "lcc_usd_delta", "irr",
+                "simple_payback_years", "lcoe_usd_per_kwh", "usd_per_tco2_avoided"}
+
+
+def _cmp_table(c: pd.DataFrame, failed: np.ndarray, cols, extra, noise_usd: float) -> str:
+    """One table of the comparison: a row per scenario (name and description, status, ``cols``)."""
+    head = "<th>scenario</th><th>status</th>"
+    head += "".join(f'<th class="n">{_e(t)}</th>' for _, t, _ in cols)
+    head += "".join('<th class="n">MIP gap</th>' for _ in extra) + "<th>report / error</th>"
+    rows = []
+    for i, r in c.iterrows():
+        st = str(r.get("status", "")) if pd.notna(r.get("status", None)) else ""
+        desc = r.get("description", "")
+        desc = str(desc) if desc is not None and pd.notna(desc) else ""
+        cells = [f"<td class=\"name\"><b>{_e(r['scenario'])}</b>"
+                 + (f'<span class="desc">{_e(desc)}</span>' if desc else "") + "</td>",
+                 f'<td class="{"ok" if st == "optimal" else "notok"}">{_e(st or "-")}</td>']
+        cost_delta = r.get("total_cost_usd_delta")
+        noisy = _finite(cost_delta) and str(r["scenario"]) != "base" and abs(float(cost_delta)) <= noise_usd
+        for key, _, kind in cols:
+            v = r.get(key)
+            cells.append(_delta_cell(v, kind, noisy and key.startswith("total_cost_usd_delta"))
+                         if kind in ("dusd", "dpct") else f'<td class="n">{_e(_fmt(v, kind))}</td>')
+        cells += [f'<td class="n">{_e(_fmt(r.get(key), "gap"))}</td>' for key in extra]
+        err = r.get("error", "")
+        err = "" if err is None or (isinstance(err, float) and math.isnan(err)) else str(err)
+        if failed[i]:
+            cells.append(f"<td>{_e(err or 'failed')}</td>")
+        else:
+            cells.append(f'<td><a href="{_e(quote(str(r["scenario"])) + "/report.html")}">report</a></td>')
+        tr = '<tr class="failed">' if failed[i] else "<tr>"
+        rows.append(f"{tr}{''.join(cells)}</tr>")
+    return (f'<div class="wide"><table class="cmp"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
+
+
 def comparison_html(*, model_name: str, comparison: pd.DataFrame, chart: Chart | None = None,
                     failed: Sequence[bool] | None = None, charts: Sequence[Chart] = (),
                     noise_usd: float = 0.0) -> str:
@@ -620,39 +659,13 @@ def comparison_html(*, model_name: str, comparison: pd.DataFrame, chart: Chart |
                     "status and gap columns.</div>")
     if chart is not None:
         body.append(_figures([chart]))
-    cols = [x for x in _CMP_COLS if x[0] in c.columns]
-    extra = [x for x in ("mip_gap",) if x in c.columns]
-    head = "<th>scenario</th><th>status</th>"
-    head += "".join(f'<th class="n">{_e(t)}</th>' for _, t, _ in cols)
-    head += "".join('<th class="n">MIP gap</th>' for _ in extra) + "<th>report / error</th>"
-    rows = []
-    for i, r in c.iterrows():
-        st = str(r.get("status", "")) if pd.notna(r.get("status", None)) else ""
-        st_cls = "ok" if st == "optimal" else "notok"
-        desc = r.get("description", "")
-        desc = str(desc) if desc is not None and pd.notna(desc) else ""
-        cells = [f"<td class=\"name\"><b>{_e(r['scenario'])}</b>"
-                 + (f'<span class="desc">{_e(desc)}</span>' if desc else "") + "</td>",
-                 f'<td class="{st_cls}">{_e(st or "-")}</td>']
-        cost_delta = r.get("total_cost_usd_delta")
-        noisy = _finite(cost_delta) and str(r["scenario"]) != "base" and abs(float(cost_delta)) <= noise_usd
-        for key, _, kind in cols:
-            v = r.get(key)
-            cells.append(_delta_cell(v, kind, noisy and key.startswith("total_cost_usd_delta"))
-                         if kind in ("dusd", "dpct") else f'<td class="n">{_e(_fmt(v, kind))}</td>')
-        for key in extra:
-            cells.append(f'<td class="n">{_e(_fmt(r.get(key), "gap"))}</td>')
-        err = r.get("error", "")
-        err = "" if err is None or (isinstance(err, float) and math.isnan(err)) else str(err)
-        if failed[i]:
-            cells.append(f"<td>{_e(err or 'failed')}</td>")
-        else:
-            href = quote(str(r["scenario"])) + "/report.html"
-            cells.append(f'<td><a href="{_e(href)}">report</a></td>')
-        tr = '<tr class="failed">' if failed[i] else "<tr>"
-        rows.append(f"{tr}{''.join(cells)}</tr>")
-    body.append(f'<h2>Scenarios</h2><div class="wide"><table class="cmp"><thead><tr>{head}</tr></thead>'
-                f"<tbody>{''.join(rows)}</tbody></table></div>")
+    operation = [x for x in _CMP_COLS if x[0] in c.columns and x[0] not in _INVEST_KEYS]
+    invest = [x for x in _CMP_COLS if x[0] in c.columns and x[0] in _INVEST_KEYS]
+    body.append("<h2>Scenarios</h2>")
+    body.append(_cmp_table(c, failed, operation, ["mip_gap"] if "mip_gap" in c.columns else [], noise_usd))
+    if invest:  # a second table, so that each fits a 1280 px screen
+        body.append("<h3>Investment against business as usual</h3>")
+        body.append(_cmp_table(c, failed, invest, [], noise_usd))
     body.append("<p class=\"sub\">Differences are against the base scenario; green is lower (better), "
                 f"red higher, grey a cost difference within the MIP gap (at most {noise_usd:,.0f} USD: "
                 "solver noise, not a difference). The full table is <code>comparison.csv</code>; each "
