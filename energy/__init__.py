@@ -9,6 +9,7 @@ Python API (the CLI calls the same functions)::
     report = energy.check("models/chancay.toml")          # validate without solving
     sized = energy.size("models/chancay.toml", flexibility_value=True)  # what to build
     energy.rebuild_report("reports/chancay/base")          # redraw a run folder's report
+    front = energy.pareto("models/chancay.toml", points=10)  # cost-emissions front
 """
 
 from energy.errors import EnergyError, SolveError
@@ -22,6 +23,7 @@ __all__ = [
     "check",
     "compare",
     "load_config",
+    "pareto",
     "profiles",
     "rebuild_report",
     "run",
@@ -35,6 +37,7 @@ _LAZY = {
     "profiles": ("energy.runner", "profiles"),
     "compare": ("energy.scenarios", "compare"),
     "load_config": ("energy.config", "load_config"),
+    "pareto": ("energy.pareto", "pareto"),
     "rebuild_report": ("energy.report.runfolder", "rebuild_report"),
 }
 

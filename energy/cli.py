@@ -14,7 +14,8 @@ from typing import Annotated
 
 import typer
 
-from energy.errors import EnergyError, SolveError
+from energy.errors import EnergyError, SolveError, echo
+from energy.plausible import is_warning
 
 EXIT_INPUT = 1
 EXIT_SOLVE = 3
@@ -107,7 +108,7 @@ def profiles_cmd(model: Model, scenario: Scenario = None, out: Out = None, start
     _echo(f"fixed load: {_fmt(s['load_mwh'])} MWh, mean {_fmt(s['load_mean_kw'])} kW, "
           f"peak {_fmt(s['load_peak_kw'])} kW")
     for note in pr.profiles.notes:
-        _echo(f"note: {note}")
+        _echo(f"{'warning' if is_warning(note) else 'note'}: {note}")
 
 
 @app.command("check")
@@ -164,6 +165,9 @@ def check_lines(r: dict) -> list[str]:
                  + f"; export price {o['export_price_usd_per_kwh']:g} USD/kWh")
     lines.append(f"work: {w['vessel_calls']} vessel call(s) ({_fmt(w['quay_moves'])} moves), "
                  f"{w['yard_jobs']} yard job(s), {w['truck_windows']} truck charging window(s)")
+    lines += [f"reefers {name}: {_fmt(c['mean_boxes'])} boxes on average (most {_fmt(c['max_boxes'])}), "
+              f"set-point {c['setpoint_c']:g} °C, band {c['band_low_c']:g} .. {c['band_high_c']:g} °C"
+              for name, c in r.get("reefers", {}).items()]
     lines += [f"warning: {note}" for note in r["warnings"]]
     return lines
 
@@ -177,16 +181,37 @@ def print_kpis(k: dict) -> None:
     _echo(f"total cost: {_fmt(k['total_cost_usd'])} USD  (energy {_fmt(k['energy_cost_usd'])}, "
           f"capacity {_fmt(k['capacity_charge_usd'])}, battery wear {_fmt(k.get('battery_wear_usd', 0))}, "
           f"unserved {_fmt(k.get('unserved_cost_usd', 0))})")
-    _echo(f"emissions: {_fmt(k['emissions_tco2'], 1)} tCO2; grid import {_fmt(k['grid_import_mwh'], 1)} MWh; "
+    both = ""
+    if "emissions_average_tco2" in k:
+        both = (f" (SEIN average factor {_fmt(k['emissions_average_tco2'], 1)}, "
+                f"marginal {_fmt(k['emissions_marginal_tco2'], 1)})")
+    _echo(f"emissions: {_fmt(k['emissions_tco2'], 1)} tCO2{both}; grid import {_fmt(k['grid_import_mwh'], 1)} MWh; "
           f"peak import {_fmt(k['peak_import_kw'])} kW in peak hours, {_fmt(k['max_import_kw'])} kW overall")
     _echo(f"renewable share {k['renewable_share']:.1%}; curtailed PV {_fmt(k['pv_curtailment_mwh'], 1)} MWh; "
           f"battery {k.get('battery_cycles', 0):.0f} cycles; crane energy {_fmt(k['crane_energy_mwh'], 1)} MWh")
+    if "reefer_energy_mwh" in k:
+        _echo(f"reefers: {_fmt(k['reefer_energy_mwh'], 1)} MWh ({_fmt(k['reefer_flexible_energy_mwh'], 1)} MWh "
+              f"scheduled compressors); {k['reefer_band_violations']} step(s) outside the band")
+    if "shore_power_mwh" in k:
+        _echo(f"shore power: {_fmt(k['shore_power_mwh'], 1)} MWh, up to {_fmt(k['shore_power_max_kw'])} kW; "
+              f"ship diesel CO2 avoided {_fmt(k['ship_diesel_co2_avoided_t'], 1)} t, net of grid CO2 "
+              f"{_fmt(k['shore_power_net_co2_avoided_t'], 1)} t")
     if k.get("status") != "optimal":
         gap_txt = f"; it is within {gap:.2%} of the optimum" if isinstance(gap, float) else ""
         _echo(f"WARNING: solver status {k.get('status')!r}: this is the best solution found, not a "
               f"proven optimum{gap_txt}")
     if k.get("unserved_mwh", 0) > 0:
-        _echo(f"WARNING: unserved load {k['unserved_mwh']:.1f} MWh: supply is short of demand")
+        short = k.get("unserved_unavoidable_mwh", k["unserved_mwh"])
+        if short > 0:
+            _echo(f"WARNING: unserved load {_mwh(k['unserved_mwh'])} MWh: supply is short of demand "
+                  f"({_mwh(short)} MWh cannot be served by any schedule)")
+        if k["unserved_mwh"] - short > 1e-6:
+            _echo(f"WARNING: unserved load {_mwh(k['unserved_mwh'] - short)} MWh could be served but costs more "
+                  "than solver.value_of_lost_load_usd_per_kwh")
+
+
+def _mwh(v: float) -> str:
+    return f"{v:,.1f}" if abs(v) >= 10 else f"{v:.3f}"
 
 
 @app.command("run")
@@ -225,6 +250,8 @@ def run_cmd(
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)
+    for note in rr.warnings:
+        _echo(f"warning: {note}")
     if "npv_usd" in rr.kpis:
         print_economics(rr.kpis)
     if solver_log is not None:
@@ -331,8 +358,8 @@ def size_cmd(
     _echo(f"sizes: PV {_fmt(k['pv_kwp'])} kWp ("
           + ", ".join(f"{n.removeprefix('pv_kwp_')} {_fmt(v)}" for n, v in k.items() if n.startswith("pv_kwp_"))
           + f"); wind {k['wind_units']} turbine(s); battery {_fmt(k['battery_kwh'])} kWh / {_fmt(k['battery_kw'])} kW")
-    _echo(f"sizing: {k['sizing_status']}, {_fmt(k['sizing_annual_cost_usd'])} USD/yr (annualised capex + O&M + "
-          f"bill); build {k['sizing_build_s']:.1f} s, solve {k['sizing_solve_s']:.1f} s, total {k['total_s']:.1f} s")
+    _echo(f"sizing: {k['sizing_status']}, {_fmt(k['sizing_annual_cost_usd'])} USD/yr (bill + annualised capex and O&M of the "
+          f"sized assets); build {k['sizing_build_s']:.1f} s, solve {k['sizing_solve_s']:.1f} s, total {k['total_s']:.1f} s")
     for note in filter(None, k.get("sizing_notes", "").split(" | ")):
         _echo(f"note: {note}")
     print_kpis(k)
@@ -343,6 +370,39 @@ def size_cmd(
               f"({_fmt(k['flexibility_battery_kwh'])} kWh more) and {_fmt(k['inflexible_pv_kwp'])} kWp of PV")
     if sr.run.folder is not None:
         _echo(f"wrote {sr.run.folder}")
+
+
+@app.command("pareto")
+def pareto_cmd(
+    model: Model,
+    scenario: Scenario = None,
+    points: Annotated[int, typer.Option("--points", "-n", help="Points of the front, both ends included.")] = 10,
+    size: Annotated[bool, typer.Option("--size", help="Choose the sized assets at each point: investment + operation.")] = False,
+    start: Start = None,
+    end: End = None,
+    resolution: Resolution = None,
+    out: Out = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per point [s].")] = None,
+    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap, e.g. 0.001.")] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier front's folder.")] = False,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip pareto.png and pareto.html.")] = False,
+) -> None:
+    """Solve the cost-emissions front of one scenario and write its pareto folder."""
+    from energy.pareto import pareto
+
+    pr = pareto(model, scenario, points=points, size=size, out=out, start=start, end=end,
+                resolution=resolution, time_limit_s=time_limit, mip_gap=mip_gap, threads=threads,
+                overwrite=overwrite, plots=not no_plots)
+    t = pr.table
+    _echo(f"{pr.config.model.name} / {pr.config.scenario}: {len(t)} points of the cost-emissions front "
+          f"in {pr.timings['total_s']:.1f} s (solve {pr.timings['solve_s']:.1f} s)")
+    for _, r in t.iterrows():
+        a = r["abatement_cost_usd_per_t"]
+        _echo(f"  {int(r['point']):>2} {r['kind']:<13} cost {_fmt(r['total_cost_usd'])} USD, emissions "
+              f"{_fmt(r['emissions_tco2'], 1)} tCO2" + ("" if a != a else f", {_fmt(a)} USD/t avoided"))
+    if pr.folder is not None:
+        _echo(f"wrote {pr.folder}")
 
 
 def _one_line(exc: BaseException) -> str:
@@ -390,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # the file system refused (not a folder, no permission, disk full)
         if debug:
             raise
-        where = exc.filename if exc.filename is not None else "file system"
+        where = echo(str(exc.filename), quote=False) if exc.filename is not None else "file system"
         typer.secho(f"error: {where}: {exc.strerror or _one_line(exc)}; expected a readable file or a "
                     "writable reports folder (see --out)", err=True, fg="red")
         return EXIT_INPUT

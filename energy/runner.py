@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 from energy.build import Profiles, build_inputs, build_profiles
-from energy.config import Config, horizon_bounds, load_config
+from energy.config import Config, horizon_bounds, load_config, revalidate
 from energy.errors import EnergyError
 from energy.inputs import Inputs
 from energy.kpis import bill_rates, intensity_kpis
-from energy.optimise.checks import check_inputs
+from energy.optimise.checks import check_inputs, check_model_size
+from energy.plausible import is_warning
 from energy.report import files
 from energy.report.calls import call_windows
 from energy.report.runfolder import write_run
@@ -67,10 +68,11 @@ def model_reports_dir(cfg: Config, out: str | Path | None) -> Path:
     """``<out or reports>/<model name>``, and ``.../inflexible`` for inflexible work.
 
     Runs with ``[flexibility] mode = "inflexible"`` go to their own folder, so they sit
-    beside the optimised runs of the same scenarios instead of replacing them.
+    beside the optimised runs of the same scenarios instead of replacing them. Refused
+    unless it resolves inside the reports folder (:func:`energy.report.files.safe_path`).
     """
-    folder = Path(out if out is not None else DEFAULT_REPORTS) / cfg.model.name
-    return folder / "inflexible" if cfg.flexibility.mode == "inflexible" else folder
+    folder = files.safe_path(Path(out if out is not None else DEFAULT_REPORTS), cfg.model.name)
+    return files.safe_path(folder, "inflexible") if cfg.flexibility.mode == "inflexible" else folder
 
 
 def profile_summary(prof: Profiles, cfg: Config) -> dict:
@@ -163,13 +165,21 @@ def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path 
         The config, the profiles, their summary and the written path.
     """
     cfg = load_with_options(model, scenario, horizon_overrides(start, end, resolution))
+    size_check(cfg)
     prof = build_profiles(cfg)
     summ = profile_summary(prof, cfg)
     path = None
     if write:
         name = "profiles.csv" if cfg.scenario == "base" else f"profiles_{cfg.scenario}.csv"
-        path = files.write_csv(model_reports_dir(cfg, out) / name, files.series_frame(prof.series))
+        path = files.write_csv(files.safe_path(model_reports_dir(cfg, out), name), files.series_frame(prof.series))
     return ProfilesRun(cfg, prof, summ, path)
+
+
+def size_check(cfg: Config) -> None:
+    """Refuse, before building anything, a horizon too large for this machine's memory."""
+    start, end = horizon_bounds(cfg)
+    steps = int((end - start) // pd.Timedelta(cfg.horizon.resolution))
+    check_model_size(steps, cfg.horizon.resolution, cfg.where)
 
 
 def presolve_checks(inputs: Inputs) -> None:
@@ -186,6 +196,7 @@ def _check_one(cfg: Config, cache: dict) -> dict:
     """What one scenario's model and inputs hold, after building them (no solving)."""
     from energy.wind import nominal_power_kw
 
+    size_check(cfg)
     prof = build_profiles(cfg, cache)
     inputs = build_inputs(cfg, cache, profiles=prof)
     presolve_checks(inputs)
@@ -237,8 +248,18 @@ def _check_one(cfg: Config, cache: dict) -> dict:
             "yard_jobs": sum(1 for j in inputs.crane_jobs if j.kind == "yard"),
             "truck_windows": len(inputs.truck_windows),
         },
+        "reefers": reefer_check(inputs),
         "warnings": list(meta.get("notes", [])),
     }
+
+
+def reefer_check(inputs: Inputs) -> dict:
+    """Per reefer class of a thermal mode: boxes (mean, most) and the band [°C]; {} in fixed mode."""
+    s, out = inputs.series, {}
+    for name, band in inputs.meta.get("reefer_classes", {}).items():
+        boxes = s[f"reefer_{name}_boxes"].to_numpy(dtype=float)
+        out[name] = {"mean_boxes": float(boxes.mean()), "max_boxes": float(boxes.max()), **band}
+    return out
 
 
 def check(
@@ -277,6 +298,7 @@ def check(
         scenario when it is not the base).
     """
     from energy.config import read_model_file, scenario_names
+    from energy.errors import EnergyError, echo
 
     path = Path(model)
     raw = read_model_file(path)
@@ -297,8 +319,8 @@ def check(
             reports.append(_check_one(cfg, cache))
         except EnergyError as exc:
             msg = str(exc)
-            if name != "base" and f"scenario {name!r}" not in msg:
-                raise type(exc)(f"scenario {name!r}: {msg}") from exc
+            if name != "base" and f"scenario {echo(name)}" not in msg:
+                raise type(exc)(f"scenario {echo(name)}: {msg}") from exc
             raise
     return {"model": str(path), "name": cfg.model.name, "scenarios": reports}
 
@@ -339,6 +361,12 @@ class RunResult:
     def kpis(self) -> dict:
         """Key figures (:func:`energy.kpis.run_kpis`) and solver fields."""
         return self.results.kpis
+
+    @property
+    def warnings(self) -> list[str]:
+        """Suspicious-data warnings of the run's inputs (:mod:`energy.plausible`), also in
+        ``assumptions["notes"]`` and the report."""
+        return [n for n in self.assumptions.get("notes", []) if is_warning(n)]
 
     @property
     def dispatch(self) -> pd.DataFrame:
@@ -404,6 +432,8 @@ def run_assumptions(cfg: Config, inputs: Inputs) -> dict:
         "crane_jobs": len(inputs.crane_jobs),
         "truck_windows": len(inputs.truck_windows),
         "value_of_lost_load_usd_per_kwh": cfg.solver.value_of_lost_load_usd_per_kwh,
+        "reefers": {"mode": inputs.meta.get("reefer_mode"), "classes": inputs.meta.get("reefer_classes", {})},
+        "shore_power": cfg.shore_power.model_dump(mode="json"),
     })
     return out
 
@@ -570,9 +600,15 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         progress("profiles")
     from energy.optimise.optimise import optimise
 
-    cfg = config if config is not None else load_with_options(
-        model, scenario, horizon_overrides(start, end, resolution, inflexible))
-    folder = model_reports_dir(cfg, out) / cfg.scenario if write else None
+    # solver options go through the schema like the model file's own [solver] keys
+    solver = {k: v for k, v in {"time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}.items()
+              if v is not None}
+    overrides = {**horizon_overrides(start, end, resolution, inflexible), **({"solver": solver} if solver else {})}
+    # a Config built or changed in Python is validated again, as a model file's would be
+    cfg = (revalidate(config, overrides) if config is not None
+           else load_with_options(model, scenario, overrides))
+    size_check(cfg)
+    folder = files.safe_path(model_reports_dir(cfg, out), cfg.scenario) if write else None
     if folder is not None:
         files.check_writable(folder, overwrite)
     if plots and week is not None:
@@ -585,9 +621,9 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     with _solver_log_sink(solver_log, progress if verbose else None, verbose) as log:
         results = optimise(
             inputs,
-            time_limit_s=time_limit_s if time_limit_s is not None else S.time_limit_s,
-            mip_gap=mip_gap if mip_gap is not None else S.mip_gap,
-            threads=threads if threads is not None else S.threads,
+            time_limit_s=S.time_limit_s,
+            mip_gap=S.mip_gap,
+            threads=S.threads,
             progress=progress,
             log=log,
         )

@@ -8,6 +8,7 @@ from energy.config.load import (
     deep_merge,
     load_config,
     read_model_file,
+    revalidate,
     scenario_names,
     validation_message,
 )
@@ -23,6 +24,7 @@ from energy.config.schema import (
     Vessels,
     default_of,
     horizon_bounds,
+    updated,
 )
 
 __all__ = [
@@ -39,8 +41,10 @@ __all__ = [
     "deep_merge",
     "default_of",
     "horizon_bounds",
+    "updated",
     "load_config",
     "read_model_file",
+    "revalidate",
     "scenario_names",
     "validation_message",
 ]

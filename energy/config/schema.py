@@ -14,18 +14,31 @@ pydantic keeps it as the field's ``description``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from energy import jobs as jobs_rules
-from energy.timegrid import daily_window_hours
+from energy.emission_factors import FACTOR_NAMES as EMISSION_FACTOR_NAMES
+from energy.errors import MAX_MAGNITUDE, EnergyError, echo
+from energy.timegrid import FIRST_YEAR, LAST_YEAR, daily_window_hours
 
-NonNeg = Annotated[float, Field(ge=0)]
-Pos = Annotated[float, Field(gt=0)]
+# The bounded-magnitude rule (``_bounded``) rides on the number types too, so a number
+# inside a table of numbers (``dict[str, NonNeg]``) is refused with its own dotted key.
+NonNeg = Annotated[float, Field(ge=0), AfterValidator(lambda v: _bounded(v))]
+Pos = Annotated[float, Field(gt=0), AfterValidator(lambda v: _bounded(v))]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Efficiency = Annotated[float, Field(gt=0, le=1)]
 Monthly = Annotated[list[float], Field(min_length=12, max_length=12)]
@@ -33,7 +46,13 @@ Hour = Annotated[int, Field(ge=0, le=23)]
 Years = Annotated[int, Field(ge=1, le=100)]
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "MAX_ENTRIES",
+    "MAX_HEIGHT_M",
     "MAX_HORIZON_DAYS",
+    "MAX_MAGNITUDE",
+    "RESERVED_NAMES",
     "Battery",
     "BaseLoad",
     "Config",
@@ -47,8 +66,10 @@ __all__ = [
     "Loads",
     "ModelInfo",
     "PVArray",
+    "ReeferClass",
     "Reefers",
     "SeriesFile",
+    "ShorePower",
     "Site",
     "Solver",
     "Tariff",
@@ -66,13 +87,71 @@ __all__ = [
     "physics",
     "horizon_bounds",
     "known_zone",
+    "safe_name",
+    "scenario_name",
+    "updated",
 ]
 
 
-class Strict(BaseModel):
-    """Base of every table: unknown keys are errors; field docstrings become descriptions."""
+def _bounded(value: Any, item: str = "") -> Any:
+    """Refuse a number (also inside a list or a table of numbers) beyond :data:`~energy.errors.MAX_MAGNITUDE`."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and abs(value) > MAX_MAGNITUDE:
+        raise ValueError(f"{item}expected a number of magnitude at most 1e12, found {value:g}")
+    if isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _bounded(v, f"item [{i}]: ")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _bounded(v, f"item [{k}]: ")
+    return value
 
-    model_config = ConfigDict(extra="forbid", validate_default=True, use_attribute_docstrings=True)
+
+def _assignment_message(table: str, name: str, exc: ValidationError) -> str:
+    """One line for a refused assignment: ``Battery.charge_efficiency: expected ..., found 1.5``."""
+    err = exc.errors(include_url=False)[0]
+    loc = ".".join(str(p) for p in err["loc"]) or name
+    msg = err["msg"].removeprefix("Value error, ").replace("Input should be less", "expected a value less")
+    msg = msg.replace("Input should be greater", "expected a value greater").replace("Input should be", "expected")
+    found = "" if "found" in msg else f", found {echo(err.get('input'))}"
+    return f"{table}.{loc}: {msg}{found}"
+
+
+class Strict(BaseModel):
+    """Base of every table: unknown keys are errors; field docstrings become descriptions.
+
+    Every number must be finite (``inf``, ``nan``, which TOML allows, are refused) and
+    of a magnitude of at most :data:`MAX_MAGNITUDE`; a field changed in Python
+    (``cfg.battery.charge_efficiency = 1.5``) is validated as a model file's would be,
+    and a refusal is an :class:`~energy.errors.EnergyError` naming the key.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_default=True, use_attribute_docstrings=True,
+                              allow_inf_nan=False, validate_assignment=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _not_absurd(cls, v: Any) -> Any:
+        return _bounded(v)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as exc:
+            raise EnergyError(_assignment_message(type(self).__name__, name, exc)) from None
+
+
+def updated(table: Strict, **changes: Any) -> Strict:
+    """A copy of ``table`` with several fields changed at once, validated as a whole.
+
+    Fields that only together keep a rule (a battery's energy and powers) cannot be
+    assigned one by one (each assignment is validated); this changes them together.
+    """
+    try:
+        return type(table).model_validate({**table.model_dump(), **changes})
+    except ValidationError as exc:
+        raise EnergyError(_assignment_message(type(table).__name__, ", ".join(changes), exc)) from None
 
 
 def default_of(model: type[BaseModel], name: str) -> Any:
@@ -84,9 +163,35 @@ def known_zone(v: str) -> str:
     """Refuse a time zone name that is not in the IANA database."""
     try:
         zoneinfo.ZoneInfo(v)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"expected an IANA time zone such as 'America/Lima', found {v!r}") from exc
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ValueError(f"expected an IANA time zone such as 'America/Lima', found {echo(v)}") from exc
     return v
+
+
+RESERVED_NAMES = frozenset({"base", "comparison", "profiles", "inflexible", "sized"})
+"""Scenario names with a meaning of their own: ``base`` is the model without overrides,
+``comparison`` and ``profiles`` name report files beside the scenario folders, ``inflexible``
+and ``sized`` the folders of the inflexible and the sized runs."""
+_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                           *(f"lpt{i}" for i in range(1, 10))})
+_SAFE_NAME = re.compile(r"^[^\W_][\w-]{0,63}$")
+
+
+def safe_name(v: str, what: str) -> str:
+    """A name that becomes a folder: 1-64 letters, digits, ``_`` or ``-``, starting with a
+    letter or digit; no path separator, no ``.``/``..``, no device name (``NUL``, ``CON``)."""
+    if not isinstance(v, str) or not _SAFE_NAME.match(v) or v.lower() in _DEVICE_NAMES:
+        raise ValueError(f"{what}: expected 1-64 letters, digits, '_' or '-', starting with a letter or "
+                         f"digit (it names a reports folder: no '/', '\\', '.', spaces), found {echo(v)}")
+    return v
+
+
+MAX_ENTRIES = 32
+"""Most PV arrays, wind units or vessel classes in one model: a port has a handful; each one
+costs a profile (estimate). [-]"""
+MAX_HEIGHT_M = 500.0
+"""Highest wind measurement or hub height: the tallest turbines' hubs stand below 200 m
+(estimate). [m]"""
 
 
 # --------------------------------------------------------------------- site, time
@@ -129,10 +234,20 @@ class Horizon(Strict):
     def _resolution(cls, v: str) -> str:
         try:
             td = pd.Timedelta(v)
-        except ValueError as exc:
-            raise ValueError(f"expected a step length such as '1h' or '15min', found {v!r}") from exc
+        except (ValueError, OverflowError) as exc:
+            raise ValueError(f"expected a step length such as '1h' or '15min', found {echo(v)}") from exc
         if td <= pd.Timedelta(0) or td > pd.Timedelta("1D") or pd.Timedelta("1D") % td:
-            raise ValueError(f"expected a step length that divides one day (e.g. '1h', '15min'), found {v!r}")
+            raise ValueError(f"expected a step length that divides one day (e.g. '1h', '15min'), found {echo(v)}")
+        if td % pd.Timedelta("1min"):
+            raise ValueError(f"expected a step length of whole minutes (e.g. '1h', '15min', '5min'), "
+                             f"found {echo(v)}")
+        return v
+
+    @field_validator("start", "end")
+    @classmethod
+    def _year(cls, v: dt.date | dt.datetime) -> dt.date | dt.datetime:
+        if not FIRST_YEAR <= v.year <= LAST_YEAR:
+            raise ValueError(f"expected a date in the years {FIRST_YEAR}-{LAST_YEAR}, found {v}")
         return v
 
     @model_validator(mode="after")
@@ -229,9 +344,9 @@ class Weather(Strict):
     """Weather file (EPW, TMY3, PVGIS TMY) for ``source = "file"``."""
     format: Literal["auto", "epw", "tmy3", "pvgis_tmy"] = "auto"
     """Format of the weather file."""
-    wind_measurement_height_m: Pos = 10.0
+    wind_measurement_height_m: Annotated[float, Field(gt=0, le=MAX_HEIGHT_M)] = 10.0
     """Height of the wind speed measurement. [m]"""
-    roughness_length_m: Pos = 0.0002
+    roughness_length_m: Annotated[float, Field(gt=0, le=10)] = 0.0002
     """Surface roughness length for hub-height extrapolation. [m]"""
 
     @model_validator(mode="after")
@@ -313,7 +428,7 @@ class WindUnit(Strict):
     """windpowerlib turbine name, e.g. ``E-82/2300``."""
     count: Annotated[int, Field(ge=0)] = 1
     """Number of turbines. [-]"""
-    hub_height_m: Pos
+    hub_height_m: Annotated[float, Field(gt=0, le=MAX_HEIGHT_M)]
     """Hub height. [m]"""
     existing: bool = False
     """Already built: no capital cost, and part of the business-as-usual case."""
@@ -457,21 +572,49 @@ class Tariff(Strict):
 
 
 class Emissions(Strict):
-    """Grid emission factor, carbon price and an optional emissions cap."""
+    """Grid emission factor, carbon price and an optional emissions cap.
 
-    grid_emission_kg_per_kwh: NonNeg = 0.186
-    """Emission factor of grid import. [kgCO2/kWh]"""
+    The factor that the optimisation prices and caps (the *decision* factor) is one of:
+
+    - ``factor`` = ``"average"`` (default) or ``"marginal"`` (life-cycle basis), or
+      ``"average_combustion"`` / ``"marginal_combustion"`` (stack CO2 only): a column of
+      the bundled SEIN month x hour table (:mod:`energy.emission_factors`,
+      ``profiles/sein_emission_factors.csv``);
+    - ``factor`` = a path to a ``.csv`` month x hour table in that format, column
+      ``factor_column`` (default ``average_kg_per_kwh``);
+    - ``grid_emission_kg_per_kwh``: one constant (then ``factor`` must not be set);
+    - ``emission_factor_file``: a time series (then ``factor`` must not be set).
+
+    Whatever decides, reports carry emissions under the average and the marginal
+    factors too (from the table's ``average_kg_per_kwh`` / ``marginal_kg_per_kwh``
+    columns, the bundled SEIN ones when a user table lacks them).
+    """
+
+    factor: str = "average"
+    """Decision factor: a bundled factor name or a path to a month x hour CSV. [-]"""
+    factor_column: str = "average_kg_per_kwh"
+    """Column of a ``factor`` CSV to use as the decision factor. [-]"""
+    grid_emission_kg_per_kwh: NonNeg | None = None
+    """A constant emission factor of grid import, replacing ``factor``. [kgCO2/kWh]"""
     carbon_price_usd_per_t: NonNeg = 0.0
     """Price on the emissions of grid import. [USD/tCO2]"""
     cap_t: NonNeg | None = None
     """Most emissions over the horizon (replaces the carbon price). [tCO2]"""
     emission_factor_file: SeriesFile | None = None
-    """An emission factor series replacing the constant factor."""
+    """An emission factor series replacing ``factor``."""
 
     @field_validator("emission_factor_file")
     @classmethod
     def _ef_units(cls, v: SeriesFile | None) -> SeriesFile | None:
         return _series_units(v, "emission_kg_per_kwh")
+
+    @field_validator("factor")
+    @classmethod
+    def _factor_name(cls, v: str) -> str:
+        if v in EMISSION_FACTOR_NAMES or v.lower().endswith(".csv"):
+            return v
+        raise ValueError(f"expected one of {', '.join(EMISSION_FACTOR_NAMES)} or a path to a "
+                         f".csv month x hour table, found {v!r}")
 
     @model_validator(mode="after")
     def _cap_or_price(self) -> Emissions:
@@ -480,7 +623,23 @@ class Emissions(Strict):
                 f"expected either carbon_price_usd_per_t or cap_t, not both; found "
                 f"carbon_price_usd_per_t = {self.carbon_price_usd_per_t:g} and cap_t = {self.cap_t:g}"
             )
+        if "factor" in self.model_fields_set:
+            for key in ("grid_emission_kg_per_kwh", "emission_factor_file"):
+                if getattr(self, key) is not None:
+                    raise ValueError(f"expected either factor or {key}, not both; found factor = "
+                                     f"{self.factor!r} and {key} set")
+        if self.grid_emission_kg_per_kwh is not None and self.emission_factor_file is not None:
+            raise ValueError("expected either grid_emission_kg_per_kwh or emission_factor_file, not both")
         return self
+
+    @property
+    def decision(self) -> str:
+        """What sets the decision factor: ``"constant"``, ``"series"`` or ``factor``."""
+        if self.grid_emission_kg_per_kwh is not None:
+            return "constant"
+        if self.emission_factor_file is not None:
+            return "series"
+        return self.factor
 
 
 class BaseLoad(Strict):
@@ -502,8 +661,63 @@ class BaseLoad(Strict):
     """Lights off (wraps past midnight). [h]"""
 
 
+class ReeferClass(Strict):
+    """One commodity class of reefers, an aggregate thermal store (:mod:`energy.reefers`)."""
+
+    share_of_boxes: Fraction
+    """Share of the reefer boxes in this class. [-]"""
+    setpoint_c: float
+    """Set-point of the cargo temperature. [°C]"""
+    band_low_c: float
+    """Lowest allowed cargo temperature. [°C]"""
+    band_high_c: float
+    """Highest allowed cargo temperature. [°C]"""
+    thermal_mass_kwh_per_c: Pos
+    """Heat capacity of one loaded box (cargo mass x specific heat). [kWh/°C]"""
+    ua_kw_per_c: Pos = 0.044
+    """Envelope heat gain of one box per °C between air and box. [kW/°C]"""
+    internal_heat_kw_per_box: NonNeg = 0.8
+    """Respiration heat of the cargo plus the evaporator fans' heat. [kW]"""
+    fan_kw_per_box: NonNeg = 0.6
+    """Electric power of fans and controls, always on. [kW]"""
+    rated_kw_per_box: Pos = 5.0
+    """Most electric compressor power of one box. [kW]"""
+    cop_at_20c: Pos = 2.0
+    """Coefficient of performance at 20 °C air temperature. [-]"""
+    cop_per_c: NonNeg = 0.05
+    """Drop of the COP per °C of air temperature above 20 °C. [1/°C]"""
+    arrival_offset_c: NonNeg = 0.5
+    """Arriving boxes are this much warmer than the set-point (time unplugged). [°C]"""
+
+    @model_validator(mode="after")
+    def _band(self) -> ReeferClass:
+        if not self.band_low_c <= self.setpoint_c <= self.band_high_c:
+            raise ValueError(f"expected band_low_c <= setpoint_c <= band_high_c, found {self.band_low_c:g}, "
+                             f"{self.setpoint_c:g}, {self.band_high_c:g}")
+        return self
+
+
+def _default_reefer_classes() -> dict[str, ReeferClass]:
+    # thermal masses: cargo mass x specific heat (Siebel: 0.837 + 3.349 x water fraction kJ/kg K)
+    return {
+        "blueberries": ReeferClass(share_of_boxes=0.25, setpoint_c=0.0, band_low_c=-0.5, band_high_c=0.5,
+                                   thermal_mass_kwh_per_c=15.2, internal_heat_kw_per_box=0.87),
+        "avocados": ReeferClass(share_of_boxes=0.35, setpoint_c=6.0, band_low_c=5.0, band_high_c=7.0,
+                                thermal_mass_kwh_per_c=20.0, internal_heat_kw_per_box=1.9, cop_at_20c=2.4),
+        "grapes": ReeferClass(share_of_boxes=0.40, setpoint_c=-0.5, band_low_c=-1.0, band_high_c=0.0,
+                              thermal_mass_kwh_per_c=19.7, internal_heat_kw_per_box=0.72, cop_at_20c=1.9),
+    }
+
+
 class Reefers(Strict):
-    """Refrigerated containers plugged in the reefer yard."""
+    """Refrigerated containers plugged in the reefer yard.
+
+    ``mode = "fixed"`` (default): the load of ``plugs x occupancy x power per box``, a fixed
+    series. ``"thermostat"`` and ``"optimised"`` model the boxes per commodity class
+    (``classes``) as thermal stores (:mod:`energy.reefers`): export boxes arrive through the
+    gate ``dwell_hours`` before their vessel and leave while it is alongside; thermostat
+    compressors hold the set-point, optimised ones are scheduled by the MILP inside the band.
+    """
 
     plugs: Annotated[int, Field(ge=0)] = 960
     """Reefer plugs. [-]"""
@@ -519,6 +733,36 @@ class Reefers(Strict):
     """Rise of a box's power per °C of air temperature. [kW/°C]"""
     max_kw_per_box: Pos = 7.0
     """Most power of a box. [kW]"""
+    mode: Literal["fixed", "thermostat", "optimised"] = "fixed"
+    """``fixed`` load series, ``thermostat`` or ``optimised`` thermal stores per class."""
+    boxes_per_move: NonNeg = 0.125
+    """Export reefer boxes loaded per container move of a call (thermal modes). [boxes/move]"""
+    dwell_hours: Pos = 96.0
+    """Time an export reefer box is plugged in before its vessel arrives (thermal modes). [h]"""
+    import_boxes_per_move: NonNeg = 0.0
+    """Import reefer boxes discharged per container move of a call (thermal modes). [boxes/move]"""
+    import_dwell_hours: Pos = 48.0
+    """Time an import reefer box stays plugged in after its vessel leaves (thermal modes). [h]"""
+    classes: dict[str, ReeferClass] = Field(default_factory=_default_reefer_classes)
+    """Commodity classes (thermal modes)."""
+
+    def fixed_kwargs(self) -> dict:
+        """The keys :func:`energy.loads.reefer_load_kw` (the fixed reefer load) reads."""
+        keys = ("plugs", "occupancy_monthly", "occupancy_scale", "kw_per_box_at_20c", "kw_per_box_per_c",
+                "max_kw_per_box")
+        return {k: getattr(self, k) for k in keys}
+
+    @model_validator(mode="after")
+    def _classes(self) -> Reefers:
+        if self.mode == "fixed":
+            return self
+        if not self.classes:
+            raise ValueError(f"mode = {self.mode!r} expects at least one entry in classes; expected "
+                             "[loads.reefers.classes.NAME] tables")
+        total = sum(c.share_of_boxes for c in self.classes.values())
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"expected classes' share_of_boxes to sum to 1, found {total:g}")
+        return self
 
 
 class Loads(Strict):
@@ -535,6 +779,33 @@ class Loads(Strict):
     @classmethod
     def _load_units(cls, v: SeriesFile | None) -> SeriesFile | None:
         return _series_units(v, "power_kw")
+
+    @model_validator(mode="after")
+    def _metered_reefers(self) -> Loads:
+        if self.metered is not None and self.reefers.mode != "fixed":
+            raise ValueError(f"metered replaces base + reefers, but reefers.mode = {self.reefers.mode!r}; "
+                             "expected reefers.mode = 'fixed' with a metered load")
+        return self
+
+
+class ShorePower(Strict):
+    """Shore-power connections at the container berths (cold ironing)."""
+
+    connections: Annotated[int, Field(ge=0)] = 0
+    """Berths with a shore-power connection; 0 = no shore power. [-]"""
+    kw_per_connection: Pos = 7500.0
+    """Most power one connection delivers. [kW]"""
+    connection_hours: NonNeg = 1.0
+    """Time alongside before the ship is connected. [h]"""
+    disconnection_hours: NonNeg = 0.5
+    """Time before departure when the ship is already disconnected. [h]"""
+    hotelling_kw: dict[str, NonNeg] = Field(
+        default_factory=lambda: {"neopanamax": 1320.0, "panamax": 1000.0, "feeder": 700.0})
+    """Hotelling power at berth per vessel class. [kW]"""
+    default_hotelling_kw: NonNeg = 1000.0
+    """Hotelling power of a call whose class is not in ``hotelling_kw``. [kW]"""
+    aux_engine_kg_per_kwh: NonNeg = 0.696
+    """CO2 of the ships' auxiliary diesel engines per kWh they would have made. [kgCO2/kWh]"""
 
 
 class CranePool(Strict):
@@ -608,7 +879,7 @@ class Vessels(Strict):
     """Time alongside without crane work. [h]"""
     seed: int = 0
     """Seed of the generated schedule."""
-    classes: dict[str, VesselClass] = Field(
+    classes: Annotated[dict[str, VesselClass], Field(max_length=MAX_ENTRIES)] = Field(
         default_factory=lambda: {
             "neopanamax": VesselClass(share_of_calls=0.35, moves_mean=3000, max_cranes=4),
             "panamax": VesselClass(share_of_calls=0.40, moves_mean=1500, max_cranes=3),
@@ -656,7 +927,7 @@ class Trucks(Strict):
     """Energy one truck needs per day. [kWh/day]"""
     charger_kw_total: NonNeg = 2400.0
     """Power of all chargers together. [kW]"""
-    windows: list[TruckWindowSpec] = Field(
+    windows: Annotated[list[TruckWindowSpec], Field(max_length=24)] = Field(
         default_factory=lambda: [
             TruckWindowSpec(start_hour=10, end_hour=16, energy_share=0.4),
             TruckWindowSpec(start_hour=22, end_hour=6, energy_share=0.6),
@@ -739,9 +1010,14 @@ class ModelInfo(Strict):
     """The model's name and description."""
 
     name: str
-    """Name of the model: its reports folder."""
+    """Name of the model: its reports folder (letters, digits, ``_``, ``-``)."""
     description: str = ""
     """One line on what the model is."""
+
+    @field_validator("name")
+    @classmethod
+    def _safe(cls, v: str) -> str:
+        return safe_name(v, "model name")
 
 
 class Config(Strict):
@@ -751,8 +1027,8 @@ class Config(Strict):
     site: Site
     horizon: Horizon
     weather: Weather = Field(default_factory=Weather)
-    pv: dict[str, PVArray] = Field(default_factory=dict)
-    wind: dict[str, WindUnit] = Field(default_factory=dict)
+    pv: dict[str, PVArray] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    wind: dict[str, WindUnit] = Field(default_factory=dict, max_length=MAX_ENTRIES)
     battery: Battery = Field(default_factory=Battery)
     grid: Grid
     tariff: Tariff = Field(default_factory=Tariff)
@@ -762,14 +1038,27 @@ class Config(Strict):
     vessels: Vessels = Field(default_factory=Vessels)
     yard: Yard = Field(default_factory=Yard)
     trucks: Trucks = Field(default_factory=Trucks)
+    shore_power: ShorePower = Field(default_factory=ShorePower)
     solver: Solver = Field(default_factory=Solver)
     flexibility: Flexibility = Field(default_factory=Flexibility)
     finance: Finance = Field(default_factory=Finance)
-    scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict, max_length=200)
 
     # set by load_config, not part of the file
     path: Path | None = Field(default=None, exclude=True)
     scenario: str = Field(default="base", exclude=True)
+
+    @field_validator("scenarios")
+    @classmethod
+    def _scenario_names(cls, v: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        for name in v:
+            scenario_name(name)
+        return v
+
+    @field_validator("scenario")
+    @classmethod
+    def _current(cls, v: str) -> str:
+        return v if v == "base" else scenario_name(v)
 
     @property
     def where(self) -> str:
@@ -791,6 +1080,15 @@ class Config(Strict):
         start, end = horizon_bounds(self)
         idx = pd.date_range(start, end, freq=pd.Timedelta(self.horizon.resolution), inclusive="left")
         return idx.as_unit("ns")
+
+
+def scenario_name(v: str) -> str:
+    """A scenario name the file may define: :func:`safe_name`, and not a reserved name."""
+    safe_name(v, "scenario name")
+    if v.lower() in RESERVED_NAMES:
+        raise ValueError(f"scenario name: expected a name other than {', '.join(sorted(RESERVED_NAMES))} "
+                         f"(reserved), found {echo(v)}")
+    return v
 
 
 def horizon_bounds(cfg: Config) -> tuple[pd.Timestamp, pd.Timestamp]:

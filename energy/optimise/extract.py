@@ -12,6 +12,8 @@ column                             meaning
 ``fixed_load_kw``                  inflexible load (input) [kW]
 ``crane_load_kw``                  crane power, sum_j eps_j * moves / dt_h [kW]
 ``truck_load_kw``                  truck charging power [kW]
+``reefer_flex_load_kw``            compressor power of the optimised reefer classes
+                                   (their fans are in ``fixed_load_kw``) [kW]
 ``pv_available_kw``, ``pv_kw``,    PV available, used and curtailed (available -
 ``pv_curtailed_kw``                used) [kW]
 ``wind_available_kw``,             wind available, used, curtailed [kW]
@@ -24,7 +26,10 @@ column                             meaning
 ``unserved_kw``                    load not served [kW]
 ``import_price_usd_per_kwh``,      prices (input) [USD/kWh]
 ``export_price_usd_per_kwh``
-``grid_emission_kg_per_kwh``       emission factor of import (input) [kg/kWh]
+``grid_emission_kg_per_kwh``       emission factor of import that the optimisation
+                                   prices and caps (input) [kg/kWh]
+``grid_emission_average_kg_per_kwh``, ``grid_emission_marginal_kg_per_kwh``
+                                   SEIN average and marginal factors, reported [kg/kWh]
 ``is_peak``                        peak hour (horas punta) [bool]
 ``dt_h``                           step length [h]
 ``cranes_<pool>_working``          cranes working in the pool: per job the fewest
@@ -41,6 +46,13 @@ column                             meaning
 ``cost_usd``                       the step's whole bill: energy, capacity, wear,
                                    carbon, unserved; sums to ``total_cost_usd`` [USD]
 ``emissions_kg``                   emissions of the step's import [kgCO2]
+``reefer_<class>_kw``              a reefer class's electric power, compressors +
+                                   fans (thermostat or optimised classes) [kW]
+``reefer_<class>_temp_c``          its temperature at the END of the step (the
+                                   set-point when the class holds no box) [°C]
+``reefer_<class>_boxes``           its boxes plugged in during the step [boxes]
+``shore_power_kw``,                shore power to vessels at berth, in total and per
+``shore_power_c<i>_kw``            connection (part of ``fixed_load_kw``) [kW]
 =================================  ===============================================
 
 KPIs (:attr:`Results.kpis`) are computed from these columns by :func:`energy.kpis.run_kpis`
@@ -57,8 +69,9 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
+from energy.emission_factors import FACTOR_COLUMNS, factors_on, sein_profile
 from energy.errors import SolveError
-from energy.kpis import bill_rates, run_kpis, step_bill
+from energy.kpis import bill_rates, reefer_kpis, run_kpis, shore_power_kpis, step_bill
 from energy.optimise.solve import SolveOutcome
 
 __all__ = ["Results", "extract"]
@@ -181,6 +194,7 @@ def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
         "import_price_usd_per_kwh": s["import_price_usd_per_kwh"].to_numpy(dtype=float),
         "export_price_usd_per_kwh": s["export_price_usd_per_kwh"].to_numpy(dtype=float),
         "grid_emission_kg_per_kwh": s["grid_emission_kg_per_kwh"].to_numpy(dtype=float),
+        **_reported_factors(s),
         "is_peak": s["is_peak"].to_numpy(dtype=bool),
         "dt_h": dt,
     }
@@ -188,7 +202,13 @@ def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
     if pool_cols:
         data["crane_load_kw"] = sum(v for k, v in pool_cols.items() if k.startswith("crane_load_"))
     data.update(pool_cols)
-    data["site_load_kw"] = data["fixed_load_kw"] + data["crane_load_kw"] + data["truck_load_kw"]
+    reefer_cols = _reefer_columns(m, n)
+    if lay.has_reefers:  # only with optimised reefers (absent flows count as zero)
+        data["reefer_flex_load_kw"] = sum(reefer_cols.pop(f"reefer_{c}_compressor_kw") for c in lay.reefer_names)
+    data.update(reefer_cols)
+    data.update({c: s[c].to_numpy(dtype=float) for c in s.columns if c.startswith("shore_power_")})
+    data["site_load_kw"] = (data["fixed_load_kw"] + data["crane_load_kw"] + data["truck_load_kw"]
+                            + data.get("reefer_flex_load_kw", zeros))
     data.update(_pv_arrays(s, pv, pva))
     dispatch = pd.DataFrame(data, index=s.index.copy())
 
@@ -199,6 +219,12 @@ def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
     for col in STEP_BILL_COLUMNS:
         dispatch[col] = steps[col].to_numpy()
     kpis = run_kpis(dispatch, rates, usable)
+    classes = {st.name: {"setpoint_c": st.setpoint_c, "band_low_c": st.band_low_c,
+                         "band_high_c": st.band_high_c} for st in inputs.reefer_stores}
+    kpis.update(reefer_kpis(dispatch, {**inputs.meta.get("reefer_classes", {}), **classes}))
+    sp = inputs.meta.get("shore_power", {})
+    if sp:
+        kpis.update(shore_power_kpis(dispatch, rates, sp["aux_engine_kg_per_kwh"]))
     outcome.extract_s = time.perf_counter() - t0
     kpis.update(_solver_kpis(outcome))
     return Results(
@@ -217,6 +243,48 @@ def _pv_arrays(series: pd.DataFrame, pv: np.ndarray, pva: np.ndarray) -> dict:
         out[f"pv_{name}_available_kw"] = avail
         out[f"pv_{name}_used_kw"] = _clean(avail * share)
     return out
+
+
+def _reported_factors(s: pd.DataFrame) -> dict:
+    """The average and marginal factors reported beside the decision factor. [kg/kWh]
+
+    Taken from the inputs' series (:func:`energy.build.build_inputs` puts them there);
+    for inputs built by hand without them, the bundled SEIN factors on the index.
+    """
+    out = {}
+    for name in ("average", "marginal"):
+        col = f"grid_emission_{name}_kg_per_kwh"
+        if col in s.columns:
+            out[col] = s[col].to_numpy(dtype=float)
+        else:
+            out[col] = factors_on(s.index, sein_profile(), FACTOR_COLUMNS[name])
+    return out
+
+
+def _reefer_columns(m, n: int) -> dict:
+    """Per reefer class: electric power, temperature at the step end and boxes.
+
+    Optimised classes from the solution (``reefer_<c>_compressor_kw`` too, which the caller
+    sums into ``reefer_flex_load_kw``); thermostat classes from the input series.
+    """
+    lay, s = m.layout, m.inputs.series
+    cols: dict[str, np.ndarray] = {}
+    if lay.has_reefers:
+        power = _clean(np.clip(_values(m.reefer_power), 0.0, None))
+        temp = np.array([v.value if v.value is not None else v.lb for v in m.reefer_temp.values()], dtype=float)
+        for c, st in enumerate(m.inputs.reefer_stores):
+            p = power[c * n:(c + 1) * n]
+            cols[f"reefer_{st.name}_compressor_kw"] = p
+            cols[f"reefer_{st.name}_kw"] = p + st.fan_kw
+            cols[f"reefer_{st.name}_temp_c"] = temp[c * n:(c + 1) * n]
+            cols[f"reefer_{st.name}_boxes"] = st.mean_boxes
+        return cols
+    for name in m.inputs.meta.get("reefer_classes", {}):
+        for suffix in ("kw", "temp_c", "boxes"):
+            col = f"reefer_{name}_{suffix}"
+            if col in s.columns:
+                cols[col] = s[col].to_numpy(dtype=float)
+    return cols
 
 
 def _crane_tables(m, n: int, dt: np.ndarray) -> tuple[pd.DataFrame, dict]:

@@ -17,6 +17,7 @@ from pyomo.common.gc_manager import PauseGC
 from energy.errors import SolveError
 from energy.inputs import Inputs
 from energy.optimise.dispatch import build_model, dispose_model, sizes_of
+from energy.optimise.epsilon import UNSERVED_TOL_KWH, optimise_capped, unavoidable_unserved_kwh
 from energy.optimise.extract import Results, extract
 from energy.optimise.solve import DEFAULT_MIP_GAP, solve
 
@@ -49,9 +50,20 @@ def optimise(
     ------
     energy.errors.EnergyError
         Invalid inputs (before any solve), e.g. a crane job that cannot fit.
+    energy.errors.CapError
+        ``emissions.cap_t`` cannot be met without shedding load (names the least
+        emissions reachable and the cap asked).
     energy.errors.SolveError
         No usable solution (infeasible, unbounded, time limit without one, error);
         the message says which and, for infeasibility, where to look.
+
+    Notes
+    -----
+    A solution that sheds load is re-examined (:mod:`energy.optimise.epsilon`): with
+    an emissions cap, the run is re-solved with unserved load held to the least any
+    schedule needs (so the cap is never met by shedding); without one,
+    ``kpis["unserved_unavoidable_mwh"]`` records how much of the shed load no
+    schedule can serve (the rest was cheaper to shed at the value of lost load).
     """
     # The collector stays paused for the whole run: a full collection would
     # traverse the ~0.8 M live objects of a year model (0.2-0.4 s) for nothing.
@@ -68,13 +80,34 @@ def optimise(
             outcome = solve(model, time_limit_s=time_limit_s, mip_gap=mip_gap, threads=threads,
                             verbose=verbose, progress=progress, log=log)
             outcome.build_s = build_s
-            if not outcome.has_solution:
+            capped = inputs.emissions_cap_kg is not None
+            if not outcome.has_solution and not (capped and outcome.status == "infeasible"):
                 raise SolveError(outcome.message)
-            if progress:
-                progress("extract")
-            return extract(model, outcome)
+            shed = outcome.has_solution and unserved_kwh(model) > UNSERVED_TOL_KWH
+            if outcome.has_solution and not (shed and capped):
+                if progress:
+                    progress("extract")
+                res = extract(model, outcome)
+                if not shed:
+                    return res
         finally:
             dispose_model(model)
+    # Load was shed, or a cap made the model infeasible: never obey a cap by shedding
+    # load (re-solve with unserved load held to what no schedule can serve), and
+    # record how much of the shed load supply really cannot serve.
+    options = {"time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads, "verbose": verbose}
+    if progress:
+        progress("solving: load was shed; checking what supply can serve")
+    if capped:
+        return optimise_capped(inputs, **options)
+    res.kpis["unserved_unavoidable_mwh"] = unavoidable_unserved_kwh(inputs, **options) / 1000.0
+    return res
+
+
+def unserved_kwh(model) -> float:
+    """Unserved energy of a solved dispatch model. [kWh]"""
+    dt = model.inputs.dt_h
+    return float(sum(dt[t] * (model.unserved[t].value or 0.0) for t in range(len(dt))))
 
 
 def optimise_sizes(

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from energy.errors import EnergyError
+from energy.errors import EnergyError, echo
 
 COMPLETE_MARK = "summary.json"
 
@@ -114,10 +114,41 @@ def write_json(path: Path, data: dict) -> Path:
     return write_text(path, json.dumps(_jsonable(data), indent=2, ensure_ascii=False) + "\n")
 
 
+#: Subfolders of a run folder that other commands write (``port-energy pareto`` writes
+#: ``<scenario>/pareto/``): a folder holding only these (or hidden staging folders) is
+#: not an earlier run, and replacing a folder carries them over unchanged.
+KEPT_SUBFOLDERS = ("pareto",)
+
+
+def _own_entries(target: Path) -> list[Path]:
+    return [p for p in target.iterdir() if p.name not in KEPT_SUBFOLDERS and not p.name.startswith(".")]
+def safe_path(root: str | Path, *parts: str | Path) -> Path:
+    """``root / parts``, refused unless it resolves (symbolic links followed) inside ``root``.
+
+    Every path a run writes is made by this function or lies inside one it made (a run
+    folder's files have fixed names), so a model or scenario name or a symbolic link never
+    puts a file outside the chosen reports folder.
+    """
+    path = Path(root).joinpath(*parts)
+    if not parts or any(str(p) in ("", ".", "..") or Path(p).is_absolute() for p in parts):
+        raise EnergyError(f"{path}: expected a name inside the reports folder {root}, found "
+                          f"{echo(str(Path(*parts)) if parts else '')}")
+    inside(path, root)
+    return path
+
+
+def inside(path: str | Path, root: str | Path) -> None:
+    """Refuse ``path`` unless its resolved form lies strictly inside resolved ``root``."""
+    real, base = Path(path).resolve(), Path(root).resolve()
+    if real == base or not real.is_relative_to(base):
+        raise EnergyError(f"{path}: resolves to {echo(str(real), quote=False)}, outside the reports folder "
+                          f"{base}; expected every report inside it")
+
+
 def check_writable(target: Path, overwrite: bool) -> None:
     """Refuse to replace a complete earlier run unless asked, before any work is done."""
     target = Path(target)
-    if target.exists() and any(target.iterdir()) and not overwrite:
+    if target.exists() and _own_entries(target) and not overwrite:
         raise EnergyError(
             f"{target}: holds an earlier run; pass --overwrite (overwrite=True) to replace it, "
             "or --out to write elsewhere"
@@ -141,8 +172,12 @@ def staged_folder(target: Path, overwrite: bool = False) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    old = None
+    old, kept = None, []
     if target.exists():
+        for name in KEPT_SUBFOLDERS:
+            if (target / name).is_dir() and not (stage / name).exists():
+                os.replace(target / name, stage / name)
+                kept.append(name)
         old = target.parent / f".{target.name}.old-{os.getpid()}"
         shutil.rmtree(old, ignore_errors=True)
         os.replace(target, old)
@@ -150,6 +185,8 @@ def staged_folder(target: Path, overwrite: bool = False) -> Iterator[Path]:
         os.replace(stage, target)
     except BaseException:
         if old is not None:
+            for name in kept:
+                os.replace(stage / name, old / name)
             os.replace(old, target)
         shutil.rmtree(stage, ignore_errors=True)
         raise

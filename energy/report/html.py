@@ -18,7 +18,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-__all__ = ["Chart", "comparison_html", "run_report_html"]
+__all__ = ["Chart", "comparison_html", "pareto_html", "run_report_html"]
 
 
 @dataclass(frozen=True)
@@ -105,12 +105,14 @@ _COST_ROWS = [
     (("unserved_cost_usd",), "Unserved load", "usd", True),
 ]
 _ENERGY_ROWS = [
-    (("load_mwh",), "Load (fixed + cranes + trucks)", "mwh", False),
+    (("load_mwh",), "Load (fixed + cranes + trucks + scheduled reefers)", "mwh", False),
     (("grid_import_mwh",), "Grid import", "mwh", False),
     (("grid_export_mwh",), "Grid export", "mwh", False),
     (("peak_import_kw",), "Max import in peak hours", "kw", False),
     (("max_import_kw",), "Max import, any hour", "kw", False),
-    (("emissions_tco2",), "Emissions", "tco2", False),
+    (("emissions_tco2",), "Emissions (factor the optimisation used)", "tco2", False),
+    (("emissions_average_tco2",), "Emissions, SEIN average factor", "tco2", False),
+    (("emissions_marginal_tco2",), "Emissions, SEIN marginal factor", "tco2", False),
     (("renewable_share",), "Renewable share", "pct", False),
     (("self_consumption",), "Self-consumption of renewables", "pct", False),
     (("pv_curtailment_mwh",), "PV curtailed", "mwh", False),
@@ -127,6 +129,16 @@ _WORK_ROWS = [
     (("usd_per_move",), "Cost per container move", "usd_move", False),
     (("kg_co2_per_teu",), "Emissions per TEU", "kg_teu", False),
     (("truck_energy_mwh",), "Truck charging energy", "mwh", False),
+    (("reefer_energy_mwh",), "Reefer energy (compressors + fans)", "mwh", False),
+    (("reefer_flexible_energy_mwh",), "of which scheduled compressors", "mwh", True),
+    (("reefer_band_violations",), "Reefer steps outside the band", "count", False),
+    (("shore_power_mwh",), "Shore power supplied", "mwh", False),
+    (("shore_power_max_kw",), "Shore power, highest", "kw", True),
+    (("shore_power_at_peak_kw",), "Shore power at the monthly peak import", "kw", True),
+    (("shore_power_capacity_charge_usd",), "Capacity charge attributed to shore power", "usd", True),
+    (("ship_diesel_co2_avoided_t",), "Ship diesel CO2 avoided", "tco2", True),
+    (("shore_power_grid_co2_t",), "Grid CO2 of shore power", "tco2", True),
+    (("shore_power_net_co2_avoided_t",), "Net CO2 avoided by shore power", "tco2", True),
     (("unserved_mwh",), "Unserved load", "mwh", False),
 ]
 _SOLVER_ROWS = [
@@ -412,6 +424,10 @@ def _assumptions(a: dict) -> str:
     return "".join(parts)
 
 
+def _kind_of(column: str) -> str:
+    return "kw" if column.endswith("_kw") else "tco2" if column.endswith("_tco2") else "usd"
+
+
 def _monthly_table(me: pd.DataFrame | None, mc: pd.DataFrame | None) -> str:
     if me is None or mc is None or not len(me):
         return ""
@@ -421,15 +437,21 @@ def _monthly_table(me: pd.DataFrame | None, mc: pd.DataFrame | None) -> str:
               ("capacity_charge_distribution_usd", "capacity dist. [USD]"), ("battery_wear_usd", "wear [USD]"),
               ("carbon_cost_usd", "carbon [USD]"), ("unserved_cost_usd", "unserved [USD]"),
               ("total_cost_usd", "total [USD]"), ("peak_import_kw", "peak-hour max import [kW]"),
-              ("emissions_tco2", "emissions [tCO2]"), ("cost_usd_per_mwh", "cost [USD/MWh]"),
+              ("emissions_tco2", "emissions [tCO2]"), ("emissions_average_tco2", "emissions, average [tCO2]"),
+              ("emissions_marginal_tco2", "emissions, marginal [tCO2]"), ("cost_usd_per_mwh", "cost [USD/MWh]"),
               ("kwh_per_teu", "energy [kWh/TEU]"), ("usd_per_move", "cost [USD/move]")]
     # ratios: the horizon row divides the sums (numerator, denominator, factor)
     ratios = {"cost_usd_per_mwh": ("total_cost_usd", "load_mwh", 1.0),
               "kwh_per_teu": ("load_mwh", "teu", 1000.0), "usd_per_move": ("total_cost_usd", "quay_moves", 1.0)}
-    kinds = {"peak_import_kw": "kw", "emissions_tco2": "tco2", **dict.fromkeys(ratios, "usd_mwh")}
+    mc = mc.assign(**{f"emissions{k[9:-3]}_tco2": mc[k] / 1000.0 for k in
+                      ("emissions_kg", "emissions_average_kg", "emissions_marginal_kg") if k in mc.columns})
     cols_e = [c for c in cols_e if c[0] in me.columns and (c[0] == "load_mwh" or me[c[0]].abs().sum() > 0)]
     cols_c = [c for c in cols_c if c[0] in mc.columns and
-              (c[0] in ("energy_cost_usd", "total_cost_usd", "peak_import_kw") or mc[c[0]].abs().sum() > 0)]
+              (c[0] in ("energy_cost_usd", "total_cost_usd", "peak_import_kw", "emissions_tco2")
+               or mc[c[0]].abs().sum() > 0)]
+
+    def kind(c: str) -> str:
+        return "usd_mwh" if c in ratios else _kind_of(c)
 
     def horizon(c: str):
         if c in ratios:
@@ -447,11 +469,11 @@ def _monthly_table(me: pd.DataFrame | None, mc: pd.DataFrame | None) -> str:
         if f < 0.999:
             lab += f" ({me.loc[p, 'hours'] / 24:.0f} d)" if "hours" in me.columns else " (part)"
         cells = [f'<td class="n">{_e(_fmt(me.loc[p, c], "mwh"))}</td>' for c, _ in cols_e]
-        cells += [f'<td class="n">{_e(_fmt(mc.loc[p, c], kinds.get(c, "usd")))}</td>' for c, _ in cols_c]
+        cells += [f'<td class="n">{_e(_fmt(mc.loc[p, c], kind(c)))}</td>' for c, _ in cols_c]
         body.append(f"<tr><td>{_e(lab)}</td>{''.join(cells)}</tr>")
     if len(me) > 1:
         cells = [f'<td class="n">{_e(_fmt(me[c].sum(), "mwh"))}</td>' for c, _ in cols_e]
-        cells += [f'<td class="n">{_e(_fmt(horizon(c), kinds.get(c, "usd")))}</td>' for c, _ in cols_c]
+        cells += [f'<td class="n">{_e(_fmt(horizon(c), kind(c)))}</td>' for c, _ in cols_c]
         body.append(f'<tr class="total"><td>horizon</td>{"".join(cells)}</tr>')
     return (f'<h3>By month</h3><div class="wide"><table><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>")
@@ -674,3 +696,62 @@ def comparison_html(*, model_name: str, comparison: pd.DataFrame, chart: Chart |
         body.append(_figures(charts))
     body.append("<footer>Written by port-energy.</footer>")
     return _page(f"{model_name}: scenario comparison - port-energy", "".join(body))
+
+
+_PARETO_COLS = [
+    ("point", "point", "count"), ("kind", "end / point", "text"), ("cap_tco2", "cap [tCO2]", "tco2"),
+    ("total_cost_usd", "total cost [USD]", "usd"), ("emissions_tco2", "emissions [tCO2]", "tco2"),
+    ("abatement_cost_usd_per_t", "abatement cost [USD/tCO2]", "usd"),
+    ("emissions_average_tco2", "average factor [tCO2]", "tco2"),
+    ("emissions_marginal_tco2", "marginal factor [tCO2]", "tco2"),
+    ("grid_import_mwh", "grid import [MWh]", "mwh"), ("peak_import_kw", "peak-hour max import [kW]", "kw"),
+    ("battery_cycles", "battery cycles", "cycles"), ("pv_curtailment_mwh", "PV curtailed [MWh]", "mwh"),
+    ("unserved_mwh", "unserved [MWh]", "mwh"), ("status", "status", "text"), ("mip_gap", "MIP gap", "gap"),
+]
+
+
+def pareto_html(*, model_name: str, scenario: str, table: pd.DataFrame, chart: Chart | None = None,
+                factor: str = "") -> str:
+    """The cost-emissions front of one scenario as one self-contained HTML page.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`energy.pareto.pareto_table` (one row per point).
+    chart : Chart, optional
+        The front figure.
+    factor : str
+        What the emissions were counted with (the decision factor's source).
+    """
+    t = table.reset_index(drop=True)
+    body = [f"<header><h1>{_e(model_name)} / {_e(scenario)}: cost against emissions</h1>"
+            f"<p class=\"sub\">port-energy | {len(t)} points of the front, from the cost-minimal "
+            "to the emission-minimal end</p></header>"]
+    nonopt = t[t["status"].astype(str) != "optimal"] if "status" in t.columns else t.iloc[:0]
+    if len(nonopt):
+        body.append('<div class="box"><strong class="head">Not proven optimal</strong>Point(s) '
+                    f"{_e(', '.join(str(p) for p in nonopt['point']))} stopped before proving optimality; "
+                    "see the status and gap columns.</div>")
+    if len(t) > 1:
+        c0, c1 = float(t["total_cost_usd"].iloc[0]), float(t["total_cost_usd"].iloc[-1])
+        e0, e1 = float(t["emissions_tco2"].iloc[0]), float(t["emissions_tco2"].iloc[-1])
+        avg = (c1 - c0) / (e0 - e1) if e0 - e1 > 1e-3 else math.nan
+        body.append(f"<p>Cutting emissions from {_e(_fmt(e0, 'tco2'))} to {_e(_fmt(e1, 'tco2'))} tCO2 "
+                    f"({_e(_fmt((e0 - e1) / e0 if e0 else math.nan, 'pct'))}) raises the cost from "
+                    f"{_e(_fmt(c0, 'usd'))} to {_e(_fmt(c1, 'usd'))} USD: on average "
+                    f"{_e(_fmt(avg, 'usd'))} USD per tonne avoided. No point sheds load to cut emissions.</p>")
+    if chart is not None:
+        body.append(_figures([chart]))
+    cols = [x for x in _PARETO_COLS if x[0] in t.columns]
+    head = "".join(f'<th class="n">{_e(lab)}</th>' for _, lab, _ in cols)
+    rows = ["<tr>" + "".join(f'<td class="n">{_e(_fmt(r[k], kind))}</td>' for k, _, kind in cols) + "</tr>"
+            for _, r in t.iterrows()]
+    body.append(f'<h2>Points</h2><div class="wide"><table><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table></div>")
+    body.append("<p class=\"sub\">Emissions are counted with the factor the optimisation used"
+                + (f" ({_e(factor)})" if factor else "") + "; the average- and marginal-factor "
+                "columns count the same schedules with the SEIN average and marginal factors. The "
+                "abatement cost of a point is its extra cost over the previous point per tonne it "
+                "avoids. The full table is <code>pareto.csv</code>.</p>")
+    body.append("<footer>Written by port-energy.</footer>")
+    return _page(f"{model_name} / {scenario}: cost against emissions - port-energy", "".join(body))

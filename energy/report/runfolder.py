@@ -17,13 +17,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from energy.errors import EnergyError
+from energy.errors import EnergyError, echo
+from energy.kpis import dispatch_column
 from energy.report import files
 from energy.report.columns import column_dictionary
 from energy.report.periods import monthly_table
 from energy.report.tools import lookup
+from energy.timegrid import months_of
 
-__all__ = ["RUN_FILES", "read_calls", "read_run", "rebuild_report", "rounded_moves", "summary_row", "write_run"]
+__all__ = ["RUN_FILES", "emissions_by_month", "read_calls", "read_run", "rebuild_report", "rounded_moves",
+           "summary_row", "write_run"]
 
 RUN_FILES = ("dispatch.csv", "jobs.csv", "summary.json", "assumptions.json")
 
@@ -82,7 +85,7 @@ def read_run(run_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict]:
     try:
         tz_ok = pd.Timestamp("2025-01-01", tz=tz).tz
     except (LookupError, ValueError, TypeError) as exc:
-        raise EnergyError(f"{run_dir / 'assumptions.json'}: site.timezone {tz!r} is not a time zone") from exc
+        raise EnergyError(f"{run_dir / 'assumptions.json'}: site.timezone {echo(tz)} is not a time zone") from exc
     idx = _parse_times(raw["timestamp"], tz_ok, where)
     dispatch = raw.drop(columns="timestamp").set_index(idx)
     dispatch.index.name = None
@@ -144,6 +147,30 @@ def read_calls(run_dir: Path, tz) -> pd.DataFrame | None:
     return calls
 
 
+def emissions_by_month(dispatch: pd.DataFrame) -> dict:
+    """Emissions per calendar month under the decision, average and marginal factors. [tCO2]
+
+    Returns
+    -------
+    dict
+        ``{"2025-01": {"emissions_tco2": ..., "emissions_average_tco2": ...,
+        "emissions_marginal_tco2": ...}, ...}`` (a factor column the table lacks is left out).
+    """
+    codes, months = months_of(dispatch.index)
+    dt = dispatch["dt_h"].to_numpy(dtype=float)
+    imp = dispatch_column(dispatch, "grid_import_kw")
+    out = {str(p): {} for p in months}
+    for key, col in (("emissions_tco2", "grid_emission_kg_per_kwh"),
+                     ("emissions_average_tco2", "grid_emission_average_kg_per_kwh"),
+                     ("emissions_marginal_tco2", "grid_emission_marginal_kg_per_kwh")):
+        if col not in dispatch.columns:
+            continue
+        t = np.bincount(codes, weights=dt * imp * dispatch_column(dispatch, col), minlength=len(months)) / 1000.0
+        for p, v in zip(months, t, strict=True):
+            out[str(p)][key] = float(v)
+    return out
+
+
 def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis: dict, assumptions: dict,
               model: str, scenario: str, overwrite: bool, plots: bool, week: str | None = None,
               progress=None, provenance: dict | None = None, calls: pd.DataFrame | None = None,
@@ -186,7 +213,8 @@ def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis:
         files.write_csv(stage / "summary.csv", pd.DataFrame([{**prov, **summary_row(kpis)}]),
                         float_format=None)
         # summary.json last: its presence marks a complete run folder
-        files.write_json(stage / files.COMPLETE_MARK, {**prov, "kpis": kpis})
+        files.write_json(stage / files.COMPLETE_MARK, {**prov, "kpis": kpis,
+                                                       "emissions_by_month_tco2": emissions_by_month(dispatch)})
     return Path(folder)
 
 
