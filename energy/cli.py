@@ -382,18 +382,22 @@ def pareto_cmd(
     end: End = None,
     resolution: Resolution = None,
     out: Out = None,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per point [s].")] = None,
-    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap, e.g. 0.001.")] = None,
-    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per point [s].",
+                                                     metavar="SECONDS")] = None,
+    mip_gap: MipGap = None,
+    threads: Threads = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier front's folder.")] = False,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip pareto.png and pareto.html.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Solve the cost-emissions front of one scenario and write its pareto folder."""
     from energy.pareto import pareto
+    from energy.progress import Progress
 
-    pr = pareto(model, scenario, points=points, size=size, out=out, start=start, end=end,
-                resolution=resolution, time_limit_s=time_limit, mip_gap=mip_gap, threads=threads,
-                overwrite=overwrite, plots=not no_plots)
+    with Progress.for_cli(quiet) as progress:
+        pr = pareto(model, scenario, points=points, size=size, out=out, start=start, end=end,
+                    resolution=resolution, time_limit_s=time_limit, mip_gap=mip_gap, threads=threads,
+                    overwrite=overwrite, plots=not no_plots, progress=progress)
     t = pr.table
     _echo(f"{pr.config.model.name} / {pr.config.scenario}: {len(t)} points of the cost-emissions front "
           f"in {pr.timings['total_s']:.1f} s (solve {pr.timings['solve_s']:.1f} s)")

@@ -39,7 +39,8 @@ def test_version():
     assert res.exit_code == 0 and res.output.strip() == f"port-energy {energy.__version__}"
 
 
-@pytest.mark.parametrize("command", ["run", "compare", "profiles", "check", "report", "scenarios", "size"])
+@pytest.mark.parametrize("command", ["run", "compare", "profiles", "check", "report", "scenarios", "size",
+                                     "pareto"])
 def test_help_keeps_units_and_shows_flags_without_bool(command):
     res = invoke(command, "--help")
     assert res.exit_code == 0
