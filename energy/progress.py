@@ -211,12 +211,13 @@ class Progress:
         out = Text()
         if self.title:
             out.append(self.title + "\n", style="bold")
+        width = max([10, *(len(p.name) + 1 for p in self.phases)])
         for ph in self.phases:
             running = ph.end is None
             secs = (now if running else ph.end) - ph.start
             mark, style = ("…", "yellow") if running else ("✓", "green")
             out.append(f" {mark} ", style=style)
-            out.append(f"{ph.name:<10}{secs:8.1f} s")
+            out.append(f"{ph.name:<{width}}{secs:8.1f} s")
             detail = ph.detail
             if running and self.solver_state:
                 st = self.solver_state
