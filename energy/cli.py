@@ -233,6 +233,10 @@ def run_cmd(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show HiGHS's log while it solves.")] = False,
     quiet: Quiet = False,
     inflexible: Inflexible = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Build the inputs afresh; neither read nor "
+                                           "write OUT/.cache.")] = False,
+    no_economics: Annotated[bool, typer.Option("--no-economics", help="Skip the appraisal against business "
+                                               "as usual (its second solve).")] = False,
 ) -> None:
     """Optimise the dispatch of one scenario and write its reports.
 
@@ -246,7 +250,8 @@ def run_cmd(
         rr = run(model, scenario, out=out, start=start, end=end, resolution=resolution,
                  time_limit_s=time_limit, mip_gap=mip_gap, threads=threads, overwrite=overwrite,
                  plots=not no_plots, week=week, progress=progress, solver_log=solver_log,
-                 verbose=verbose, inflexible=inflexible)
+                 verbose=verbose, inflexible=inflexible, cache_inputs=not no_cache,
+                 economics=not no_economics)
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)
