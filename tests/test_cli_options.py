@@ -97,7 +97,7 @@ def test_solver_log_file_and_verbose(small_model, tmp_path):
     text = log.read_text()
     assert text.startswith("--- HiGHS round 0 ---") and re.search(r"\d+ rows; \d+ cols", text)
     assert f"wrote {log} (HiGHS log)" in res.output
-    assert re.search(r"^MIP has \d+ rows", res.output, flags=re.M)  # -v: the log on screen too
+    assert re.search(r"^(MIP|LP) has \d+ rows", res.output, flags=re.M)  # -v: the log on screen too
     bad = main(["run", str(small_model), *SHORT, "--out", str(tmp_path / "r2"), "--solver-log", str(tmp_path)])
     assert bad == 1
 
