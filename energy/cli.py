@@ -36,6 +36,20 @@ Scenario = Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario
 Start = Annotated[str | None, typer.Option("--start", help="Horizon start date, e.g. 2025-03-01.")]
 End = Annotated[str | None, typer.Option("--end", help="Horizon end date (exclusive).")]
 Resolution = Annotated[str | None, typer.Option("--resolution", help="Step length: 1h or 15min.")]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", metavar="KEY=VALUE",
+                 help="Set a model key after the scenario, e.g. --set battery.energy_kwh=16000 "
+                      "(dotted key as in the model file, TOML value; repeatable)."),
+]
+"""``--set`` for any command: add ``set_: SetOption = None`` and pass ``overrides=overrides_of(set_)``."""
+
+
+def overrides_of(items: list[str] | None) -> dict | None:
+    """The ``--set`` options as nested model-file overrides (None when there are none)."""
+    from energy.config import parse_overrides
+
+    return parse_overrides(items) or None
 
 
 @app.callback()
@@ -81,7 +95,7 @@ def profiles_cmd(model: Model, scenario: Scenario = None, out: Out = None, start
 
 @app.command("check")
 def check_cmd(model: Model, scenario: Scenario = None, start: Start = None, end: End = None,
-              resolution: Resolution = None) -> None:
+              resolution: Resolution = None, set_: SetOption = None) -> None:
     """Validate the model file and all its inputs without solving; print what was found.
 
     Checks the base and every scenario (or the base and --scenario). Scenarios
@@ -89,7 +103,8 @@ def check_cmd(model: Model, scenario: Scenario = None, start: Start = None, end:
     """
     from energy.runner import check
 
-    rep = check(model, scenario, start=start, end=end, resolution=resolution)
+    rep = check(model, scenario, start=start, end=end, resolution=resolution,
+                overrides=overrides_of(set_))
     base_lines: list[str] = []
     for r in rep["scenarios"]:
         lines = check_lines(r)
@@ -170,13 +185,14 @@ def run_cmd(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier run's folder.")] = False,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and the HTML report.")] = False,
     week: Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.")] = None,
+    set_: SetOption = None,
 ) -> None:
     """Optimise the dispatch of one scenario and write its reports."""
     from energy.runner import run
 
     rr = run(model, scenario, out=out, start=start, end=end, resolution=resolution,
              time_limit_s=time_limit, mip_gap=mip_gap, threads=threads, overwrite=overwrite,
-             plots=not no_plots, week=week)
+             plots=not no_plots, week=week, overrides=overrides_of(set_))
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)
@@ -197,6 +213,7 @@ def compare_cmd(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace earlier run folders.")] = False,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and HTML reports.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    set_: SetOption = None,
 ) -> None:
     """Run the base and scenarios and write one comparison CSV."""
     from energy.scenarios import compare
@@ -204,7 +221,7 @@ def compare_cmd(
     names = [s.strip() for s in scenarios.split(",") if s.strip()] if scenarios else None
     table = compare(model, names, jobs, out=out, overwrite=overwrite, plots=not no_plots,
                     progress="none" if quiet else "auto", start=start, end=end, resolution=resolution,
-                    time_limit_s=time_limit, mip_gap=mip_gap)
+                    time_limit_s=time_limit, mip_gap=mip_gap, overrides=overrides_of(set_))
     cols = ["scenario", "status", "total_cost_usd", "total_cost_usd_delta_pct", "emissions_tco2",
             "emissions_tco2_delta_pct", "peak_import_kw"]
     shown = table[[c for c in cols if c in table.columns]]

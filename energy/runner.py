@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from energy.build import Profiles, build_inputs, build_profiles
-from energy.config import Config, horizon_bounds, load_config
+from energy.config import Config, deep_merge, horizon_bounds, load_config
 from energy.inputs import Inputs
 from energy.kpis import bill_rates
 from energy.optimise.checks import check_inputs
@@ -28,10 +28,10 @@ if TYPE_CHECKING:
 DEFAULT_REPORTS = Path("reports")
 
 
-def horizon_overrides(start=None, end=None, resolution=None) -> dict:
-    """Command-line horizon options as model-file overrides."""
+def horizon_overrides(start=None, end=None, resolution=None, overrides: dict | None = None) -> dict:
+    """Command-line horizon options as model-file overrides, then ``overrides`` (``--set``) on top."""
     h = {k: v for k, v in {"start": start, "end": end, "resolution": resolution}.items() if v is not None}
-    return {"horizon": h} if h else {}
+    return deep_merge({"horizon": h} if h else {}, overrides or {})
 
 
 def model_reports_dir(cfg: Config, out: str | Path | None) -> Path:
@@ -88,7 +88,8 @@ class ProfilesRun:
 
 
 def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path | None = None,
-             start=None, end=None, resolution=None, write: bool = True) -> ProfilesRun:
+             start=None, end=None, resolution=None, write: bool = True,
+             overrides: dict | None = None) -> ProfilesRun:
     """Make the model's time series and write ``<out>/<model>/profiles.csv``.
 
     Returns
@@ -96,7 +97,7 @@ def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path 
     ProfilesRun
         The config, the profiles, their summary and the written path.
     """
-    cfg = load_config(model, scenario, horizon_overrides(start, end, resolution))
+    cfg = load_config(model, scenario, horizon_overrides(start, end, resolution, overrides))
     prof = build_profiles(cfg)
     summ = profile_summary(prof, cfg)
     path = None
@@ -176,7 +177,8 @@ def _check_one(cfg: Config, cache: dict) -> dict:
 
 
 def check(
-    model: str | Path, scenario: str | None = None, *, start=None, end=None, resolution=None
+    model: str | Path, scenario: str | None = None, *, start=None, end=None, resolution=None,
+    overrides: dict | None = None,
 ) -> dict:
     """Validate a model file and all its inputs without solving.
 
@@ -194,6 +196,8 @@ def check(
         Check the base and this scenario only; default: the base and every scenario.
     start, end, resolution : optional
         Horizon overrides, as for :func:`run`.
+    overrides : dict, optional
+        Model keys set on top of every scenario checked, as for :func:`run`.
 
     Returns
     -------
@@ -217,7 +221,7 @@ def check(
         if scenario in (None, "")
         else list(dict.fromkeys(["base", scenario]))
     )
-    overrides = horizon_overrides(start, end, resolution)
+    overrides = horizon_overrides(start, end, resolution, overrides)
     cache: dict = {}
     reports = []
     name = None
@@ -296,14 +300,17 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         start=None, end=None, resolution=None, time_limit_s: float | None = None,
         mip_gap: float | None = None, threads: int | None = None, overwrite: bool = False,
         plots: bool = True, write: bool = True, cache: dict | None = None,
-        config: Config | None = None, progress=None, week: str | None = None) -> RunResult:
+        config: Config | None = None, progress=None, week: str | None = None,
+        overrides: dict | None = None) -> RunResult:
     """Optimise one scenario of a model and write its run folder.
 
     Writes ``<out>/<model>/<scenario>/``: ``dispatch.csv``, ``jobs.csv``,
     ``summary.json``, ``summary.csv`` (and plots and ``report.html`` unless
     ``plots=False``; ``week`` = an ISO date picks the dispatch week plotted). The
     folder appears only when complete; an existing one is replaced only with
-    ``overwrite=True``.
+    ``overwrite=True``. ``overrides`` (nested model keys, e.g.
+    ``{"battery": {"energy_kwh": 16000}}``, as from ``--set``) apply after the
+    scenario and are validated like the file.
 
     Raises
     ------
@@ -315,8 +322,8 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     from energy.optimise.optimise import optimise
 
     t0 = time.perf_counter()
-    cfg = config if config is not None else load_config(model, scenario,
-                                                         horizon_overrides(start, end, resolution))
+    cfg = config if config is not None else load_config(
+        model, scenario, horizon_overrides(start, end, resolution, overrides))
     folder = model_reports_dir(cfg, out) / cfg.scenario if write else None
     if folder is not None:
         files.check_writable(folder, overwrite)

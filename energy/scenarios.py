@@ -144,7 +144,8 @@ class _Display:
 
 def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: int = 1, *,
             out: str | Path | None = None, overwrite: bool = False, plots: bool = True,
-            progress: str = "auto", write: bool = True, **options) -> pd.DataFrame:
+            progress: str = "auto", write: bool = True, overrides: dict | None = None,
+            **options) -> pd.DataFrame:
     """Run the base and scenarios of a model and return the comparison table.
 
     Parameters
@@ -163,6 +164,8 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
         Write plots and HTML reports.
     progress : {"auto", "live", "plain", "none"}
         Progress display; ``auto`` is live on a terminal, plain otherwise.
+    overrides : dict, optional
+        Model keys set on top of every scenario (``--set``), validated like the file.
     **options
         Run options passed to :func:`energy.runner.run` (start, end, resolution,
         time_limit_s, mip_gap, threads).
@@ -178,7 +181,7 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
     model_path = Path(model_path)
     raw = read_model_file(model_path)
     names, descriptions = _scenario_list(model_path, raw, scenarios)
-    hov = horizon_overrides(options.get("start"), options.get("end"), options.get("resolution"))
+    hov = horizon_overrides(options.get("start"), options.get("end"), options.get("resolution"), overrides)
     base_cfg = load_config(model_path, "base", hov)
     folder = model_reports_dir(base_cfg, out)
     if write and not overwrite:
@@ -191,6 +194,8 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
     # one HiGHS thread per run unless asked otherwise: workers then use the cores, and a
     # serial and a parallel comparison solve the very same way (identical results)
     run_opts.setdefault("threads", 1)
+    if overrides:
+        run_opts["overrides"] = overrides
     tasks = [_Task(str(model_path), n, None if out is None else str(out), overwrite, plots, run_opts)
              for n in names]
     mode = progress if progress != "auto" else ("live" if sys.stdout.isatty() else "plain")
