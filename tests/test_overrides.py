@@ -67,7 +67,7 @@ def test_malformed_set(item, message):
 
 
 def test_cli_check_with_set(capsys):
-    code = main(["check", str(CHANCAY), "-s", "grid_only", "--set", "horizon.end=2025-01-03",
+    code = main(["check", str(CHANCAY), "-s", "pv_heavy", "--set", "horizon.end=2025-01-03",
                  "--set", "battery.energy_kwh=3000"])
     out = capsys.readouterr().out
     assert code == 0
@@ -85,4 +85,4 @@ def test_cli_run_with_set(small_model, tmp_path, capsys):
     import json
 
     summary = json.loads((tmp_path / "r" / "small" / "base" / "summary.json").read_text())
-    assert summary["renewable_share"] == 0 and summary["pv_curtailment_mwh"] == 0
+    assert summary["kpis"]["renewable_share"] == 0 and summary["kpis"]["pv_curtailment_mwh"] == 0
