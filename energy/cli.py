@@ -43,6 +43,13 @@ SetOption = Annotated[
                       "(dotted key as in the model file, TOML value; repeatable)."),
 ]
 """``--set`` for any command: add ``set_: SetOption = None`` and pass ``overrides=overrides_of(set_)``."""
+Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes (or local Dask workers).")]
+Cluster = Annotated[
+    str | None,
+    typer.Option("--cluster", metavar="ADDRESS",
+                 help="Run on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for a "
+                      "local cluster of --jobs workers. Default: $DASK_SCHEDULER_ADDRESS if set."),
+]
 
 
 def overrides_of(items: list[str] | None) -> dict | None:
@@ -203,7 +210,8 @@ def run_cmd(
 def compare_cmd(
     model: Model,
     scenarios: Annotated[str | None, typer.Option("--scenarios", help="Comma-separated names (default: all).")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    jobs: Jobs = 1,
+    cluster: Cluster = None,
     out: Out = None,
     start: Start = None,
     end: End = None,
@@ -221,7 +229,7 @@ def compare_cmd(
     names = [s.strip() for s in scenarios.split(",") if s.strip()] if scenarios else None
     table = compare(model, names, jobs, out=out, overwrite=overwrite, plots=not no_plots,
                     progress="none" if quiet else "auto", start=start, end=end, resolution=resolution,
-                    time_limit_s=time_limit, mip_gap=mip_gap, overrides=overrides_of(set_))
+                    time_limit_s=time_limit, mip_gap=mip_gap, overrides=overrides_of(set_), cluster=cluster)
     cols = ["scenario", "status", "total_cost_usd", "total_cost_usd_delta_pct", "emissions_tco2",
             "emissions_tco2_delta_pct", "peak_import_kw"]
     shown = table[[c for c in cols if c in table.columns]]
