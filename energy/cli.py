@@ -242,6 +242,60 @@ def compare_cmd(
         raise typer.Exit(EXIT_PARTIAL)
 
 
+@app.command("sweep")
+def sweep_cmd(
+    model: Model,
+    vary: Annotated[list[str] | None, typer.Option(
+        "--vary", metavar="KEY=VALUES",
+        help="A model key and its values: KEY=v1,v2,... or KEY=start:stop:count; with --samples also "
+             "KEY=normal(mu,sd), uniform(lo,hi) or triangular(lo,mode,hi). Repeatable.")] = None,
+    zip_: Annotated[bool, typer.Option("--zip", help="Pair the --vary lists instead of the grid.")] = False,
+    samples: Annotated[int | None, typer.Option("--samples", min=1, help="Monte Carlo: this many samples "
+                                                "of weather, vessel schedule and --vary draws.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 0,
+    weather_files: Annotated[str | None, typer.Option(
+        "--weather-files", help="Monte Carlo: comma-separated weather files to draw from "
+                                "(default: the synthetic weather's seed varies).")] = None,
+    delay: Annotated[float | None, typer.Option(
+        "--arrival-delay-h", min=0, help="Monte Carlo: mean vessel arrival delay, exponential [h].")] = None,
+    scenario: Scenario = None,
+    size: Annotated[bool, typer.Option("--size", help="Size the assets at each point (needs `size`).")] = False,
+    jobs: Jobs = 1,
+    cluster: Cluster = None,
+    out: Out = None,
+    start: Start = None,
+    end: End = None,
+    resolution: Resolution = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per point [s].")] = None,
+    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier sweep folder.")] = False,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and sweep.html.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    set_: SetOption = None,
+) -> None:
+    """Run a grid of model keys (or Monte Carlo samples) and write sweep.csv, plots and sweep.html.
+
+    Finished points are kept: a stopped sweep started again runs only the rest.
+    Exits 4 if some points failed (the others still finish).
+    """
+    from energy.sweep import print_summary, sweep
+
+    table = sweep(model, vary, scenario=scenario, zip=zip_, samples=samples, seed=seed,
+                  weather_files=[f.strip() for f in weather_files.split(",") if f.strip()] if weather_files else None,
+                  arrival_delay_mean_h=delay, jobs=jobs, cluster=cluster, out=out, overwrite=overwrite,
+                  plots=not no_plots, progress="none" if quiet else "plain", overrides=overrides_of(set_),
+                  size=size, start=start, end=end, resolution=resolution, time_limit_s=time_limit,
+                  mip_gap=mip_gap)
+    keys = [c for c in table.columns if "." in c]
+    print_summary(table, keys)
+    _echo(f"wrote {table.attrs['path']}")
+    failed = table[table["status"] == "failed"]
+    for _, r in failed.iterrows():
+        typer.secho(f"error: point {r['point']} failed: {_one_line(Exception(r['error']))}", err=True, fg="red")
+    if len(failed):
+        raise typer.Exit(EXIT_PARTIAL)
+
+
 def _one_line(exc: BaseException) -> str:
     """An exception's message on one line (the CLI promises one line per error)."""
     return " ".join(str(exc).split())

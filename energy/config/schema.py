@@ -516,6 +516,9 @@ class Vessels(Strict):
     """Time alongside without crane work. [h]"""
     seed: int = 0
     """Seed of the generated schedule."""
+    arrival_delay_mean_h: NonNeg = 0.0
+    """Mean delay of a call's arrival behind its slot, each drawn from an exponential
+    distribution (0 = on time); for Monte Carlo studies of schedule reliability. [h]"""
     classes: dict[str, VesselClass] = Field(
         default_factory=lambda: {
             "neopanamax": VesselClass(share_of_calls=0.35, moves_mean=3000, max_cranes=4),
