@@ -198,8 +198,8 @@ def percentiles(table: pd.DataFrame, kpis=PERCENTILE_KPIS) -> pd.DataFrame:
 class _Progress:
     """k of N, failures and ETA: one plain line per finished point."""
 
-    def __init__(self, total: int, skipped: int, mode: str):
-        self.total, self.done, self.failed, self.skipped = total, skipped, 0, skipped
+    def __init__(self, total: int, skipped: int, mode: str, failed: int = 0):
+        self.total, self.done, self.failed, self.skipped = total, skipped, failed, skipped
         self.mode, self.t0 = mode, time.perf_counter()
 
     def say(self, text: str) -> None:
@@ -356,8 +356,8 @@ def _run_points(model, scenario, base_ov, points, run_opts, jobs, cluster, store
             rows[i] = row
         else:
             todo.append((i, task, key))
-    prog = _Progress(len(points), len(points) - len(todo), mode)
     invalid = sum(1 for p in prepared if p[3] is not None)
+    prog = _Progress(len(points), len(points) - len(todo), mode, failed=invalid)
     if prog.skipped - invalid:
         prog.say(f"{prog.skipped - invalid} of {len(points)} points already finished: not run again")
     if invalid:
