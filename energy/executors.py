@@ -37,6 +37,8 @@ __all__ = ["CLUSTER_ENV", "MEMORY_RESOURCE", "Pool", "SerialExecutor", "cluster_
 
 CLUSTER_ENV = "DASK_SCHEDULER_ADDRESS"
 MEMORY_RESOURCE = "MEMORY"
+CONNECT_TIMEOUT_S = 10.0
+"""How long to wait for a Dask scheduler to answer. [s]"""
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -196,7 +198,7 @@ def _dask_pool(address: str, jobs: int) -> Iterator[Pool]:
             cluster = _local_cluster(distributed, max(jobs, 1))
             client = distributed.Client(cluster)
         else:
-            client = distributed.Client(address, timeout="10s")
+            client = distributed.Client(address, timeout=f"{CONNECT_TIMEOUT_S}s")
     except (OSError, TimeoutError) as exc:
         if cluster is not None:
             cluster.close()
@@ -219,15 +221,12 @@ def _dask_pool(address: str, jobs: int) -> Iterator[Pool]:
 
 
 def _local_cluster(distributed, jobs: int):
-    import importlib.util
-
     from energy.tasks import task_memory_bytes
 
-    has_bokeh = importlib.util.find_spec("bokeh") is not None
     per_worker = max(task_memory_bytes(8760), _memory_bytes() // (jobs + 1))
     return distributed.LocalCluster(
         n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address="127.0.0.1:0" if has_bokeh else None,
+        dashboard_address="127.0.0.1:0",  # a free port: never collides with another cluster
         memory_limit=per_worker, resources={MEMORY_RESOURCE: per_worker},
         env={v: "1" for v in _THREAD_VARS}, silence_logs=50,
     )
