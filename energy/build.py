@@ -326,5 +326,6 @@ def build_inputs(cfg: Config, cache: dict | None = None, profiles: Profiles | No
         carbon_price_usd_per_kg=E.carbon_price_usd_per_t / 1000.0,
         emissions_cap_kg=None if E.cap_t is None else E.cap_t * 1000.0,
         integer_cranes=cfg.solver.integer_cranes,
+        flexibility=cfg.flexibility.mode,
         meta=meta,
     )

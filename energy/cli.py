@@ -57,6 +57,9 @@ def overrides_of(items: list[str] | None) -> dict | None:
     from energy.config import parse_overrides
 
     return parse_overrides(items) or None
+Inflexible = Annotated[bool, typer.Option(
+    "--inflexible", help="Work as early as it can at full rate (cranes from berthing, trucks from the "
+    "window start), not scheduled by the optimisation; writes to <out>/<model>/inflexible/.")]
 
 
 @app.callback()
@@ -193,13 +196,14 @@ def run_cmd(
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and the HTML report.")] = False,
     week: Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.")] = None,
     set_: SetOption = None,
+    inflexible: Inflexible = False,
 ) -> None:
     """Optimise the dispatch of one scenario and write its reports."""
     from energy.runner import run
 
     rr = run(model, scenario, out=out, start=start, end=end, resolution=resolution,
              time_limit_s=time_limit, mip_gap=mip_gap, threads=threads, overwrite=overwrite,
-             plots=not no_plots, week=week, overrides=overrides_of(set_))
+             plots=not no_plots, week=week, inflexible=inflexible, overrides=overrides_of(set_))
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)
@@ -222,6 +226,7 @@ def compare_cmd(
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and HTML reports.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     set_: SetOption = None,
+    inflexible: Inflexible = False,
 ) -> None:
     """Run the base and scenarios and write one comparison CSV."""
     from energy.scenarios import compare
@@ -229,7 +234,8 @@ def compare_cmd(
     names = [s.strip() for s in scenarios.split(",") if s.strip()] if scenarios else None
     table = compare(model, names, jobs, out=out, overwrite=overwrite, plots=not no_plots,
                     progress="none" if quiet else "auto", start=start, end=end, resolution=resolution,
-                    time_limit_s=time_limit, mip_gap=mip_gap, overrides=overrides_of(set_), cluster=cluster)
+                    time_limit_s=time_limit, mip_gap=mip_gap, inflexible=inflexible or None,
+                    overrides=overrides_of(set_), cluster=cluster)
     cols = ["scenario", "status", "total_cost_usd", "total_cost_usd_delta_pct", "emissions_tco2",
             "emissions_tco2_delta_pct", "peak_import_kw"]
     shown = table[[c for c in cols if c in table.columns]]

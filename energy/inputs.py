@@ -153,6 +153,10 @@ class Inputs:
         If set, total emissions must not exceed it (epsilon constraint). [kgCO2]
     integer_cranes : bool
         Crane counts are integers (True) or relaxed to continuous (False).
+    flexibility : str
+        ``"optimised"`` (the optimisation schedules crane work and truck charging)
+        or ``"inflexible"`` (fixed schedule: work as early as it can, at full rate;
+        :func:`energy.optimise.layout.prepare_inflexible`).
     meta : dict
         Free-form provenance for reports (model name, scenario, sources).
     """
@@ -172,6 +176,7 @@ class Inputs:
     carbon_price_usd_per_kg: float = default_of(schema.Emissions, "carbon_price_usd_per_t") / 1000.0
     emissions_cap_kg: float | None = None
     integer_cranes: bool = default_of(schema.Solver, "integer_cranes")
+    flexibility: str = default_of(schema.Flexibility, "mode")
     meta: dict = field(default_factory=dict)
 
     @property

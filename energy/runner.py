@@ -28,15 +28,25 @@ if TYPE_CHECKING:
 DEFAULT_REPORTS = Path("reports")
 
 
-def horizon_overrides(start=None, end=None, resolution=None, overrides: dict | None = None) -> dict:
-    """Command-line horizon options as model-file overrides, then ``overrides`` (``--set``) on top."""
+def horizon_overrides(start=None, end=None, resolution=None, inflexible: bool = False,
+                      overrides: dict | None = None) -> dict:
+    """Command-line horizon options (and ``--inflexible``) as model-file overrides, then
+    ``overrides`` (``--set``) on top."""
     h = {k: v for k, v in {"start": start, "end": end, "resolution": resolution}.items() if v is not None}
-    return deep_merge({"horizon": h} if h else {}, overrides or {})
+    out: dict = {"horizon": h} if h else {}
+    if inflexible:
+        out["flexibility"] = {"mode": "inflexible"}
+    return deep_merge(out, overrides or {})
 
 
 def model_reports_dir(cfg: Config, out: str | Path | None) -> Path:
-    """``<out or reports>/<model name>``."""
-    return Path(out if out is not None else DEFAULT_REPORTS) / cfg.model.name
+    """``<out or reports>/<model name>``, and ``.../inflexible`` for inflexible work.
+
+    Runs with ``[flexibility] mode = "inflexible"`` go to their own folder, so they sit
+    beside the optimised runs of the same scenarios instead of replacing them.
+    """
+    folder = Path(out if out is not None else DEFAULT_REPORTS) / cfg.model.name
+    return folder / "inflexible" if cfg.flexibility.mode == "inflexible" else folder
 
 
 def profile_summary(prof: Profiles, cfg: Config) -> dict:
@@ -97,7 +107,7 @@ def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path 
     ProfilesRun
         The config, the profiles, their summary and the written path.
     """
-    cfg = load_config(model, scenario, horizon_overrides(start, end, resolution, overrides))
+    cfg = load_config(model, scenario, horizon_overrides(start, end, resolution, overrides=overrides))
     prof = build_profiles(cfg)
     summ = profile_summary(prof, cfg)
     path = None
@@ -221,7 +231,7 @@ def check(
         if scenario in (None, "")
         else list(dict.fromkeys(["base", scenario]))
     )
-    overrides = horizon_overrides(start, end, resolution, overrides)
+    overrides = horizon_overrides(start, end, resolution, overrides=overrides)
     cache: dict = {}
     reports = []
     name = None
@@ -301,8 +311,12 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         mip_gap: float | None = None, threads: int | None = None, overwrite: bool = False,
         plots: bool = True, write: bool = True, cache: dict | None = None,
         config: Config | None = None, progress=None, week: str | None = None,
-        overrides: dict | None = None) -> RunResult:
+        inflexible: bool = False, overrides: dict | None = None) -> RunResult:
     """Optimise one scenario of a model and write its run folder.
+
+    ``inflexible=True`` schedules the flexible work as early as it can at full rate
+    (model-file ``[flexibility] mode = "inflexible"``) and writes to
+    ``<out>/<model>/inflexible/<scenario>/``.
 
     Writes ``<out>/<model>/<scenario>/``: ``dispatch.csv``, ``jobs.csv``,
     ``summary.json``, ``summary.csv`` (and plots and ``report.html`` unless
@@ -323,7 +337,7 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
 
     t0 = time.perf_counter()
     cfg = config if config is not None else load_config(
-        model, scenario, horizon_overrides(start, end, resolution, overrides))
+        model, scenario, horizon_overrides(start, end, resolution, inflexible, overrides))
     folder = model_reports_dir(cfg, out) / cfg.scenario if write else None
     if folder is not None:
         files.check_writable(folder, overwrite)
@@ -344,6 +358,7 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         progress=progress,
     )
     results.kpis["inputs_s"] = round(t_inputs, 3)
+    results.kpis["flexibility"] = inputs.flexibility
     rr = RunResult(cfg, results, folder, run_assumptions(cfg, inputs), {"inputs_s": t_inputs})
     if folder is not None:
         write_run(folder, dispatch=results.dispatch, jobs=results.jobs, kpis=results.kpis,

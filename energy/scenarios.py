@@ -127,7 +127,7 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
         if set, else local processes (:func:`energy.executors.open_pool`).
     **options
         Run options passed to :func:`energy.runner.run` (start, end, resolution,
-        time_limit_s, mip_gap, threads).
+        time_limit_s, mip_gap, threads, inflexible).
 
     Returns
     -------
@@ -140,7 +140,8 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
     model_path = Path(model_path)
     raw = read_model_file(model_path)
     names, descriptions = _scenario_list(model_path, raw, scenarios)
-    hov = horizon_overrides(options.get("start"), options.get("end"), options.get("resolution"), overrides)
+    hov = horizon_overrides(options.get("start"), options.get("end"), options.get("resolution"),
+                            bool(options.get("inflexible")), overrides)
     base_cfg = load_config(model_path, "base", hov)
     folder = model_reports_dir(base_cfg, out)
     if write and not overwrite:
@@ -148,7 +149,8 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
             files.check_writable(folder / n, overwrite=False)
         if (folder / "comparison.csv").exists():
             raise EnergyError(f"{folder / 'comparison.csv'}: exists; pass --overwrite to replace it")
-    run_opts = {k: v for k, v in options.items() if v is not None and k not in ("start", "end", "resolution")}
+    run_opts = {k: v for k, v in options.items()
+                if v is not None and k not in ("start", "end", "resolution", "inflexible")}
     # one HiGHS thread per run unless asked otherwise: workers then use the cores, and a
     # serial and a parallel comparison solve the very same way (identical results)
     run_opts.setdefault("threads", 1)

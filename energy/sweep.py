@@ -265,7 +265,8 @@ def sweep(model: str | Path, vary: list[str] | None = None, *, scenario: str | N
     mc = samples is not None
     weather_files = [str(Path(f).expanduser().resolve()) for f in weather_files or ()]
     base_ov = horizon_overrides(options.pop("start", None), options.pop("end", None),
-                                options.pop("resolution", None), overrides)
+                                options.pop("resolution", None), bool(options.pop("inflexible", False)),
+                                overrides)
     base_cfg = load_config(model, scenario, base_ov)
     points = (monte_carlo_points(spec, samples, seed=seed, weather_files=weather_files,
                                  weather_seed=base_cfg.weather.source == "synthetic",

@@ -39,6 +39,7 @@ __all__ = [
     "CranePool",
     "Cranes",
     "Emissions",
+    "Flexibility",
     "Grid",
     "Horizon",
     "Loads",
@@ -612,6 +613,21 @@ class Solver(Strict):
     """Crane counts are whole numbers (False relaxes them)."""
 
 
+class Flexibility(Strict):
+    """How the port's flexible work (cranes, yard, trucks) is scheduled.
+
+    ``optimised``: the optimisation places crane work inside berth windows and
+    days, and truck charging inside its windows. ``inflexible`` (the baseline that
+    tells what scheduling is worth): cranes work from the start of each berth
+    window (yard: of each day) with the most cranes until the moves are done,
+    first come first served within a pool; trucks charge from the start of each
+    window at full charger power until charged.
+    """
+
+    mode: Literal["optimised", "inflexible"] = "optimised"
+    """``optimised`` or ``inflexible``."""
+
+
 class ModelInfo(Strict):
     """The model's name and description."""
 
@@ -640,6 +656,7 @@ class Config(Strict):
     yard: Yard = Field(default_factory=Yard)
     trucks: Trucks = Field(default_factory=Trucks)
     solver: Solver = Field(default_factory=Solver)
+    flexibility: Flexibility = Field(default_factory=Flexibility)
     scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     # set by load_config, not part of the file

@@ -91,6 +91,7 @@ __all__ = [
     "add_trucks",
     "build_model",
     "dispose_model",
+    "fix_inflexible",
     "mode_conflicts",
 ]
 
@@ -248,6 +249,28 @@ def add_trucks(m: pyo.ConcreteModel, d: ModelData) -> None:
             return _lin([1.0] * len(ids), [m.truck_charge[i] for i in ids]) <= q_max
 
         m.truck_charger_limit = pyo.Constraint(m.truck_shared_steps, rule=charger_limit)
+
+
+def fix_inflexible(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Pin crane counts, moves and truck charging to the layout's inflexible schedule.
+
+    Bounds are set to the fixed value (lower = upper) rather than ``Var.fix``, so every
+    constraint keeps its variables and the model's structure is that of the flexible one.
+    """
+    lay = d.layout
+    if not lay.inflexible:
+        return
+    if lay.has_cranes:
+        for k, (n, mv) in enumerate(zip(lay.fixed_crane_working.tolist(), lay.fixed_crane_moves.tolist(),
+                                        strict=True)):
+            m.crane_working[k].setlb(n)
+            m.crane_working[k].setub(n)
+            m.crane_moves[k].setlb(mv)
+            m.crane_moves[k].setub(mv)
+    if lay.has_trucks:
+        for i, q in enumerate(lay.fixed_truck_charge_kw.tolist()):
+            m.truck_charge[i].setlb(q)
+            m.truck_charge[i].setub(q)
 
 
 def add_demand_charges(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -410,6 +433,7 @@ def build_model(inputs: Inputs) -> pyo.ConcreteModel:
         add_grid(m, d)
         add_cranes(m, d)
         add_trucks(m, d)
+        fix_inflexible(m, d)
         add_demand_charges(m, d)
         add_balance(m, d)
         add_objective(m, d)

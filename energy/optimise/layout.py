@@ -10,17 +10,22 @@ It returns the :class:`ModelData` the ``add_*`` functions build from; its
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from energy.errors import EnergyError
 from energy.inputs import Inputs
 from energy.kpis import BillRates, bill_rates
 from energy.optimise.checks import StepMap, check_inputs
 from energy.timegrid import month_fractions, months_of
 
-__all__ = ["AVAILABLE_MIN_KW", "Layout", "ModelData", "prepare"]
+__all__ = ["AVAILABLE_MIN_KW", "FIX_TOLERANCE", "Layout", "ModelData", "prepare", "prepare_inflexible"]
+
+#: Moves [moves] or energy [kWh] left over that count as done in the inflexible schedule.
+FIX_TOLERANCE = 1e-6
 
 #: Available PV or wind power below this (1 W) is taken as none: no variable.
 #: HiGHS warns of "excessively small bounds" below 1e-4. [kW]
@@ -66,6 +71,12 @@ class Layout:
     months : pandas.PeriodIndex
     month_fraction : numpy.ndarray
         Share of each month covered by the horizon. [-]
+    inflexible : bool
+        The flexible work follows the fixed schedule below (``Inputs.flexibility``).
+    fixed_crane_working, fixed_crane_moves : numpy.ndarray
+        Inflexible schedule per job-step k: cranes [cranes] and moves [moves].
+    fixed_truck_charge_kw : numpy.ndarray
+        Inflexible schedule per window-step i: charging power. [kW]
     """
 
     n_steps: int
@@ -92,6 +103,10 @@ class Layout:
     month_of_step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     months: pd.PeriodIndex | None = None
     month_fraction: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    inflexible: bool = False
+    fixed_crane_working: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    fixed_crane_moves: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    fixed_truck_charge_kw: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 @dataclass
@@ -262,6 +277,82 @@ def prepare_months(lay: Layout, index: pd.DatetimeIndex, dt_arr: np.ndarray) -> 
     lay.month_fraction = month_fractions(index, dt_arr).to_numpy(dtype=float)
 
 
+def _fixed_cranes(d: ModelData) -> tuple[np.ndarray, np.ndarray]:
+    """Cranes and moves per job-step k: every job as early as it can, with its most cranes.
+
+    Steps are walked in time order; at each step the jobs of a pool take cranes in the
+    order of their window start (first come, first served) up to ``crane_n_upper``, and
+    no more than the moves left need.
+    """
+    lay, jobs = d.layout, d.inputs.crane_jobs
+    rate = lay.crane_rate
+    n_fix, mv_fix = np.zeros(len(rate)), np.zeros(len(rate))
+    left = [float(jb.moves) for jb in jobs]
+    pools = d.inputs.crane_pools
+    for ks in d.crane_steps_at:
+        free = dict(pools)
+        for k in sorted(ks, key=lambda k: (jobs[lay.crane_job[k]].start, lay.crane_job[k])):
+            j = int(lay.crane_job[k])
+            if left[j] <= FIX_TOLERANCE or rate[k] <= 0:
+                continue
+            need = math.ceil(left[j] / rate[k] - FIX_TOLERANCE)
+            n = min(int(lay.crane_n_upper[j]), free.get(jobs[j].pool, int(lay.crane_n_upper[j])), need)
+            free[jobs[j].pool] = free.get(jobs[j].pool, n) - n
+            n_fix[k], mv_fix[k] = n, min(left[j], n * rate[k])
+            left[j] -= mv_fix[k]
+    for j, jb in enumerate(jobs):
+        if left[j] > FIX_TOLERANCE * max(1.0, jb.moves):
+            raise EnergyError(
+                f"flexibility.mode = 'inflexible': crane job {jb.name!r} cannot finish its {jb.moves:g} moves "
+                f"in its window {jb.start.isoformat()} .. {jb.end.isoformat()} when the {jb.pool} cranes "
+                f"serve jobs first come, first served ({left[j]:.1f} moves left); expected windows that "
+                "fit first-come-first-served work, or flexibility.mode = 'optimised'")
+    return n_fix, mv_fix
+
+
+def _fixed_trucks(d: ModelData) -> np.ndarray:
+    """Charging power per window-step i: each window from its start at full charger power."""
+    windows, q_max = d.inputs.truck_windows, float(d.inputs.truck_charger_kw)
+    q_fix = np.zeros(len(d.layout.truck_step))
+    left = [float(w.energy_kwh) for w in windows]
+    for t in d.layout.truck_steps:
+        free = q_max
+        for i in sorted(d.truck_steps_at[t], key=lambda i: windows[d.layout.truck_window[i]].start):
+            w = int(d.layout.truck_window[i])
+            q = min(free, left[w] / d.dt[t]) if left[w] > FIX_TOLERANCE else 0.0
+            q_fix[i], free, left[w] = q, free - q, left[w] - q * d.dt[t]
+    for w, tw in enumerate(windows):
+        if left[w] > FIX_TOLERANCE * max(1.0, tw.energy_kwh):
+            raise EnergyError(
+                f"flexibility.mode = 'inflexible': truck window {tw.name!r} cannot receive its "
+                f"{tw.energy_kwh:.0f} kWh from its start at {q_max:g} kW shared with earlier windows; "
+                "expected non-overlapping charging windows, or flexibility.mode = 'optimised'")
+    return q_fix
+
+
+def prepare_inflexible(d: ModelData) -> None:
+    """The fixed schedule of inflexible work (``Inputs.flexibility == "inflexible"``).
+
+    Cranes work from the start of each window (a berth window, a yard day) with the
+    most cranes allowed until its moves are done; trucks charge from the start of each
+    window at the full charger power until charged. :func:`energy.optimise.dispatch.build_model`
+    then fixes the crane and truck variables to this schedule.
+
+    Raises
+    ------
+    energy.errors.EnergyError
+        A job or window that this rule cannot complete (the pool or charger shared).
+    """
+    lay = d.layout
+    lay.inflexible = d.inputs.flexibility == "inflexible"
+    if not lay.inflexible:
+        return
+    if lay.has_cranes:
+        lay.fixed_crane_working, lay.fixed_crane_moves = _fixed_cranes(d)
+    if lay.has_trucks:
+        lay.fixed_truck_charge_kw = _fixed_trucks(d)
+
+
 def prepare(inputs: Inputs) -> ModelData:
     """Check the inputs and lay them out for :func:`energy.optimise.dispatch.build_model`.
 
@@ -290,4 +381,5 @@ def prepare(inputs: Inputs) -> ModelData:
     prepare_trucks(d, steps)
     prepare_grid(d, pva, wa, load)
     prepare_months(lay, s.index, steps.dt_h)
+    prepare_inflexible(d)
     return d
