@@ -8,6 +8,9 @@ Python API (the CLI calls the same functions)::
     table = energy.compare("models/chancay.toml", scenarios=["grid_only", "pv_heavy"], jobs=2)
     report = energy.check("models/chancay.toml")          # validate without solving
     energy.rebuild_report("reports/chancay/base")          # redraw a run folder's report
+    energy.run("models/chancay.toml", overrides={"battery": {"energy_kwh": 16000}})
+    grid = energy.sweep("models/chancay.toml", ["battery.energy_kwh=4000,8000,16000"], jobs=2)
+    mc = energy.sweep("models/chancay.toml", samples=50, arrival_delay_mean_h=12)
 """
 
 from energy.errors import EnergyError, SolveError
@@ -24,6 +27,7 @@ __all__ = [
     "profiles",
     "rebuild_report",
     "run",
+    "sweep",
 ]
 
 _LAZY = {
@@ -31,6 +35,7 @@ _LAZY = {
     "check": ("energy.runner", "check"),
     "profiles": ("energy.runner", "profiles"),
     "compare": ("energy.scenarios", "compare"),
+    "sweep": ("energy.sweep", "sweep"),
     "load_config": ("energy.config", "load_config"),
     "rebuild_report": ("energy.report.runfolder", "rebuild_report"),
 }

@@ -70,7 +70,7 @@ class Pool:
     description : str
         One line for the user, e.g. ``2 local worker processes``.
     dashboard : str or None
-        The Dask dashboard address, when there is one.
+        The Dask dashboard address (or why there is none); None off Dask.
     events : object or None
         A queue the workers can ``put((label, phase, elapsed_s))`` progress on
         (None on Dask: progress is then per finished task).
@@ -239,9 +239,12 @@ def _memory_bytes() -> int:
         return 8 * 2**30
 
 
-def _dashboard(client) -> str | None:
+def _dashboard(client) -> str:
+    """The dashboard's address, or why there is none."""
     try:
         services = client.scheduler_info().get("services", {})
     except Exception:
-        return None
-    return client.dashboard_link if "dashboard" in services else None
+        services = {}
+    if "dashboard" in services:
+        return client.dashboard_link
+    return "none (the scheduler serves no dashboard: it needs bokeh installed beside it)"

@@ -216,3 +216,15 @@ def test_monte_carlo_writes_percentiles(model, tmp_path):
     assert p.loc["total_cost_usd", "p50"] == pytest.approx(np.median(cost))
     assert cost.min() <= p.loc["total_cost_usd", "p10"] <= p.loc["total_cost_usd", "p90"] <= cost.max()
     assert (tmp_path / "r" / "small" / "base" / "sweep" / "sensitivity.png").is_file()
+
+
+def test_a_run_keeps_the_sweep_in_its_folder(model, tmp_path):
+    out = tmp_path / "r"
+    sweep(model, ["battery.energy_kwh=1000,3000"], out=out, progress="none", plots=False)
+    folder = out / "small" / "base"
+    csv = (folder / "sweep" / "sweep.csv").read_bytes()
+    run(model, out=out, plots=False)  # the sweep alone is no earlier run
+    run(model, out=out, plots=False, overwrite=True)
+    assert (folder / "summary.json").is_file()
+    assert (folder / "sweep" / "sweep.csv").read_bytes() == csv
+    assert len(list((folder / ".sweep-points").glob("*.json"))) == 2

@@ -25,6 +25,9 @@ import pandas as pd
 from energy.errors import EnergyError
 
 COMPLETE_MARK = "summary.json"
+#: Studies kept inside a scenario's run folder (``port-energy sweep``): not part of the
+#: run, so they neither block writing a run there nor go when the run is replaced.
+STUDY_ENTRIES = ("sweep", ".sweep-points")
 
 
 def _umask() -> int:
@@ -117,7 +120,7 @@ def write_json(path: Path, data: dict) -> Path:
 def check_writable(target: Path, overwrite: bool) -> None:
     """Refuse to replace a complete earlier run unless asked, before any work is done."""
     target = Path(target)
-    if target.exists() and any(target.iterdir()) and not overwrite:
+    if target.exists() and any(p.name not in STUDY_ENTRIES for p in target.iterdir()) and not overwrite:
         raise EnergyError(
             f"{target}: holds an earlier run; pass --overwrite (overwrite=True) to replace it, "
             "or --out to write elsewhere"
@@ -143,6 +146,9 @@ def staged_folder(target: Path, overwrite: bool = False) -> Iterator[Path]:
         raise
     old = None
     if target.exists():
+        for name in STUDY_ENTRIES:  # a sweep stays beside the run that replaces its folder
+            if (target / name).exists() and not (stage / name).exists():
+                os.replace(target / name, stage / name)
         old = target.parent / f".{target.name}.old-{os.getpid()}"
         shutil.rmtree(old, ignore_errors=True)
         os.replace(target, old)
