@@ -27,7 +27,7 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -98,6 +98,22 @@ class Pool:
                     pure=False, resources={MEMORY_RESOURCE: memory_bytes})
             return ex.submit(fn, *args)
         return self.executor.submit(fn, *args)
+
+    def run_all(self, fn: Callable, tasks: list, *, memory=None) -> Iterator[tuple[object, Future]]:
+        """``fn(task, self.events)`` for every task; yield ``(task, future)`` as each finishes.
+
+        Serial work runs one task at a time as the caller iterates (so each result
+        can be kept before the next task starts); pools get every task at once.
+        ``memory(task)`` gives the bytes a task reserves on Dask.
+        """
+        if self.kind == "serial":
+            for t in tasks:
+                yield t, self.executor.submit(fn, t, self.events)
+            return
+        futs = {self.submit(fn, t, self.events, memory_bytes=memory(t) if memory else None): t
+                for t in tasks}
+        for fut in as_completed(futs):
+            yield futs[fut], fut
 
 
 def cluster_address(cluster: str | None) -> str | None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import sys
 import time
-from concurrent.futures import as_completed
 from pathlib import Path
 
 import pandas as pd
@@ -207,9 +206,7 @@ def _run_scenarios(model_path: Path, names: list[str], hov: dict, run_opts: dict
         if pool.kind == "dask":
             display.note(f"running on {pool.description}"
                          + (f"; dashboard {pool.dashboard}" if pool.dashboard else ""))
-        futs = {pool.submit(run_task, t, pool.events, memory_bytes=t.memory_bytes): t for t in tasks}
-        for fut in as_completed(futs):
-            t = futs[fut]
+        for t, fut in pool.run_all(run_task, tasks, memory=lambda t: t.memory_bytes):
             res = result_of(fut, t)
             display.update(t.label, "failed" if res.failed else "done", res.row["elapsed_s"])
             if folder is not None and not res.failed:

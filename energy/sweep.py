@@ -41,7 +41,6 @@ import math
 import re
 import sys
 import time
-from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -366,9 +365,9 @@ def _run_points(model, scenario, base_ov, points, run_opts, jobs, cluster, store
     with open_pool(jobs, cluster) as pool:
         prog.say(f"running {len(todo)} point(s) on {pool.description}"
                  + (f"; dashboard {pool.dashboard}" if pool.dashboard else ""))
-        futs = {pool.submit(run_task, t, memory_bytes=t.memory_bytes): (i, t, k) for i, t, k in todo}
-        for fut in as_completed(futs):
-            i, t, k = futs[fut]
+        index = {id(t): (i, k) for i, t, k in todo}
+        for t, fut in pool.run_all(run_task, [t for _, t, _ in todo], memory=lambda t: t.memory_bytes):
+            i, k = index[id(t)]
             res = result_of(fut, t)
             rows[i] = res.row
             if not res.failed:
