@@ -192,13 +192,14 @@ def _run_scenarios(model_path: Path, names: list[str], hov: dict, run_opts: dict
                    overwrite: bool, plots: bool) -> dict[str, dict]:
     """Validate each scenario, run the valid ones on the pool, write their run folders."""
     from energy.executors import open_pool
-    from energy.tasks import make_task, result_of, run_task
+    from energy.tasks import make_task, result_of, run_task, write_folder
 
     rows: dict[str, dict] = {}
     tasks = []
     for n in names:
         try:
-            tasks.append(make_task(load_config(model_path, n, hov), n, options=run_opts))
+            tasks.append(make_task(load_config(model_path, n, hov), n, options={**run_opts, "plots": plots},
+                                   keep_results=folder is not None))
         except EnergyError as exc:  # a bad scenario fails its own row
             rows[n] = {"scenario": n, "status": "failed", "error": str(exc), "elapsed_s": 0.0}
             display.update(n, "failed", 0.0)
@@ -210,15 +211,6 @@ def _run_scenarios(model_path: Path, names: list[str], hov: dict, run_opts: dict
             res = result_of(fut, t)
             display.update(t.label, "failed" if res.failed else "done", res.row["elapsed_s"])
             if folder is not None and not res.failed:
-                _write_scenario(folder / t.label, res, t, overwrite, plots, run_opts.get("week"))
+                write_folder(folder / t.label, res.folder, overwrite=overwrite)
             rows[t.label] = {"scenario": t.label, **res.row}
     return rows
-
-
-def _write_scenario(folder: Path, res, task, overwrite: bool, plots: bool, week) -> None:
-    from energy.report.runfolder import write_run
-
-    r = res.results
-    write_run(folder, dispatch=r.dispatch, jobs=r.jobs, kpis=r.kpis, assumptions=res.assumptions,
-              model=task.config["model"]["name"], scenario=task.scenario, overwrite=overwrite,
-              plots=plots, week=week)

@@ -26,7 +26,7 @@ from energy.config import Config, config_from_dict
 from energy.errors import EnergyError
 
 __all__ = ["FILE_FIELDS", "RunTask", "TaskResult", "make_task", "result_of", "run_task", "task_key",
-           "task_memory_bytes"]
+           "task_memory_bytes", "write_folder"]
 
 #: Dotted paths of the model keys that name input files.
 FILE_FIELDS = ("weather.file", "loads.metered.file", "tariff.import_price_file.file",
@@ -68,7 +68,7 @@ class RunTask:
     steps : int
         Time steps of the horizon (for the memory estimate).
     keep_results : bool
-        Return dispatch and jobs (for a run folder), not only the KPIs.
+        Return the run folder's files (tables, plots, report), not only the KPIs.
     """
 
     label: str
@@ -87,12 +87,16 @@ class RunTask:
 
 @dataclass
 class TaskResult:
-    """What a worker sends back: a table row, and the results when asked for."""
+    """What a worker sends back: a table row and, when asked for, the run folder's files.
+
+    ``folder`` maps each file of the run folder (relative name) to its bytes: the
+    worker renders tables and plots into a private temporary folder and the driver
+    writes them into the reports folder (:func:`write_folder`).
+    """
 
     label: str
     row: dict
-    results: object | None = None
-    assumptions: dict | None = None
+    folder: dict | None = None
 
     @property
     def failed(self) -> bool:
@@ -206,9 +210,9 @@ def run_task(task: RunTask, events=None) -> TaskResult:
                 _WEATHER_CACHE.clear()
             rr = run(task.model, config=cfg, write=False, cache=_WEATHER_CACHE, progress=progress,
                      **{k: v for k, v in task.options.items() if k not in ("plots", "week")})
+            if task.keep_results:
+                result.folder = _render(rr, Path(tmp) / "run", task)
         result.row = {"error": "", **_scalars(rr.kpis)}
-        if task.keep_results:
-            result.results, result.assumptions = rr.results, rr.assumptions
     except EnergyError as exc:
         result.row = {"status": "failed", "error": _message(exc, renames)}
     except Exception as exc:  # a bug or a broken worker: the row says so, the batch goes on
@@ -217,6 +221,30 @@ def run_task(task: RunTask, events=None) -> TaskResult:
     result.row["elapsed_s"] = round(time.perf_counter() - t0, 3)
     progress("failed" if result.failed else "done")
     return result
+
+
+def _render(rr, folder: Path, task: RunTask) -> dict:
+    """The run folder's files as bytes, rendered in ``folder`` (a private temporary one)."""
+    from energy.report.runfolder import write_run
+
+    r = rr.results
+    write_run(folder, dispatch=r.dispatch, jobs=r.jobs, kpis=r.kpis, assumptions=rr.assumptions,
+              model=rr.config.model.name, scenario=rr.config.scenario, overwrite=True,
+              plots=task.options.get("plots", True), week=task.options.get("week"))
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def write_folder(target: Path, folder: dict, *, overwrite: bool) -> Path:
+    """Write a worker's run folder (:attr:`TaskResult.folder`) into ``target``, atomically.
+
+    The completion mark (``summary.json``) goes last, as :func:`energy.report.runfolder.write_run` does.
+    """
+    from energy.report import files
+
+    with files.staged_folder(target, overwrite=overwrite) as stage:
+        for name in sorted(folder, key=lambda n: n == files.COMPLETE_MARK):
+            files.write_bytes(stage / name, folder[name])
+    return Path(target)
 
 
 def result_of(future, task: RunTask) -> TaskResult:

@@ -49,9 +49,14 @@ def test_compare_on_the_cluster_equals_serial(model, tmp_path, scheduler, monkey
     remote = compare(model, out=tmp_path / "b", plots=False, progress="none")
     drop = [c for c in serial.columns if c in TIMING_COLUMNS or c.endswith("_s")]
     pd.testing.assert_frame_equal(serial.drop(columns=drop), remote.drop(columns=drop))
-    # only the driver writes run folders, and it wrote them all
+    # only the driver writes run folders, and it wrote them all, as a run on its own writes them
+    from energy.runner import run
+
+    run(model, "more_pv", out=tmp_path / "c", plots=False, threads=1)
     for s in ("base", "more_pv"):
         assert (tmp_path / "b" / "small" / s / "summary.json").is_file()
+    name = "small/more_pv/dispatch.csv"
+    assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
 
 
 def test_failing_point_isolated_on_the_cluster(model, tmp_path, scheduler):
