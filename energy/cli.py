@@ -344,13 +344,13 @@ def main(argv: list[str] | None = None) -> int:
         typer.secho(f"error: {where}: {exc.strerror or _one_line(exc)}; expected a readable file or a "
                     "writable reports folder (see --out)", err=True, fg="red")
         return EXIT_INPUT
-    except KeyboardInterrupt:
-        typer.secho("interrupted: no report was written or replaced", err=True, fg="red")
+    except (KeyboardInterrupt, typer.Abort):
+        typer.secho("interrupted: no report was written or replaced"
+                    + ("; the points finished so far are kept: run the same sweep again to go on"
+                       if "sweep" in args else ""), err=True, fg="red")
         return EXIT_INTERRUPTED
     except typer.Exit as exc:
         return exc.exit_code
-    except typer.Abort:
-        return EXIT_INTERRUPTED
     except Exception as exc:
         # usage errors: click's exception API (typer may vendor click, so duck-type it)
         if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):

@@ -86,3 +86,12 @@ def test_cli_run_with_set(small_model, tmp_path, capsys):
 
     summary = json.loads((tmp_path / "r" / "small" / "base" / "summary.json").read_text())
     assert summary["kpis"]["renewable_share"] == 0 and summary["kpis"]["pv_curtailment_mwh"] == 0
+
+
+def test_compare_with_overrides(small_model, tmp_path):
+    from energy.scenarios import compare
+
+    t = compare(small_model, [], out=tmp_path / "r", plots=False, progress="none",
+                overrides=parse_overrides(["horizon.end=2025-01-07", "pv.roof.capacity_kwp=0"]))
+    assert list(t["scenario"]) == ["base"] and t.loc[0, "renewable_share"] == 0
+    assert t.loc[0, "load_mwh"] > 0 and t.loc[0, "status"] == "optimal"
