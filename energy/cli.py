@@ -263,7 +263,8 @@ def sweep_cmd(
         "--weather-files", help="Monte Carlo: comma-separated weather files to draw from "
                                 "(default: the synthetic weather's seed varies).")] = None,
     delay: Annotated[float | None, typer.Option(
-        "--arrival-delay-h", min=0, help="Monte Carlo: mean vessel arrival delay, exponential [h].")] = None,
+        "--arrival-delay-h", min=0,
+        help="Monte Carlo: mean vessel arrival delay, Erlang of shape vessels.arrival_delay_erlang_k [h].")] = None,
     scenario: Scenario = None,
     size: Annotated[bool, typer.Option("--size", help="Size the assets at each point (needs `size`).")] = False,
     jobs: Jobs = 1,

@@ -26,7 +26,7 @@ same resolved config, same input files, same options) and writes the same
 Monte Carlo (``samples = N``): sample i sets ``weather.seed`` (synthetic weather)
 or picks ``weather.file`` from ``weather_files``, sets ``vessels.seed`` (a new
 generated schedule) and ``vessels.arrival_delay_mean_h`` (arrival delays drawn
-per call from an exponential distribution of that mean, see
+per call from an Erlang distribution of that mean, see
 :func:`energy.jobs.generate_vessel_calls`), and draws each ``--vary`` key: a list
 is drawn from uniformly, ``normal(mu, sd)``, ``uniform(lo, hi)`` and
 ``triangular(lo, mode, hi)`` as numpy draws them. Draws use

@@ -114,6 +114,11 @@ def test_arrival_delays_push_calls_back():
     # every call waits its delay (exponential, mean 24 h) and then any queue for a berth
     shift_h = (b["arrival"].mean() - a["arrival"].mean()) / pd.Timedelta("1h")
     assert 18 < shift_h < 60, shift_h
+    # Erlang of shape 4 keeps the mean delay
+    k4 = of_2025(vessel_calls(load_config(chancay, None, {**ov, "vessels": {
+        "arrival_delay_mean_h": 24.0, "arrival_delay_erlang_k": 4}})))
+    shift4_h = (k4["arrival"].mean() - a["arrival"].mean()) / pd.Timedelta("1h")
+    assert 18 < shift4_h < 60, shift4_h
 
 
 def test_task_carries_its_files(tmp_path):
