@@ -233,3 +233,13 @@ def test_a_run_keeps_the_sweep_in_its_folder(model, tmp_path):
     assert (folder / "summary.json").is_file()
     assert (folder / "sweep" / "sweep.csv").read_bytes() == csv
     assert len(list((folder / ".sweep-points").glob("*.json"))) == 2
+
+
+def test_monte_carlo_over_weather_files(model, tmp_path):
+    epw = tmp_path / "elsewhere" / "site.epw"
+    epw.parent.mkdir()
+    epw.write_bytes((DATA / "chancay_sample.epw").read_bytes())
+    t = sweep(model, samples=2, weather_files=[str(epw)], out=tmp_path / "r", progress="none", plots=False)
+    assert (t["status"] == "optimal").all(), t["error"].tolist()
+    assert (t["weather.file"] == str(epw)).all() and "weather.seed" not in t
+    assert t["vessels.seed"].nunique() == 2
