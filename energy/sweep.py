@@ -399,9 +399,13 @@ def _table(points, prepared, rows) -> pd.DataFrame:
 def print_summary(table: pd.DataFrame, keys: list[str], stream=None) -> None:
     """The sweep table's headline columns, and the percentiles of a Monte Carlo."""
     stream = stream or sys.stdout
+
+    def fmt(v: float) -> str:
+        return f"{v:,.1f}" if abs(v) >= 100 else f"{v:.4g}"
+
     cols = ["point", *keys, "status", "total_cost_usd", "emissions_tco2", "peak_import_kw"]
     shown = table[[c for c in cols if c in table.columns]]
-    print(shown.to_string(index=False, float_format=lambda v: f"{v:,.1f}"), file=stream)
+    print(shown.to_string(index=False, float_format=fmt), file=stream)
     pct = table.attrs.get("percentiles")
     if pct is not None and len(pct):
-        print(pct.to_string(index=False, float_format=lambda v: f"{v:,.1f}"), file=stream)
+        print(pct.to_string(index=False, float_format=fmt), file=stream)
