@@ -9,6 +9,7 @@ from energy.errors import EnergyError
 from energy.executors import CLUSTER_ENV, cluster_address, open_pool
 from energy.scenarios import TIMING_COLUMNS, compare
 from energy.sweep import sweep
+from energy.tasks import task_memory_bytes
 from tests.test_sweep import TWO_DAYS
 
 distributed = pytest.importorskip("distributed")
@@ -17,12 +18,23 @@ KPIS = ["total_cost_usd", "emissions_tco2", "grid_import_mwh", "peak_import_kw",
 
 
 @pytest.fixture(scope="module")
-def scheduler():
-    """A scheduler and two single-thread worker processes advertising 2 GB of MEMORY each."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address="127.0.0.1:0", resources={"MEMORY": 2e9},
-                                  silence_logs=50) as cluster:
-        yield cluster.scheduler_address
+def local_pool():
+    """``--cluster local``: a scheduler and two single-thread worker processes on localhost."""
+    with open_pool(2, "local") as pool:
+        yield pool
+
+
+@pytest.fixture(scope="module")
+def scheduler(local_pool):
+    """The address of that scheduler: work sent there goes through ``Client(address)``."""
+    return local_pool.client.scheduler.address
+
+
+def test_local_cluster(local_pool):
+    assert local_pool.kind == "dask" and local_pool.workers == 2
+    assert local_pool.description == "local Dask cluster: 2 worker(s), 2 thread(s)"
+    assert local_pool.memory_resource >= task_memory_bytes(8760)  # a year's run fits a worker
+    assert local_pool.dashboard
 
 
 @pytest.fixture
@@ -65,13 +77,13 @@ def test_failing_point_isolated_on_the_cluster(model, tmp_path, scheduler):
     assert list(t["status"]) == ["failed", "optimal"] and "NOPE-1" in t.loc[0, "error"]
 
 
-def test_local_cluster_option(model, tmp_path, capsys):
+def test_cli_cluster_option(model, tmp_path, scheduler, capsys):
     from energy.cli import main
 
-    code = main(["sweep", str(model), "--vary", "battery.energy_kwh=1000,3000", "--cluster", "local",
-                 "-j", "1", "--out", str(tmp_path / "r"), "--no-plots"])
+    code = main(["sweep", str(model), "--vary", "battery.energy_kwh=1000,3000", "--cluster", scheduler,
+                 "--out", str(tmp_path / "r"), "--no-plots"])
     out = capsys.readouterr().out
-    assert code == 0 and "local Dask cluster: 1 worker(s), 1 thread(s)" in out
+    assert code == 0 and f"Dask cluster {scheduler}: 2 worker(s), 2 thread(s); dashboard " in out
     local = sweep(model, ["battery.energy_kwh=1000,3000"], out=tmp_path / "s", plots=False, progress="none")
     got = pd.read_csv(tmp_path / "r" / "small" / "base" / "sweep" / "sweep.csv")
     assert got["total_cost_usd"].tolist() == local["total_cost_usd"].tolist()
