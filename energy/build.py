@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from energy import emission_factors, loads, solar, weather, weatherfile, wind
 from energy import jobs as jobs_mod
-from energy import loads, solar, weather, weatherfile, wind
 from energy.config import Config, horizon_bounds
+from energy.config.schema import physics
 from energy.errors import EnergyError
 from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams
 from energy.jobs import crane_limit_text, exceeds
@@ -78,7 +80,7 @@ def _pv_and_wind(cfg: Config, wx: pd.DataFrame, df: pd.DataFrame, end: pd.Timest
     for name, arr in cfg.pv.items():
         if arr.capacity_kwp == 0:
             continue
-        p = solar.pv_ac_power_kw(wx, **site, **arr.model_dump(), end=end).to_numpy()
+        p = solar.pv_ac_power_kw(wx, **site, **physics(arr), end=end).to_numpy()
         df[f"pv_{name}_kw"] = p
         pv_total += p
     df["pv_available_kw"] = pv_total
@@ -134,16 +136,44 @@ def _prices_and_factors(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes:
                                    f"({T.peak_start_hour}-{T.peak_end_hour} h), "
                                    f"{T.offpeak_energy_usd_per_kwh} off-peak")
     df["export_price_usd_per_kwh"] = T.export_price_usd_per_kwh
+    _emission_factors(cfg, df, end, notes, sources)
+
+
+def _emission_factors(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: list, sources: dict) -> None:
+    """The decision factor ``grid_emission_kg_per_kwh`` and the reported average and marginal factors.
+
+    ``grid_emission_average_kg_per_kwh`` and ``grid_emission_marginal_kg_per_kwh`` [kg/kWh]
+    come from the month x hour table (a user's ``factor`` CSV where it has those
+    columns, else the bundled SEIN one).
+    """
+    index = df.index
     E = cfg.emissions
-    if E.emission_factor_file is not None:
+    table = sein = emission_factors.sein_profile()
+    how = E.decision
+    if how.lower().endswith(".csv"):
+        path = cfg.resolve(Path(how))
+        table = emission_factors.read_profile(path)
+        try:
+            df["grid_emission_kg_per_kwh"] = emission_factors.factors_on(index, table, E.factor_column)
+        except EnergyError as exc:
+            raise EnergyError(f"{path}: emissions.factor_column: {exc}") from None
+        sources["emission factor"] = f"month x hour table {path.name}, column {E.factor_column}"
+    elif how == "series":
         path = cfg.resolve(E.emission_factor_file.file)
         got = read_series_csv(E.emission_factor_file, index, end, quantity="emission_kg_per_kwh", path=path)
         df["grid_emission_kg_per_kwh"] = got.values.to_numpy()
         notes += got.notes
         sources["emission factor"] = f"emission CSV {path.name}"
-    else:
+    elif how == "constant":
         df["grid_emission_kg_per_kwh"] = E.grid_emission_kg_per_kwh
         sources["emission factor"] = f"constant {E.grid_emission_kg_per_kwh} kgCO2/kWh"
+    else:
+        df["grid_emission_kg_per_kwh"] = emission_factors.factors_on(index, sein, emission_factors.FACTOR_COLUMNS[how])
+        sources["emission factor"] = f"SEIN {how} factor by month and hour (bundled profile)"
+    for name in ("average", "marginal"):
+        col = emission_factors.FACTOR_COLUMNS[name]
+        src = table if col in table.columns else sein
+        df[f"grid_emission_{name}_kg_per_kwh"] = emission_factors.factors_on(index, src, col)
 
 
 def build_profiles(cfg: Config, cache: dict | None = None) -> Profiles:
@@ -274,7 +304,7 @@ def build_inputs(cfg: Config, cache: dict | None = None, profiles: Profiles | No
     dt_h = step_hours(index, end)
 
     B = cfg.battery
-    battery = BatteryParams(**B.model_dump()) if B.exists else None
+    battery = BatteryParams(**physics(B)) if B.exists else None
 
     calls = vessel_calls(cfg)
     sts, armg = cfg.cranes.sts, cfg.cranes.armg

@@ -169,7 +169,11 @@ def print_kpis(k: dict) -> None:
     _echo(f"total cost: {_fmt(k['total_cost_usd'])} USD  (energy {_fmt(k['energy_cost_usd'])}, "
           f"capacity {_fmt(k['capacity_charge_usd'])}, battery wear {_fmt(k.get('battery_wear_usd', 0))}, "
           f"unserved {_fmt(k.get('unserved_cost_usd', 0))})")
-    _echo(f"emissions: {_fmt(k['emissions_tco2'], 1)} tCO2; grid import {_fmt(k['grid_import_mwh'], 1)} MWh; "
+    both = ""
+    if "emissions_average_tco2" in k:
+        both = (f" (SEIN average factor {_fmt(k['emissions_average_tco2'], 1)}, "
+                f"marginal {_fmt(k['emissions_marginal_tco2'], 1)})")
+    _echo(f"emissions: {_fmt(k['emissions_tco2'], 1)} tCO2{both}; grid import {_fmt(k['grid_import_mwh'], 1)} MWh; "
           f"peak import {_fmt(k['peak_import_kw'])} kW in peak hours, {_fmt(k['max_import_kw'])} kW overall")
     _echo(f"renewable share {k['renewable_share']:.1%}; curtailed PV {_fmt(k['pv_curtailment_mwh'], 1)} MWh; "
           f"battery {k.get('battery_cycles', 0):.0f} cycles; crane energy {_fmt(k['crane_energy_mwh'], 1)} MWh")
@@ -178,7 +182,17 @@ def print_kpis(k: dict) -> None:
         _echo(f"WARNING: solver status {k.get('status')!r}: this is the best solution found, not a "
               f"proven optimum{gap_txt}")
     if k.get("unserved_mwh", 0) > 0:
-        _echo(f"WARNING: unserved load {k['unserved_mwh']:.1f} MWh: supply is short of demand")
+        short = k.get("unserved_unavoidable_mwh", k["unserved_mwh"])
+        if short > 0:
+            _echo(f"WARNING: unserved load {_mwh(k['unserved_mwh'])} MWh: supply is short of demand "
+                  f"({_mwh(short)} MWh cannot be served by any schedule)")
+        if k["unserved_mwh"] - short > 1e-6:
+            _echo(f"WARNING: unserved load {_mwh(k['unserved_mwh'] - short)} MWh could be served but costs more "
+                  "than solver.value_of_lost_load_usd_per_kwh")
+
+
+def _mwh(v: float) -> str:
+    return f"{v:,.1f}" if abs(v) >= 10 else f"{v:.3f}"
 
 
 @app.command("run")
@@ -207,6 +221,8 @@ def run_cmd(
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)
+    if "npv_usd" in rr.kpis:
+        print_economics(rr.kpis)
     _echo(f"wrote {rr.folder}")
 
 
@@ -266,7 +282,7 @@ def sweep_cmd(
         "--arrival-delay-h", min=0,
         help="Monte Carlo: mean vessel arrival delay, Erlang of shape vessels.arrival_delay_erlang_k [h].")] = None,
     scenario: Scenario = None,
-    size: Annotated[bool, typer.Option("--size", help="Size the assets at each point (needs `size`).")] = False,
+    size: Annotated[bool, typer.Option("--size", help="Size PV, wind and battery at each point (as `size`).")] = False,
     jobs: Jobs = 1,
     cluster: Cluster = None,
     out: Out = None,
@@ -301,6 +317,97 @@ def sweep_cmd(
         typer.secho(f"error: point {r['point']} failed: {_one_line(Exception(r['error']))}", err=True, fg="red")
     if len(failed):
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def print_economics(k: dict) -> None:
+    """The investment figures of a run against business as usual."""
+    def opt(v, fmt):
+        return "-" if v is None else fmt.format(v)
+
+    _echo(f"investment: capex {_fmt(k.get('capex_usd'))} USD, annualised {_fmt(k.get('annualised_capex_usd'))} "
+          f"USD/yr, O&M {_fmt(k.get('om_usd_per_year'))} USD/yr; bill {_fmt(k.get('bill_usd_per_year'))} USD/yr "
+          f"against {_fmt(k.get('bau_bill_usd_per_year'))} USD/yr business as usual")
+    _echo(f"NPV {_fmt(k.get('npv_usd'))} USD, IRR {opt(k.get('irr'), '{:.1%}')}, payback "
+          f"{opt(k.get('simple_payback_years'), '{:.1f}')} yr (discounted {opt(k.get('discounted_payback_years'), '{:.1f}')}"
+          f" yr), LCOE {opt(k.get('lcoe_usd_per_kwh'), '{:.4f}')} USD/kWh, "
+          f"{opt(k.get('usd_per_tco2_avoided'), '{:,.0f}')} USD/tCO2 avoided")
+
+
+@app.command("size")
+def size_cmd(
+    model: Model,
+    scenario: Scenario = None,
+    start: Start = None,
+    end: End = None,
+    resolution: Resolution = None,
+    out: Out = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit [s].")] = None,
+    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap, e.g. 0.001.")] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier sizing's folder.")] = False,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and the HTML report.")] = False,
+    inflexible: Inflexible = False,
+    flexibility_value: Annotated[bool, typer.Option(
+        "--flexibility-value", help="Also size with inflexible work and report what the port's crane and "
+        "truck scheduling is worth (USD/yr, battery kWh).")] = False,
+    set_: SetOption = None,
+) -> None:
+    """Choose PV kWp, wind turbines and battery kWh/kW with the dispatch, then run at those sizes."""
+    from energy.sizing import size
+
+    sr = size(model, scenario, out=out, start=start, end=end, resolution=resolution, time_limit_s=time_limit,
+              mip_gap=mip_gap, threads=threads, overwrite=overwrite, plots=not no_plots, inflexible=inflexible,
+              flexibility_value=flexibility_value, overrides=overrides_of(set_))
+    k = sr.kpis
+    _echo(f"sizes: PV {_fmt(k['pv_kwp'])} kWp ("
+          + ", ".join(f"{n.removeprefix('pv_kwp_')} {_fmt(v)}" for n, v in k.items() if n.startswith("pv_kwp_"))
+          + f"); wind {k['wind_units']} turbine(s); battery {_fmt(k['battery_kwh'])} kWh / {_fmt(k['battery_kw'])} kW")
+    _echo(f"sizing: {k['sizing_status']}, {_fmt(k['sizing_annual_cost_usd'])} USD/yr (annualised capex + O&M + "
+          f"bill); build {k['sizing_build_s']:.1f} s, solve {k['sizing_solve_s']:.1f} s, total {k['total_s']:.1f} s")
+    for note in filter(None, k.get("sizing_notes", "").split(" | ")):
+        _echo(f"note: {note}")
+    print_kpis(k)
+    print_economics(k)
+    if "flexibility_value_usd_per_year" in k:
+        _echo(f"value of the port's flexibility: {_fmt(k['flexibility_value_usd_per_year'])} USD/yr; with "
+              f"inflexible work the sizing picks {_fmt(k['inflexible_battery_kwh'])} kWh of battery "
+              f"({_fmt(k['flexibility_battery_kwh'])} kWh more) and {_fmt(k['inflexible_pv_kwp'])} kWp of PV")
+    if sr.run.folder is not None:
+        _echo(f"wrote {sr.run.folder}")
+
+
+@app.command("pareto")
+def pareto_cmd(
+    model: Model,
+    scenario: Scenario = None,
+    points: Annotated[int, typer.Option("--points", "-n", help="Points of the front, both ends included.")] = 10,
+    size: Annotated[bool, typer.Option("--size", help="Front over investment + operation (needs sizing).")] = False,
+    start: Start = None,
+    end: End = None,
+    resolution: Resolution = None,
+    out: Out = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per point [s].")] = None,
+    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap, e.g. 0.001.")] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier front's folder.")] = False,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip pareto.png and pareto.html.")] = False,
+    set_: SetOption = None,
+) -> None:
+    """Solve the cost-emissions front of one scenario and write its pareto folder."""
+    from energy.pareto import pareto
+
+    pr = pareto(model, scenario, points=points, size=size, out=out, start=start, end=end,
+                resolution=resolution, time_limit_s=time_limit, mip_gap=mip_gap, threads=threads,
+                overwrite=overwrite, plots=not no_plots, overrides=overrides_of(set_))
+    t = pr.table
+    _echo(f"{pr.config.model.name} / {pr.config.scenario}: {len(t)} points of the cost-emissions front "
+          f"in {pr.timings['total_s']:.1f} s (solve {pr.timings['solve_s']:.1f} s)")
+    for _, r in t.iterrows():
+        a = r["abatement_cost_usd_per_t"]
+        _echo(f"  {int(r['point']):>2} {r['kind']:<13} cost {_fmt(r['total_cost_usd'])} USD, emissions "
+              f"{_fmt(r['emissions_tco2'], 1)} tCO2" + ("" if a != a else f", {_fmt(a)} USD/t avoided"))
+    if pr.folder is not None:
+        _echo(f"wrote {pr.folder}")
 
 
 def _one_line(exc: BaseException) -> str:

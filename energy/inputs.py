@@ -39,7 +39,8 @@ from energy.config import schema
 from energy.config.schema import default_of
 from energy.jobs import CraneJob, TruckWindow
 
-__all__ = ["SERIES_COLUMNS", "BatteryParams", "GridParams", "Inputs", "TariffParams"]
+__all__ = ["SERIES_COLUMNS", "BatteryParams", "GridParams", "Inputs", "SizedAsset", "SizedBattery", "Sizing",
+           "TariffParams"]
 
 SERIES_COLUMNS = (
     "fixed_load_kw",
@@ -121,6 +122,68 @@ class TariffParams:
         schema.Tariff, "distribution_capacity_usd_per_kw_month")
 
 
+@dataclass(frozen=True)
+class SizedAsset:
+    """A PV array or wind unit type whose size the optimisation chooses.
+
+    Attributes
+    ----------
+    name : str
+        ``pv.<array>`` or ``wind.<name>``.
+    kind : str
+        ``pv`` (size in kWp, continuous) or ``wind`` (size in turbines, integer).
+    kw_per_unit : numpy.ndarray
+        Available AC power of one unit (1 kWp, one turbine) at each step. [kW]
+    lower, upper : float
+        Bounds of the size. [kWp or turbines]
+    capex_usd_per_unit_year : float
+        Annualised capital cost of one unit: CRF x capital cost. [USD/yr]
+    om_usd_per_unit_year : float
+        Fixed O&M of one unit. [USD/yr]
+    integer : bool
+        The size is a whole number (wind turbines; a relaxation may drop it).
+    """
+
+    name: str
+    kind: str
+    kw_per_unit: np.ndarray
+    lower: float
+    upper: float
+    capex_usd_per_unit_year: float
+    om_usd_per_unit_year: float
+    integer: bool = False
+
+
+@dataclass(frozen=True)
+class SizedBattery:
+    """Battery energy E [kWh] and power P [kW] (charge = discharge) chosen by the optimisation.
+
+    Bounds ``energy_kwh`` and ``power_kw`` as (lower, upper); annualised capital cost and
+    fixed O&M per kWh and per kW. [USD/kWh/yr, USD/kW/yr]
+    """
+
+    energy_kwh: tuple[float, float]
+    power_kw: tuple[float, float]
+    capex_usd_per_kwh_year: float
+    capex_usd_per_kw_year: float
+    om_usd_per_kwh_year: float
+    om_usd_per_kw_year: float
+
+
+@dataclass(frozen=True)
+class Sizing:
+    """What the optimisation sizes, besides the dispatch (``port-energy size``).
+
+    The series' ``pv_available_kw`` and ``wind_available_kw`` then hold only the assets
+    of fixed size; each :class:`SizedAsset` adds ``size x kw_per_unit``. With a
+    :class:`SizedBattery`, ``Inputs.battery`` carries the efficiencies and SOC limits, and
+    its energy and powers are the upper bounds.
+    """
+
+    assets: list[SizedAsset] = field(default_factory=list)
+    battery: SizedBattery | None = None
+
+
 @dataclass
 class Inputs:
     """Everything the optimisation needs, on the model's time index.
@@ -157,6 +220,8 @@ class Inputs:
         ``"optimised"`` (the optimisation schedules crane work and truck charging)
         or ``"inflexible"`` (fixed schedule: work as early as it can, at full rate;
         :func:`energy.optimise.layout.prepare_inflexible`).
+    sizing : Sizing or None
+        Asset sizes to choose with the dispatch (None: the sizes are fixed).
     meta : dict
         Free-form provenance for reports (model name, scenario, sources).
     """
@@ -177,6 +242,7 @@ class Inputs:
     emissions_cap_kg: float | None = None
     integer_cranes: bool = default_of(schema.Solver, "integer_cranes")
     flexibility: str = default_of(schema.Flexibility, "mode")
+    sizing: Sizing | None = None
     meta: dict = field(default_factory=dict)
 
     @property

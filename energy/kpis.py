@@ -41,6 +41,8 @@ from energy.timegrid import month_fractions, months_of
 
 __all__ = [
     "BILL_TERMS",
+    "HOURS_PER_YEAR",
+    "INVESTMENT_TERMS",
     "BillRates",
     "bill_rates",
     "check_dispatch",
@@ -58,6 +60,14 @@ BILL_TERMS = (
     "carbon_cost_usd",
     "unserved_cost_usd",
 )
+
+
+#: The terms a sizing model adds to the objective (:func:`energy.optimise.dispatch.add_investment_terms`):
+#: the sized assets' annualised capital cost and fixed O&M, prorated to the horizon.
+INVESTMENT_TERMS = ("annualised_capex_usd", "fixed_om_usd")
+
+#: Hours of a (non-leap) year: annual figures are prorated by horizon hours / this. [h]
+HOURS_PER_YEAR = 8760.0
 
 
 @dataclass(frozen=True)
@@ -157,7 +167,10 @@ def monthly_bill(dispatch: pd.DataFrame, rates: BillRates) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by month (Period, named ``month``): the terms of the module's table,
-        ``emissions_kg`` [kgCO2], ``peak_import_kw`` (max import in peak steps; 0 in a
+        ``emissions_kg`` [kgCO2] (under the factor the optimisation used),
+        ``emissions_average_kg`` and ``emissions_marginal_kg`` [kgCO2] (under the
+        ``grid_emission_average_kg_per_kwh`` / ``..._marginal_...`` columns; NaN when
+        absent), ``peak_import_kw`` (max import in peak steps; 0 in a
         month without any), ``max_import_kw`` [kW] and ``month_fraction`` [-].
     """
     d = dispatch
@@ -177,6 +190,9 @@ def monthly_bill(dispatch: pd.DataFrame, rates: BillRates) -> pd.DataFrame:
     np.maximum.at(max_peak, codes[peak], imp[peak])
     frac = month_fractions(d.index, dt).to_numpy(dtype=float)
     emissions_kg = by_month(dt * dispatch_column(d, "grid_emission_kg_per_kwh") * imp)
+    reported = {f"emissions_{name}_kg": by_month(dt * dispatch_column(d, f"grid_emission_{name}_kg_per_kwh") * imp)
+                if f"grid_emission_{name}_kg_per_kwh" in d.columns else np.full(n, np.nan)
+                for name in ("average", "marginal")}
 
     out = pd.DataFrame(index=pd.PeriodIndex(months, name="month"))
     out["import_cost_usd"] = by_month(dt * dispatch_column(d, "import_price_usd_per_kwh") * imp)
@@ -189,6 +205,8 @@ def monthly_bill(dispatch: pd.DataFrame, rates: BillRates) -> pd.DataFrame:
     out["unserved_cost_usd"] = rates.value_of_lost_load_usd_per_kwh * by_month(dt * dispatch_column(d, "unserved_kw"))
     out["total_cost_usd"] = out[list(BILL_TERMS)].sum(axis=1)
     out["emissions_kg"] = emissions_kg
+    for k, v in reported.items():
+        out[k] = v
     out["peak_import_kw"] = max_peak
     out["max_import_kw"] = max_all
     out["month_fraction"] = frac
@@ -203,7 +221,11 @@ def run_kpis(dispatch: pd.DataFrame, rates: BillRates, battery_usable_kwh: float
     - the bill terms of :data:`BILL_TERMS`, ``capacity_charge_usd`` (both capacity
       charges) and ``total_cost_usd``: sums over the months of :func:`monthly_bill`;
       the total equals the solver's objective.
-    - ``emissions_tco2`` = sum dt*ef*import / 1000
+    - ``emissions_tco2`` = sum dt*ef*import / 1000, ef the factor the optimisation
+      priced and capped (``grid_emission_kg_per_kwh``)
+    - ``emissions_average_tco2``, ``emissions_marginal_tco2``: the same under the SEIN
+      average and marginal factors (``grid_emission_average_kg_per_kwh``,
+      ``grid_emission_marginal_kg_per_kwh``; NaN without those columns)
     - ``grid_import_mwh``, ``grid_export_mwh``, ``unserved_mwh``, ``crane_energy_mwh``,
       ``truck_energy_mwh``: E / 1000
     - ``load_mwh`` = E(fixed + crane + truck load) / 1000 (served or not)
@@ -255,6 +277,8 @@ def run_kpis(dispatch: pd.DataFrame, rates: BillRates, battery_usable_kwh: float
         "unserved_cost_usd": totals["unserved_cost_usd"],
         "carbon_cost_usd": totals["carbon_cost_usd"],
         "emissions_tco2": float(bill["emissions_kg"].sum()) / 1000.0,
+        "emissions_average_tco2": float(bill["emissions_average_kg"].sum(min_count=1)) / 1000.0,
+        "emissions_marginal_tco2": float(bill["emissions_marginal_kg"].sum(min_count=1)) / 1000.0,
         "grid_import_mwh": e_imp / 1000.0,
         "grid_export_mwh": e_exp / 1000.0,
         "peak_import_kw": float(imp[peak].max()) if peak.any() else 0.0,

@@ -263,6 +263,8 @@ class RunResult:
         Every parameter that drove the run (written as ``assumptions.json``).
     timings : dict
         Seconds per phase (``inputs_s``, ``total_s``).
+    cashflow : pandas.DataFrame or None
+        The yearly cash flow against business as usual (:func:`energy.economics.cashflow_table`).
     """
 
     config: Config
@@ -270,6 +272,7 @@ class RunResult:
     folder: Path | None
     assumptions: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+    cashflow: pd.DataFrame | None = None
 
     @property
     def kpis(self) -> dict:
@@ -306,13 +309,60 @@ def run_assumptions(cfg: Config, inputs: Inputs) -> dict:
     }
 
 
+def bau_kpis(cfg: Config, cache: dict | None, solver: dict, inputs: Inputs | None = None) -> dict:
+    """KPIs of the business-as-usual run of ``cfg`` (only existing assets, dispatch optimised).
+
+    Memoised in ``cache`` (shared by the scenarios of a comparison), keyed by the BAU
+    model's contents: scenarios that differ only in new assets share one BAU solve.
+    """
+    import json
+
+    from energy.appraisal import bau_config
+    from energy.optimise.optimise import optimise
+
+    bau = bau_config(cfg)
+    key = ("bau", json.dumps(bau.model_dump(mode="json", exclude={"scenarios"}), sort_keys=True),
+           json.dumps(solver, sort_keys=True))
+    if cache is not None and key in cache:
+        return cache[key]
+    kpis = optimise(inputs if inputs is not None else build_inputs(bau, cache), **solver).kpis
+    if cache is not None:
+        cache[key] = kpis
+    return kpis
+
+
+def add_economics(cfg: Config, results: Results, cache: dict | None, solver: dict,
+                  progress=None, assets=None) -> pd.DataFrame:
+    """Appraise a run against business as usual: sizes and investment KPIs into ``results.kpis``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The yearly cash flow (:func:`energy.appraisal.appraise`).
+    """
+    from energy.appraisal import appraise, asset_sizes, has_new_assets
+
+    if progress:
+        progress("business as usual")
+    new = has_new_assets(cfg) if assets is None else bool(assets)
+    bau = bau_kpis(cfg, cache, solver) if new else results.kpis
+    table, econ = appraise(cfg, results.kpis, results.dispatch, bau, assets)
+    results.kpis.update(asset_sizes(cfg))
+    results.kpis.update(econ)
+    return table
+
+
 def run(model: str | Path, scenario: str | None = None, *, out: str | Path | None = None,
         start=None, end=None, resolution=None, time_limit_s: float | None = None,
         mip_gap: float | None = None, threads: int | None = None, overwrite: bool = False,
         plots: bool = True, write: bool = True, cache: dict | None = None,
         config: Config | None = None, progress=None, week: str | None = None,
-        inflexible: bool = False, overrides: dict | None = None) -> RunResult:
+        inflexible: bool = False, economics: bool = True, overrides: dict | None = None) -> RunResult:
     """Optimise one scenario of a model and write its run folder.
+
+    With ``economics`` (default) the run is appraised against business as usual (a
+    second solve with only the existing assets, :func:`add_economics`): its KPIs gain
+    the asset sizes and the investment figures, and the folder a ``cashflow.csv``.
 
     ``inflexible=True`` schedules the flexible work as early as it can at full rate
     (model-file ``[flexibility] mode = "inflexible"``) and writes to
@@ -359,10 +409,15 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     )
     results.kpis["inputs_s"] = round(t_inputs, 3)
     results.kpis["flexibility"] = inputs.flexibility
+    solver = {"time_limit_s": time_limit_s if time_limit_s is not None else S.time_limit_s,
+              "mip_gap": mip_gap if mip_gap is not None else S.mip_gap,
+              "threads": threads if threads is not None else S.threads}
+    cashflow = add_economics(cfg, results, cache, solver, progress) if economics else None
     rr = RunResult(cfg, results, folder, run_assumptions(cfg, inputs), {"inputs_s": t_inputs})
+    rr.cashflow = cashflow
     if folder is not None:
         write_run(folder, dispatch=results.dispatch, jobs=results.jobs, kpis=results.kpis,
                   assumptions=rr.assumptions, model=cfg.model.name, scenario=cfg.scenario,
-                  overwrite=overwrite, plots=plots, week=week)
+                  overwrite=overwrite, plots=plots, week=week, cashflow=cashflow)
     rr.timings["total_s"] = time.perf_counter() - t0
     return rr

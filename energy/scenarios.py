@@ -22,7 +22,7 @@ from energy.config import load_config, read_model_file, scenario_names
 from energy.errors import EnergyError
 from energy.report import files
 
-DELTA_KPIS = ("total_cost_usd", "emissions_tco2", "grid_import_mwh", "peak_import_kw")
+DELTA_KPIS = ("total_cost_usd", "emissions_tco2", "grid_import_mwh", "peak_import_kw", "lcc_usd")
 TIMING_COLUMNS = ("build_s", "solve_s", "extract_s", "inputs_s", "elapsed_s")
 LEAD_COLUMNS = ("scenario", "description", "status", "error")
 

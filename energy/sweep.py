@@ -247,7 +247,8 @@ def sweep(model: str | Path, vary: list[str] | None = None, *, scenario: str | N
         As for :func:`energy.scenarios.compare` (options: start, end, resolution,
         time_limit_s, mip_gap, threads).
     size : bool
-        Size the assets at each point (needs the sizing of issue 10; refused until then).
+        Size the assets at each point (:func:`energy.sizing.size`: PV, wind and battery
+        within the model's bounds), then run there; the row holds the sizes and economics.
 
     Returns
     -------
@@ -257,9 +258,6 @@ def sweep(model: str | Path, vary: list[str] | None = None, *, scenario: str | N
     """
     from energy.runner import horizon_overrides, model_reports_dir
 
-    if size:
-        raise EnergyError("sweep --size: sizing is not available yet (the `size` command of issue 10 "
-                          "has not landed); expected a sweep of runs without --size")
     spec = SweepSpec(dict(parse_vary(v) for v in vary or ()), zip)
     mc = samples is not None
     weather_files = [str(Path(f).expanduser().resolve()) for f in weather_files or ()]
@@ -277,6 +275,8 @@ def sweep(model: str | Path, vary: list[str] | None = None, *, scenario: str | N
     files.check_writable(folder, overwrite)
     run_opts = {k: v for k, v in options.items() if v is not None}
     run_opts.setdefault("threads", 1)
+    if size:
+        run_opts["size"] = True
     mode = progress if progress != "auto" else "plain"
     table, info = _run_points(model, scenario, base_ov, points, run_opts, jobs, cluster,
                               scen_dir / POINTS_DIR, mode)

@@ -64,7 +64,8 @@ class RunTask:
     files : dict
         File name -> (path on the driver, bytes).
     options : dict
-        Run options of :func:`energy.runner.run` (time_limit_s, mip_gap, threads, plots...).
+        Run options of :func:`energy.runner.run` (time_limit_s, mip_gap, threads, plots...);
+        ``size=True`` sizes the assets first (:func:`energy.sizing.size`).
     steps : int
         Time steps of the horizon (for the memory estimate).
     keep_results : bool
@@ -208,10 +209,18 @@ def run_task(task: RunTask, events=None) -> TaskResult:
             cfg, renames = _config_in(task, Path(tmp))
             if len(_WEATHER_CACHE) > _WEATHER_CACHE_MAX:
                 _WEATHER_CACHE.clear()
-            rr = run(task.model, config=cfg, write=False, cache=_WEATHER_CACHE, progress=progress,
-                     **{k: v for k, v in task.options.items() if k not in ("plots", "week")})
-            if task.keep_results:
-                result.folder = _render(rr, Path(tmp) / "run", task)
+            opts = {k: v for k, v in task.options.items() if k not in ("plots", "week", "size")}
+            if task.options.get("size"):  # size the assets at this point (energy.sizing), then run there
+                from energy.sizing import size
+
+                rr = size(task.model, config=cfg, write=False, cache=_WEATHER_CACHE, **opts).run
+            elif task.keep_results:  # the run folder is rendered here, sent as bytes, written by the driver
+                rr = run(task.model, config=cfg, out=Path(tmp) / "out", write=True, cache=_WEATHER_CACHE,
+                         progress=progress, plots=task.options.get("plots", True),
+                         week=task.options.get("week"), **opts)
+                result.folder = _files_of(rr.folder)
+            else:
+                rr = run(task.model, config=cfg, write=False, cache=_WEATHER_CACHE, progress=progress, **opts)
         result.row = {"error": "", **_scalars(rr.kpis)}
     except EnergyError as exc:
         result.row = {"status": "failed", "error": _message(exc, renames)}
@@ -223,14 +232,8 @@ def run_task(task: RunTask, events=None) -> TaskResult:
     return result
 
 
-def _render(rr, folder: Path, task: RunTask) -> dict:
-    """The run folder's files as bytes, rendered in ``folder`` (a private temporary one)."""
-    from energy.report.runfolder import write_run
-
-    r = rr.results
-    write_run(folder, dispatch=r.dispatch, jobs=r.jobs, kpis=r.kpis, assumptions=rr.assumptions,
-              model=rr.config.model.name, scenario=rr.config.scenario, overwrite=True,
-              plots=task.options.get("plots", True), week=task.options.get("week"))
+def _files_of(folder: Path) -> dict:
+    """Every file of a folder (relative name -> bytes)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 

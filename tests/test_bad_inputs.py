@@ -263,6 +263,27 @@ CASES = [
          files=_calls("A,tomorrow,2025-01-08 06:00,1500,3")),
     Case("calls_excel_dates", ["calls.csv", "row 2", "Excel serial date"], add=CALLS,
          files=_calls("A,45664.25,45665.25,1500,3")),
+    # ---------------------------------------------------------------- economics and sizing (issue 10)
+    Case("negative_pv_capex", ["small.toml", "pv.roof.capex_usd_per_kwp", "greater than or equal to 0", "-100"],
+         replace=(("capacity_kwp = 2000.0", "capacity_kwp = 2000.0\ncapex_usd_per_kwp = -100"),)),
+    Case("negative_wind_om", ["small.toml", "wind.w.om_usd_per_kw_year", "greater than or equal to 0", "-5"],
+         add='\n[wind.w]\nturbine_type = "E-82/2300"\nhub_height_m = 78\nom_usd_per_kw_year = -5\n'),
+    Case("battery_life_0", ["small.toml", "battery.lifetime_years", "greater than or equal to 1", "0"],
+         replace=(("discharge_power_kw = 1000.0", "discharge_power_kw = 1000.0\nlifetime_years = 0"),)),
+    Case("discount_rate_1", ["small.toml", "finance.discount_rate", "less than 1", "1.0"],
+         add="\n[finance]\ndiscount_rate = 1.0\n"),
+    Case("pv_min_above_max", ["small.toml", "pv.roof", "expected min_kwp <= max_kwp", "5000 > 1000"],
+         replace=(("capacity_kwp = 2000.0", "capacity_kwp = 2000.0\nmin_kwp = 5000\nmax_kwp = 1000"),)),
+    Case("battery_energy_min_above_max", ["small.toml", "battery", "energy_kwh_min <= energy_kwh_max", "9000 > 100"],
+         replace=(("discharge_power_kw = 1000.0",
+                   "discharge_power_kw = 1000.0\nenergy_kwh_min = 9000\nenergy_kwh_max = 100"),)),
+    Case("wind_count_bound_not_whole", ["small.toml", "wind.w.max_count", "integer", "2.5"],
+         add='\n[wind.w]\nturbine_type = "E-82/2300"\nhub_height_m = 78\nmax_count = 2.5\n'),
+    Case("size_min_above_max", ["small.toml", "battery", "power_kw_min <= power_kw_max", "500 > 10"],
+         replace=(("discharge_power_kw = 1000.0", "discharge_power_kw = 1000.0\npower_kw_min = 500\npower_kw_max = 10"),),
+         cmd="size", options=("--no-plots",)),
+    Case("flexibility_mode_unknown", ["small.toml", "flexibility.mode", "'optimised'", "'lazy'"],
+         add='\n[flexibility]\nmode = "lazy"\n', cmd="run", options=("--no-plots",)),
     # ---------------------------------------------------------------- through run (before any solving)
     Case("run_load_gap", ["load.csv", "row 6", "gap of 2h"], add=METERED,
          files={"load.csv": edited(GOOD, 6, None)}, cmd="run", options=("--no-plots",)),
@@ -293,7 +314,7 @@ def _write_case(tmp_path: Path, case: Case) -> Path:
 
 def _argv(tmp_path: Path, model: Path, case: Case) -> list[str]:
     argv = [case.cmd, str(model), *case.options]
-    if case.cmd in ("run", "profiles"):
+    if case.cmd in ("run", "profiles", "size"):
         argv += ["--out", str(tmp_path / "reports")]
     return argv
 

@@ -40,7 +40,7 @@ def test_check_prints_horizon_assets_sources_and_work(small_model, tmp_path, cap
     assert "battery: 2,000 kWh, charge 1,000 kW, discharge 1,000 kW" in out
     assert "grid: import up to 20,000 kW, export up to 0 kW" in out
     for source in ("weather: synthetic", "fixed load: synthetic base load + reefers",
-                   "import price: time-of-use", "emission factor: constant 0.186 kgCO2/kWh"):
+                   "import price: time-of-use", "emission factor: SEIN average factor by month and hour"):
         assert source in out
     assert "vessel call(s)" in out and "7 yard job(s)" in out and "truck charging window(s)" in out
     assert out.strip().splitlines()[-1].startswith(f"ok: {small_model} (small): 1 scenario(s) valid")

@@ -86,6 +86,6 @@ def test_plain_progress_lines_when_not_a_terminal(model, tmp_path, capsys):
     out = capsys.readouterr().out  # captured output is not a terminal: plain lines
     for scenario in ("base", "more_pv"):
         phases = [line.split(": ")[1] for line in out.splitlines() if f"] {scenario}: " in line]
-        assert phases == ["building", "solving", "extracting", "done"], out
+        assert phases == ["building", "solving", "extracting", "business as usual", "done"], out
     compare(model, ["more_pv"], out=tmp_path / "q", plots=False, progress="none")
     assert capsys.readouterr().out == ""

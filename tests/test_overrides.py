@@ -95,3 +95,11 @@ def test_compare_with_overrides(small_model, tmp_path):
                 overrides=parse_overrides(["horizon.end=2025-01-07", "pv.roof.capacity_kwp=0"]))
     assert list(t["scenario"]) == ["base"] and t.loc[0, "renewable_share"] == 0
     assert t.loc[0, "load_mwh"] > 0 and t.loc[0, "status"] == "optimal"
+
+
+@pytest.mark.parametrize("command", ["size", "pareto", "sweep"])
+def test_set_on_size_pareto_and_sweep(command, small_model, tmp_path, capsys):
+    code = main([command, str(small_model), "--set", "battery.energy_kwhh=1", "--out", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "overrides (--set): battery.energy_kwhh: unknown key" in err
+    assert not (tmp_path / "r").exists()

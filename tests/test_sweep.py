@@ -183,8 +183,6 @@ def test_failing_points_are_isolated(model, tmp_path, capsys):
     assert list(t["status"]) == ["failed", "optimal"] and "NOPE-1" in t.loc[0, "error"]
     code = main(["sweep", str(model), "--vary", "battery.energy_kwhh=1,2", "--out", str(tmp_path / "z")])
     assert code == 1 and "did you mean 'energy_kwh'" in capsys.readouterr().err
-    code = main(["sweep", str(model), "--vary", "battery.energy_kwh=1,2", "--size", "--out", str(tmp_path / "z")])
-    assert code == 1 and "sizing is not available" in capsys.readouterr().err
 
 
 def test_killed_sweep_resumes_to_the_same_csv(model, tmp_path):
@@ -243,3 +241,20 @@ def test_monte_carlo_over_weather_files(model, tmp_path):
     assert (t["status"] == "optimal").all(), t["error"].tolist()
     assert (t["weather.file"] == str(epw)).all() and "weather.seed" not in t
     assert t["vessels.seed"].nunique() == 2
+
+
+def test_sweep_with_sizing_equals_size_at_each_point(tmp_path):
+    from energy.sizing import size
+    from tests.optimise.test_sizing import sized_model
+
+    model = sized_model(tmp_path)
+    vary = ["tariff.peak_energy_usd_per_kwh=0.15,0.30"]
+    t = sweep(model, vary, size=True, out=tmp_path / "r", progress="none", plots=False)
+    assert (t["status"] != "failed").all(), t["error"].tolist()
+    for _, r in t.iterrows():
+        sr = size(model, write=False, threads=1,
+                  overrides={"tariff": {"peak_energy_usd_per_kwh": r["tariff.peak_energy_usd_per_kwh"]}})
+        for k in ("pv_kwp", "battery_kwh", "battery_kw", "total_cost_usd", "npv_usd"):
+            assert r[k] == pytest.approx(sr.kpis[k], rel=1e-9), k
+    # dearer peak energy never buys less battery
+    assert t["battery_kwh"].iloc[1] >= t["battery_kwh"].iloc[0] - 1e-6

@@ -22,6 +22,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from energy import jobs as jobs_rules
+from energy.emission_factors import FACTOR_NAMES as EMISSION_FACTOR_NAMES
 from energy.timegrid import daily_window_hours
 
 NonNeg = Annotated[float, Field(ge=0)]
@@ -30,6 +31,7 @@ Fraction = Annotated[float, Field(ge=0, le=1)]
 Efficiency = Annotated[float, Field(gt=0, le=1)]
 Monthly = Annotated[list[float], Field(min_length=12, max_length=12)]
 Hour = Annotated[int, Field(ge=0, le=23)]
+Years = Annotated[int, Field(ge=1, le=100)]
 
 __all__ = [
     "MAX_HORIZON_DAYS",
@@ -39,6 +41,7 @@ __all__ = [
     "CranePool",
     "Cranes",
     "Emissions",
+    "Finance",
     "Flexibility",
     "Grid",
     "Horizon",
@@ -58,7 +61,10 @@ __all__ = [
     "Weather",
     "WindUnit",
     "Yard",
+    "ECONOMIC_FIELDS",
+    "check_bounds",
     "default_of",
+    "physics",
     "horizon_bounds",
     "known_zone",
 ]
@@ -257,6 +263,44 @@ class PVArray(Strict):
         "insulated_back_glass_polymer",
     ] = "open_rack_glass_polymer"
     """SAPM cell temperature parameters (pvlib name)."""
+    existing: bool = False
+    """Already built: no capital cost, and part of the business-as-usual case."""
+    capex_usd_per_kwp: NonNeg = 758.0
+    """Installed cost. [USD/kWp]"""
+    om_usd_per_kwp_year: NonNeg = 18.0
+    """Fixed operation and maintenance. [USD/kWp/yr]"""
+    lifetime_years: Years = 30
+    """Economic life. [yr]"""
+    min_kwp: NonNeg | None = None
+    """Smallest size ``port-energy size`` may choose; with ``max_kwp`` unset the size is fixed. [kWp]"""
+    max_kwp: NonNeg | None = None
+    """Largest size ``port-energy size`` may choose (roof or land area); unset = not sized. [kWp]"""
+
+    @model_validator(mode="after")
+    def _bounds(self) -> PVArray:
+        check_bounds(self.min_kwp, self.max_kwp, "min_kwp", "max_kwp")
+        return self
+
+
+def check_bounds(lo, hi, lo_name: str, hi_name: str) -> None:
+    """Refuse sizing bounds with the minimum above the maximum."""
+    if lo is not None and hi is not None and lo > hi:
+        raise ValueError(f"expected {lo_name} <= {hi_name}, found {lo:g} > {hi:g}")
+
+
+#: Fields of the asset tables that are economics or sizing, not physics (left out of
+#: what the PV and battery models receive).
+ECONOMIC_FIELDS = frozenset({
+    "existing", "capex_usd_per_kwp", "om_usd_per_kwp_year", "lifetime_years", "min_kwp", "max_kwp",
+    "capex_usd_per_kw", "om_usd_per_kw_year", "min_count", "max_count", "capex_usd_per_kwh",
+    "om_fraction_of_capex_per_year", "replacement_cost_fraction", "energy_kwh_min", "energy_kwh_max",
+    "power_kw_min", "power_kw_max",
+})
+
+
+def physics(table: BaseModel) -> dict:
+    """An asset table's fields without its economics and sizing bounds (:data:`ECONOMIC_FIELDS`)."""
+    return {k: v for k, v in table.model_dump().items() if k not in ECONOMIC_FIELDS}
 
 
 class WindUnit(Strict):
@@ -268,6 +312,23 @@ class WindUnit(Strict):
     """Number of turbines. [-]"""
     hub_height_m: Pos
     """Hub height. [m]"""
+    existing: bool = False
+    """Already built: no capital cost, and part of the business-as-usual case."""
+    capex_usd_per_kw: NonNeg = 1160.0
+    """Installed cost per kW of rated power. [USD/kW]"""
+    om_usd_per_kw_year: NonNeg = 43.0
+    """Fixed operation and maintenance. [USD/kW/yr]"""
+    lifetime_years: Years = 30
+    """Economic life. [yr]"""
+    min_count: Annotated[int, Field(ge=0)] = 0
+    """Fewest turbines ``port-energy size`` may choose. [-]"""
+    max_count: Annotated[int, Field(ge=0)] | None = None
+    """Most turbines ``port-energy size`` may choose; unset = not sized. [-]"""
+
+    @model_validator(mode="after")
+    def _bounds(self) -> WindUnit:
+        check_bounds(self.min_count, self.max_count, "min_count", "max_count")
+        return self
 
 
 class Battery(Strict):
@@ -293,6 +354,31 @@ class Battery(Strict):
     """Fraction of the stored energy lost per hour. [1/h]"""
     wear_cost_usd_per_kwh: NonNeg = 0.0
     """Degradation cost per kWh discharged. [USD/kWh]"""
+    existing: bool = False
+    """Already built: no capital cost, and part of the business-as-usual case."""
+    capex_usd_per_kwh: NonNeg = 253.0
+    """Installed cost of the energy part. [USD/kWh]"""
+    capex_usd_per_kw: NonNeg = 968.0
+    """Installed cost of the power part (inverter, grid connection). [USD/kW]"""
+    om_fraction_of_capex_per_year: Annotated[float, Field(ge=0, lt=1)] = 0.025
+    """Fixed operation and maintenance, as a share of the capital cost per year. [1/yr]"""
+    lifetime_years: Years = 15
+    """Life of the battery; it is replaced at the end of each life inside the analysis period. [yr]"""
+    replacement_cost_fraction: NonNeg = 0.6
+    """Cost of a replacement as a share of the first capital cost (costs fall meanwhile). [-]"""
+    energy_kwh_min: NonNeg | None = None
+    """Smallest energy ``port-energy size`` may choose. [kWh]"""
+    energy_kwh_max: NonNeg | None = None
+    """Largest energy ``port-energy size`` may choose; unset = energy not sized. [kWh]"""
+    power_kw_min: NonNeg | None = None
+    """Smallest charge = discharge power ``port-energy size`` may choose. [kW]"""
+    power_kw_max: NonNeg | None = None
+    """Largest charge = discharge power ``port-energy size`` may choose; unset = power not sized. [kW]"""
+
+    @property
+    def sized(self) -> bool:
+        """``port-energy size`` chooses this battery's energy and power."""
+        return self.energy_kwh_max is not None or self.power_kw_max is not None
 
     @property
     def exists(self) -> bool:
@@ -314,6 +400,8 @@ class Battery(Strict):
                              "capacity energy_kwh > 0, or both powers = 0 for no battery")
         if self.exists and not (self.charge_power_kw > 0 and self.discharge_power_kw > 0):
             raise ValueError("battery has energy_kwh > 0 but no charge_power_kw or discharge_power_kw; expected both > 0")
+        check_bounds(self.energy_kwh_min, self.energy_kwh_max, "energy_kwh_min", "energy_kwh_max")
+        check_bounds(self.power_kw_min, self.power_kw_max, "power_kw_min", "power_kw_max")
         return self
 
 
@@ -366,21 +454,49 @@ class Tariff(Strict):
 
 
 class Emissions(Strict):
-    """Grid emission factor, carbon price and an optional emissions cap."""
+    """Grid emission factor, carbon price and an optional emissions cap.
 
-    grid_emission_kg_per_kwh: NonNeg = 0.186
-    """Emission factor of grid import. [kgCO2/kWh]"""
+    The factor that the optimisation prices and caps (the *decision* factor) is one of:
+
+    - ``factor`` = ``"average"`` (default) or ``"marginal"`` (life-cycle basis), or
+      ``"average_combustion"`` / ``"marginal_combustion"`` (stack CO2 only): a column of
+      the bundled SEIN month x hour table (:mod:`energy.emission_factors`,
+      ``profiles/sein_emission_factors.csv``);
+    - ``factor`` = a path to a ``.csv`` month x hour table in that format, column
+      ``factor_column`` (default ``average_kg_per_kwh``);
+    - ``grid_emission_kg_per_kwh``: one constant (then ``factor`` must not be set);
+    - ``emission_factor_file``: a time series (then ``factor`` must not be set).
+
+    Whatever decides, reports carry emissions under the average and the marginal
+    factors too (from the table's ``average_kg_per_kwh`` / ``marginal_kg_per_kwh``
+    columns, the bundled SEIN ones when a user table lacks them).
+    """
+
+    factor: str = "average"
+    """Decision factor: a bundled factor name or a path to a month x hour CSV. [-]"""
+    factor_column: str = "average_kg_per_kwh"
+    """Column of a ``factor`` CSV to use as the decision factor. [-]"""
+    grid_emission_kg_per_kwh: NonNeg | None = None
+    """A constant emission factor of grid import, replacing ``factor``. [kgCO2/kWh]"""
     carbon_price_usd_per_t: NonNeg = 0.0
     """Price on the emissions of grid import. [USD/tCO2]"""
     cap_t: NonNeg | None = None
     """Most emissions over the horizon (replaces the carbon price). [tCO2]"""
     emission_factor_file: SeriesFile | None = None
-    """An emission factor series replacing the constant factor."""
+    """An emission factor series replacing ``factor``."""
 
     @field_validator("emission_factor_file")
     @classmethod
     def _ef_units(cls, v: SeriesFile | None) -> SeriesFile | None:
         return _series_units(v, "emission_kg_per_kwh")
+
+    @field_validator("factor")
+    @classmethod
+    def _factor_name(cls, v: str) -> str:
+        if v in EMISSION_FACTOR_NAMES or v.lower().endswith(".csv"):
+            return v
+        raise ValueError(f"expected one of {', '.join(EMISSION_FACTOR_NAMES)} or a path to a "
+                         f".csv month x hour table, found {v!r}")
 
     @model_validator(mode="after")
     def _cap_or_price(self) -> Emissions:
@@ -389,7 +505,23 @@ class Emissions(Strict):
                 f"expected either carbon_price_usd_per_t or cap_t, not both; found "
                 f"carbon_price_usd_per_t = {self.carbon_price_usd_per_t:g} and cap_t = {self.cap_t:g}"
             )
+        if "factor" in self.model_fields_set:
+            for key in ("grid_emission_kg_per_kwh", "emission_factor_file"):
+                if getattr(self, key) is not None:
+                    raise ValueError(f"expected either factor or {key}, not both; found factor = "
+                                     f"{self.factor!r} and {key} set")
+        if self.grid_emission_kg_per_kwh is not None and self.emission_factor_file is not None:
+            raise ValueError("expected either grid_emission_kg_per_kwh or emission_factor_file, not both")
         return self
+
+    @property
+    def decision(self) -> str:
+        """What sets the decision factor: ``"constant"``, ``"series"`` or ``factor``."""
+        if self.grid_emission_kg_per_kwh is not None:
+            return "constant"
+        if self.emission_factor_file is not None:
+            return "series"
+        return self.factor
 
 
 class BaseLoad(Strict):
@@ -618,6 +750,25 @@ class Solver(Strict):
     """Crane counts are whole numbers (False relaxes them)."""
 
 
+class Finance(Strict):
+    """Investment appraisal: analysis period, discount rate, escalation, tax, salvage.
+
+    All money is in real (constant) USD of year 0; the discount rate is real.
+    """
+
+    analysis_period_years: Years = 25
+    """Years of operation appraised (cash flows in years 1..N, capital cost in year 0). [yr]"""
+    discount_rate: Annotated[float, Field(ge=0, lt=1)] = 0.08
+    """Real discount rate. [1/yr]"""
+    grid_price_escalation: Annotated[float, Field(gt=-1, lt=1)] = 0.0
+    """Real yearly change of the grid bill (energy, capacity and carbon). [1/yr]"""
+    tax_rate: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    """Income tax on the savings less O&M and straight-line depreciation; 0 = pre-tax. [-]"""
+    salvage: Literal["linear", "none"] = "linear"
+    """Value of the assets at the end of the period: ``linear`` (capital cost x remaining
+    life / life) or ``none``."""
+
+
 class Flexibility(Strict):
     """How the port's flexible work (cranes, yard, trucks) is scheduled.
 
@@ -662,6 +813,7 @@ class Config(Strict):
     trucks: Trucks = Field(default_factory=Trucks)
     solver: Solver = Field(default_factory=Solver)
     flexibility: Flexibility = Field(default_factory=Flexibility)
+    finance: Finance = Field(default_factory=Finance)
     scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     # set by load_config, not part of the file

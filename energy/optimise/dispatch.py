@@ -75,24 +75,28 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from energy.inputs import Inputs
-from energy.kpis import BILL_TERMS
-from energy.optimise.layout import Layout, ModelData, prepare
+from energy.kpis import BILL_TERMS, HOURS_PER_YEAR, INVESTMENT_TERMS
+from energy.optimise.layout import AVAILABLE_MIN_KW, Layout, ModelData, prepare, sized_profiles
 
 __all__ = [
     "Layout",
     "add_balance",
     "add_battery",
+    "add_battery_size",
+    "add_investment_terms",
     "add_cranes",
     "add_demand_charges",
     "add_grid",
     "add_mode_binaries",
     "add_objective",
     "add_pv_wind",
+    "add_sizing",
     "add_trucks",
     "build_model",
     "dispose_model",
     "fix_inflexible",
     "mode_conflicts",
+    "sizes_of",
 ]
 
 #: Power below which a flow counts as zero when looking for simultaneous
@@ -128,15 +132,18 @@ def add_battery(m: pyo.ConcreteModel, d: ModelData) -> None:
     b = d.inputs.battery
     e = b.energy_kwh
     dt = d.dt
+    sized = d.layout.battery_sized
     m.battery_charge = pyo.Var(m.T, bounds=(0.0, b.charge_power_kw))
     m.battery_discharge = pyo.Var(m.T, bounds=(0.0, b.discharge_power_kw))
-    m.battery_soc = pyo.Var(m.T, bounds=(b.soc_min * e, b.soc_max * e))
+    m.battery_soc = pyo.Var(m.T, bounds=(0.0 if sized else b.soc_min * e, b.soc_max * e))
     eta_ch, inv_eta_dis, sigma = (
         b.charge_efficiency,
         1.0 / b.discharge_efficiency,
         b.self_discharge_per_h,
     )
     soc0 = b.soc_initial * e
+    if sized:
+        add_battery_size(m, d)
 
     # Rules read components from their block argument: a closure over a
     # component would make a reference cycle that only the slow cyclic garbage
@@ -144,6 +151,10 @@ def add_battery(m: pyo.ConcreteModel, d: ModelData) -> None:
     def soc_balance(m, t):
         ch, dis, soc = m.battery_charge, m.battery_discharge, m.battery_soc
         h = dt[t]
+        if t == 0 and sized:  # soc[-1] = soc_initial * E, E a variable
+            body = _lin((1.0, -eta_ch * h, inv_eta_dis * h, -b.soc_initial * (1.0 - sigma * h)),
+                        (soc[0], ch[0], dis[0], m.battery_energy_kwh))
+            return body == 0.0
         if t == 0:
             body = _lin((1.0, -eta_ch * h, inv_eta_dis * h), (soc[0], ch[0], dis[0]))
             return body == soc0 * (1.0 - sigma * h)
@@ -154,12 +165,78 @@ def add_battery(m: pyo.ConcreteModel, d: ModelData) -> None:
         return body == 0.0
 
     m.battery_soc_balance = pyo.Constraint(m.T, rule=soc_balance)
-    m.battery_end_soc = pyo.Constraint(expr=m.battery_soc[d.n - 1] >= soc0)
+    if sized:
+        m.battery_end_soc = pyo.Constraint(
+            expr=_lin((1.0, -b.soc_initial), (m.battery_soc[d.n - 1], m.battery_energy_kwh)) >= 0.0)
+    else:
+        m.battery_end_soc = pyo.Constraint(expr=m.battery_soc[d.n - 1] >= soc0)
     # Mode binaries: empty until energy.optimise.solve finds simultaneous charge and discharge.
     m.battery_mode_steps = pyo.Set(initialize=[], ordered=True)
     m.battery_mode = pyo.Var(m.battery_mode_steps, domain=pyo.Binary, dense=False)
     m.battery_mode_charge = pyo.Constraint(m.battery_mode_steps)
     m.battery_mode_discharge = pyo.Constraint(m.battery_mode_steps)
+
+
+def add_battery_size(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Sized battery: energy E and power P variables; the SOC and power bounds become rows.
+
+    ``battery_power_limit_charge[t]``: ch <= P; ``battery_power_limit_discharge[t]``: dis <= P;
+    ``battery_soc_lower[t]``: soc >= soc_min*E; ``battery_soc_upper[t]``: soc <= soc_max*E.
+    """
+    sb, b = d.inputs.sizing.battery, d.inputs.battery
+    m.battery_energy_kwh = pyo.Var(bounds=sb.energy_kwh)
+    m.battery_power_kw = pyo.Var(bounds=sb.power_kw)
+    lo, hi, e = b.soc_min, b.soc_max, m.battery_energy_kwh
+    m.battery_power_limit_charge = pyo.Constraint(
+        m.T, rule=lambda m, t: _lin((1.0, -1.0), (m.battery_charge[t], m.battery_power_kw)) <= 0.0)
+    m.battery_power_limit_discharge = pyo.Constraint(
+        m.T, rule=lambda m, t: _lin((1.0, -1.0), (m.battery_discharge[t], m.battery_power_kw)) <= 0.0)
+    m.battery_soc_lower = pyo.Constraint(m.T, rule=lambda m, t: _lin((1.0, -lo), (m.battery_soc[t], e)) >= 0.0)
+    m.battery_soc_upper = pyo.Constraint(m.T, rule=lambda m, t: _lin((1.0, -hi), (m.battery_soc[t], e)) <= 0.0)
+
+
+def add_sizing(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Sized PV arrays and wind units: ``asset_size[a]`` and the availability rows.
+
+    ``pv_available_limit[t]``:   pv[t] - sum_a PVa_a[t] * x_a <= PV of the fixed arrays
+    ``wind_available_limit[t]``: wind[t] - sum_w Wa_w[t] * n_w <= wind of the fixed units
+    (x_a in kWp, continuous; n_w in turbines, integer; within their bounds).
+    """
+    sizing = d.inputs.sizing
+    if sizing is None or not sizing.assets:
+        return
+    assets = sizing.assets
+    m.sized_assets = pyo.RangeSet(0, len(assets) - 1)
+    m.asset_size = pyo.Var(m.sized_assets, bounds=lambda m, i: (assets[i].lower, assets[i].upper),
+                           domain=lambda m, i: pyo.NonNegativeIntegers if assets[i].integer else pyo.NonNegativeReals)
+    for kind, var_name, steps_name, col in (("pv", "pv", "pv_steps", "pv_available_kw"),
+                                            ("wind", "wind", "wind_steps", "wind_available_kw")):
+        profiles = sized_profiles(d.inputs, kind)
+        if not profiles or not hasattr(m, var_name):
+            continue
+        fixed = d.inputs.series[col].to_numpy(dtype=float)
+        fixed = np.where(fixed < AVAILABLE_MIN_KW, 0.0, fixed).tolist()
+        prof = [(i, p.tolist()) for i, p in profiles]
+
+        def limit(m, t, var_name=var_name, fixed=fixed, prof=prof):
+            used = [(i, p[t]) for i, p in prof if p[t] > 0.0]
+            return _lin([1.0] + [-c for _, c in used],
+                        [getattr(m, var_name)[t]] + [m.asset_size[i] for i, _ in used]) <= fixed[t]
+
+        m.add_component(f"{kind}_available_limit", pyo.Constraint(getattr(m, steps_name), rule=limit))
+
+
+def sizes_of(m: pyo.ConcreteModel) -> dict:
+    """The chosen sizes of a solved sizing model: ``{asset name: size}``, ``battery_kwh``, ``battery_kw``."""
+    out = {}
+    if hasattr(m, "asset_size"):
+        for i, a in enumerate(m.inputs.sizing.assets):
+            v = float(m.asset_size[i].value or 0.0)
+            out[a.name] = float(round(v)) if a.integer else v
+    if hasattr(m, "battery_energy_kwh"):
+        out["battery_kwh"] = float(m.battery_energy_kwh.value or 0.0)
+        out["battery_kw"] = float(m.battery_power_kw.value or 0.0)
+    return out
 
 
 def add_grid(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -360,10 +437,30 @@ def add_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.unserved_limit = pyo.Constraint(flexible, rule=unserved_limit)
 
 
+def add_investment_terms(m: pyo.ConcreteModel, d: ModelData, term) -> None:
+    """``annualised_capex_usd`` and ``fixed_om_usd`` of the sized assets, prorated to the horizon.
+
+    share = horizon hours / 8760: a month's sizing pays a month of the yearly annuity.
+    """
+    share = float(sum(d.dt)) / HOURS_PER_YEAR
+    sizing = d.inputs.sizing
+    if hasattr(m, "asset_size"):
+        for i, a in enumerate(sizing.assets):
+            term("annualised_capex_usd", [share * a.capex_usd_per_unit_year], [m.asset_size[i]])
+            term("fixed_om_usd", [share * a.om_usd_per_unit_year], [m.asset_size[i]])
+    if hasattr(m, "battery_energy_kwh"):
+        sb = sizing.battery
+        term("annualised_capex_usd", [share * sb.capex_usd_per_kwh_year, share * sb.capex_usd_per_kw_year],
+             [m.battery_energy_kwh, m.battery_power_kw])
+        term("fixed_om_usd", [share * sb.om_usd_per_kwh_year, share * sb.om_usd_per_kw_year],
+             [m.battery_energy_kwh, m.battery_power_kw])
+
+
 def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     """``total_cost`` [USD]: the sum of the bill's terms ``bill[term]``, rates from ``d.rates``."""
     lay, dt, rates = d.layout, d.dt, d.rates
-    terms: dict[str, tuple[list, list]] = {t: ([], []) for t in BILL_TERMS}
+    names = BILL_TERMS + (INVESTMENT_TERMS if d.inputs.sizing is not None else ())
+    terms: dict[str, tuple[list, list]] = {t: ([], []) for t in names}
 
     def term(name: str, coefs, variables) -> None:
         terms[name][0].extend(coefs)
@@ -391,12 +488,14 @@ def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
         term("capacity_charge_distribution_usd",
              [rates.distribution_capacity_usd_per_kw_month * float(frac[mo]) for mo in m.grid_max_import],
              list(m.grid_max_import.values()))
-    m.bill_terms = pyo.Set(initialize=list(BILL_TERMS), ordered=True)
+    if d.inputs.sizing is not None:
+        add_investment_terms(m, d, term)
+    m.bill_terms = pyo.Set(initialize=list(names), ordered=True)
     m.bill = pyo.Expression(m.bill_terms, rule=lambda m, k: _lin(*terms[k]))
     # summed in the order the variables first appear in the standard form: imports (and
     # exports), battery, unserved, monthly peaks (the column order is what HiGHS sees)
     order = ("energy_cost_usd", "carbon_cost_usd", "battery_wear_usd", "unserved_cost_usd",
-             "capacity_charge_generation_usd", "capacity_charge_distribution_usd")
+             "capacity_charge_generation_usd", "capacity_charge_distribution_usd") + names[len(BILL_TERMS):]
     m.total_cost = pyo.Objective(expr=pyo.quicksum(m.bill[k] for k in order), sense=pyo.minimize)
 
 
@@ -429,6 +528,7 @@ def build_model(inputs: Inputs) -> pyo.ConcreteModel:
         m.layout = d.layout
         m.T = pyo.RangeSet(0, d.n - 1)
         add_pv_wind(m, d)
+        add_sizing(m, d)
         add_battery(m, d)
         add_grid(m, d)
         add_cranes(m, d)

@@ -24,7 +24,10 @@ column                             meaning
 ``unserved_kw``                    load not served [kW]
 ``import_price_usd_per_kwh``,      prices (input) [USD/kWh]
 ``export_price_usd_per_kwh``
-``grid_emission_kg_per_kwh``       emission factor of import (input) [kg/kWh]
+``grid_emission_kg_per_kwh``       emission factor of import that the optimisation
+                                   prices and caps (input) [kg/kWh]
+``grid_emission_average_kg_per_kwh``, ``grid_emission_marginal_kg_per_kwh``
+                                   SEIN average and marginal factors, reported [kg/kWh]
 ``is_peak``                        peak hour (horas punta) [bool]
 ``dt_h``                           step length [h]
 ``cranes_<pool>_working``          cranes working in the pool: per job the fewest
@@ -48,6 +51,7 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
+from energy.emission_factors import FACTOR_COLUMNS, factors_on, sein_profile
 from energy.errors import SolveError
 from energy.kpis import bill_rates, run_kpis
 from energy.optimise.solve import SolveOutcome
@@ -169,6 +173,7 @@ def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
         "import_price_usd_per_kwh": s["import_price_usd_per_kwh"].to_numpy(dtype=float),
         "export_price_usd_per_kwh": s["export_price_usd_per_kwh"].to_numpy(dtype=float),
         "grid_emission_kg_per_kwh": s["grid_emission_kg_per_kwh"].to_numpy(dtype=float),
+        **_reported_factors(s),
         "is_peak": s["is_peak"].to_numpy(dtype=bool),
         "dt_h": dt,
     }
@@ -186,6 +191,22 @@ def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
     return Results(
         dispatch=dispatch, jobs=jobs_df, kpis=kpis, outcome=outcome, meta=dict(inputs.meta)
     )
+
+
+def _reported_factors(s: pd.DataFrame) -> dict:
+    """The average and marginal factors reported beside the decision factor. [kg/kWh]
+
+    Taken from the inputs' series (:func:`energy.build.build_inputs` puts them there);
+    for inputs built by hand without them, the bundled SEIN factors on the index.
+    """
+    out = {}
+    for name in ("average", "marginal"):
+        col = f"grid_emission_{name}_kg_per_kwh"
+        if col in s.columns:
+            out[col] = s[col].to_numpy(dtype=float)
+        else:
+            out[col] = factors_on(s.index, sein_profile(), FACTOR_COLUMNS[name])
+    return out
 
 
 def _crane_tables(m, n: int, dt: np.ndarray) -> tuple[pd.DataFrame, dict]:

@@ -22,7 +22,8 @@ from energy.kpis import BillRates, bill_rates
 from energy.optimise.checks import StepMap, check_inputs
 from energy.timegrid import month_fractions, months_of
 
-__all__ = ["AVAILABLE_MIN_KW", "FIX_TOLERANCE", "Layout", "ModelData", "prepare", "prepare_inflexible"]
+__all__ = ["AVAILABLE_MIN_KW", "FIX_TOLERANCE", "UNIT_AVAILABLE_MIN_KW", "Layout", "ModelData", "prepare",
+           "prepare_inflexible", "sized_profiles"]
 
 #: Moves [moves] or energy [kWh] left over that count as done in the inflexible schedule.
 FIX_TOLERANCE = 1e-6
@@ -71,6 +72,8 @@ class Layout:
     months : pandas.PeriodIndex
     month_fraction : numpy.ndarray
         Share of each month covered by the horizon. [-]
+    battery_sized : bool
+        The battery's energy and power are variables (``Inputs.sizing.battery``).
     inflexible : bool
         The flexible work follows the fixed schedule below (``Inputs.flexibility``).
     fixed_crane_working, fixed_crane_moves : numpy.ndarray
@@ -103,6 +106,7 @@ class Layout:
     month_of_step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     months: pd.PeriodIndex | None = None
     month_fraction: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    battery_sized: bool = False
     inflexible: bool = False
     fixed_crane_working: np.ndarray = field(default_factory=lambda: np.zeros(0))
     fixed_crane_moves: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -164,16 +168,34 @@ class ModelData:
     pool_rows: list = field(default_factory=list)
 
 
-def prepare_pv_wind(lay: Layout, s: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+#: Available power per sized unit (kWp, turbine) below this is taken as none. [kW]
+UNIT_AVAILABLE_MIN_KW = 1e-7
+
+
+def sized_profiles(inputs: Inputs, kind: str) -> list[tuple[int, np.ndarray]]:
+    """``(position in Inputs.sizing.assets, kW per unit)`` of the sized assets of ``kind``, round-off as 0."""
+    if inputs.sizing is None:
+        return []
+    return [(i, np.where(a.kw_per_unit < UNIT_AVAILABLE_MIN_KW, 0.0, np.asarray(a.kw_per_unit, dtype=float)))
+            for i, a in enumerate(inputs.sizing.assets) if a.kind == kind]
+
+
+def prepare_pv_wind(lay: Layout, s: pd.DataFrame, inputs: Inputs | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Available PV and wind power, round-off as none, and the steps where any is available.
 
     pvlib gives ~1e-13 kW at dawn: such bounds only upset the solver's numerics
     ("excessively small bounds"), so availability below :data:`AVAILABLE_MIN_KW` is zero.
+    With sizing (``inputs.sizing``) the availability returned is the most there can be:
+    the fixed assets' plus each sized asset at its upper bound.
     """
     pva = s["pv_available_kw"].to_numpy(dtype=float)
     pva = np.where(pva < AVAILABLE_MIN_KW, 0.0, pva)
     wa = s["wind_available_kw"].to_numpy(dtype=float)
     wa = np.where(wa < AVAILABLE_MIN_KW, 0.0, wa)
+    if inputs is not None and inputs.sizing is not None:
+        assets = inputs.sizing.assets
+        pva = pva + sum((p * assets[i].upper for i, p in sized_profiles(inputs, "pv")), np.zeros(len(pva)))
+        wa = wa + sum((p * assets[i].upper for i, p in sized_profiles(inputs, "wind")), np.zeros(len(wa)))
     lay.pv_steps = np.flatnonzero(pva > 0).tolist()
     lay.wind_steps = np.flatnonzero(wa > 0).tolist()
     lay.has_pv = bool(lay.pv_steps)
@@ -182,8 +204,9 @@ def prepare_pv_wind(lay: Layout, s: pd.DataFrame) -> tuple[np.ndarray, np.ndarra
 
 
 def prepare_battery(lay: Layout, inputs: Inputs) -> None:
-    """Whether the battery family exists (:attr:`energy.inputs.Inputs.has_battery`)."""
+    """Whether the battery family exists (:attr:`energy.inputs.Inputs.has_battery`), and is sized."""
     lay.has_battery = inputs.has_battery
+    lay.battery_sized = lay.has_battery and inputs.sizing is not None and inputs.sizing.battery is not None
 
 
 def prepare_cranes(d: ModelData, steps: StepMap) -> None:
@@ -366,7 +389,7 @@ def prepare(inputs: Inputs) -> ModelData:
     n = len(s)
     lay = Layout(n_steps=n, dt_h=steps.dt_h.tolist())
     load = s["fixed_load_kw"].to_numpy(dtype=float)
-    pva, wa = prepare_pv_wind(lay, s)
+    pva, wa = prepare_pv_wind(lay, s, inputs)
     prepare_battery(lay, inputs)
     d = ModelData(
         inputs=inputs, rates=bill_rates(inputs), n=n, dt=lay.dt_h, load=load.tolist(),

@@ -452,3 +452,33 @@ def _failure_message(status: str, highs_text: str) -> str:
     if status == "unbounded":
         return f"The model is unbounded (HiGHS: {highs_text}); check prices and limits."
     return f"HiGHS stopped without a usable solution: {highs_text}."
+
+
+# --------------------------------------------------------------------------- re-solving one compiled model
+# Public handles for :mod:`energy.optimise.epsilon`, which compiles a model once and
+# re-solves it with other objectives and bounds (the epsilon-constraint front).
+
+
+def compile_model(m: pyo.ConcreteModel):
+    """The model as it stands, compiled into a fresh ``highspy.Highs`` (see :func:`solve`).
+
+    Returns an object with ``highs`` (the ``highspy.Highs``), ``columns`` (Pyomo
+    variables in column order), ``rows`` (Pyomo constraints in row order) and ``n_integer``.
+    """
+    return _compile(m)
+
+
+def configure_highs(h: highspy.Highs, *, time_limit_s=None, mip_gap=DEFAULT_MIP_GAP, threads=None,
+                    verbose=False) -> None:
+    """Set the options :func:`solve` uses (threads, seed, gap, time limit, log) on ``h``."""
+    _configure(h, time_limit_s, DEFAULT_MIP_GAP if mip_gap is None else mip_gap, threads, verbose)
+
+
+def highs_status(h: highspy.Highs) -> str:
+    """HiGHS's model status in this module's words (``"optimal"``, ``"time_limit"``, ...)."""
+    return _STATUS.get(h.getModelStatus(), "error")
+
+
+def load_solution(compiled) -> None:
+    """Copy the compiled model's HiGHS solution into its Pyomo variables."""
+    _load(compiled)

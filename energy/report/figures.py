@@ -416,3 +416,23 @@ def _short_usd(v: float) -> str:
     if a >= 1e3:
         return f"{v / 1e3:,.1f} k"
     return f"{v:,.0f}"
+
+
+def figure_cashflow(cashflow: pd.DataFrame) -> Figure | None:
+    """Yearly net cash flow against business as usual (bars) and its cumulative sums (lines). [USD]"""
+    if cashflow is None or not len(cashflow) or not cashflow["capex_usd"].abs().sum():
+        return None
+    fig = Figure(figsize=(9.0, 4.0))
+    ax = fig.add_subplot()
+    y = cashflow["year"].to_numpy()
+    net = cashflow["net_cash_flow_usd"].to_numpy() / 1e6
+    ax.bar(y, net, color=np.where(net >= 0, "#2b8cbe", "#de2d26"), label="net cash flow")
+    ax.plot(y, cashflow["cumulative_net_usd"].to_numpy() / 1e6, color="black", label="cumulative")
+    ax.plot(y, cashflow["cumulative_discounted_usd"].to_numpy() / 1e6, color="black", linestyle="--",
+            label="cumulative, discounted")
+    ax.axhline(0.0, color="grey", linewidth=0.8)
+    ax.set_xlabel("year")
+    ax.set_ylabel("MUSD (real)")
+    ax.legend(loc="lower right", frameon=False)
+    fig.tight_layout()
+    return fig

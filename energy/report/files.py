@@ -25,9 +25,6 @@ import pandas as pd
 from energy.errors import EnergyError
 
 COMPLETE_MARK = "summary.json"
-#: Studies kept inside a scenario's run folder (``port-energy sweep``): not part of the
-#: run, so they neither block writing a run there nor go when the run is replaced.
-STUDY_ENTRIES = ("sweep", ".sweep-points")
 
 
 def _umask() -> int:
@@ -117,10 +114,20 @@ def write_json(path: Path, data: dict) -> Path:
     return write_text(path, json.dumps(_jsonable(data), indent=2, ensure_ascii=False) + "\n")
 
 
+#: Subfolders of a run folder that other commands write (``port-energy pareto`` and ``sweep`` write
+#: ``<scenario>/pareto/``, ``<scenario>/sweep/``): a folder holding only these (or hidden staging folders) is
+#: not an earlier run, and replacing a folder carries them over unchanged.
+KEPT_SUBFOLDERS = ("pareto", "sweep", ".sweep-points")
+
+
+def _own_entries(target: Path) -> list[Path]:
+    return [p for p in target.iterdir() if p.name not in KEPT_SUBFOLDERS and not p.name.startswith(".")]
+
+
 def check_writable(target: Path, overwrite: bool) -> None:
     """Refuse to replace a complete earlier run unless asked, before any work is done."""
     target = Path(target)
-    if target.exists() and any(p.name not in STUDY_ENTRIES for p in target.iterdir()) and not overwrite:
+    if target.exists() and _own_entries(target) and not overwrite:
         raise EnergyError(
             f"{target}: holds an earlier run; pass --overwrite (overwrite=True) to replace it, "
             "or --out to write elsewhere"
@@ -144,11 +151,12 @@ def staged_folder(target: Path, overwrite: bool = False) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    old = None
+    old, kept = None, []
     if target.exists():
-        for name in STUDY_ENTRIES:  # a sweep stays beside the run that replaces its folder
-            if (target / name).exists() and not (stage / name).exists():
+        for name in KEPT_SUBFOLDERS:
+            if (target / name).is_dir() and not (stage / name).exists():
                 os.replace(target / name, stage / name)
+                kept.append(name)
         old = target.parent / f".{target.name}.old-{os.getpid()}"
         shutil.rmtree(old, ignore_errors=True)
         os.replace(target, old)
@@ -156,6 +164,8 @@ def staged_folder(target: Path, overwrite: bool = False) -> Iterator[Path]:
         os.replace(stage, target)
     except BaseException:
         if old is not None:
+            for name in kept:
+                os.replace(stage / name, old / name)
             os.replace(old, target)
         shutil.rmtree(stage, ignore_errors=True)
         raise

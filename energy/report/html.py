@@ -18,7 +18,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-__all__ = ["Chart", "comparison_html", "run_report_html", "sweep_html"]
+__all__ = ["Chart", "comparison_html", "pareto_html", "run_report_html", "sweep_html"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,9 @@ _ENERGY_ROWS = [
     (("grid_export_mwh",), "Grid export", "mwh", False),
     (("peak_import_kw",), "Max import in peak hours", "kw", False),
     (("max_import_kw",), "Max import, any hour", "kw", False),
-    (("emissions_tco2",), "Emissions", "tco2", False),
+    (("emissions_tco2",), "Emissions (factor the optimisation used)", "tco2", False),
+    (("emissions_average_tco2",), "Emissions, SEIN average factor", "tco2", False),
+    (("emissions_marginal_tco2",), "Emissions, SEIN marginal factor", "tco2", False),
     (("renewable_share",), "Renewable share", "pct", False),
     (("self_consumption",), "Self-consumption of renewables", "pct", False),
     (("pv_curtailment_mwh",), "PV curtailed", "mwh", False),
@@ -130,10 +132,30 @@ _SOLVER_ROWS = [
     (("n_constraints",), "Constraints", "count", False),
     (("n_integer",), "Integer variables", "count", False),
 ]
-_UNITS = {"usd": "USD", "mwh": "MWh", "kw": "kW", "tco2": "tCO2", "pct": "", "cycles": "",
+_INVEST_ROWS = [
+    (("bau_bill_usd_per_year",), "Bill before: business as usual (existing assets)", "usdyr", False),
+    (("bill_usd_per_year",), "Bill after, with the new assets", "usdyr", False),
+    (("capex_usd",), "Capital cost (year 0)", "usd", False),
+    (("annualised_capex_usd",), "Annualised capital cost", "usdyr", True),
+    (("om_usd_per_year",), "Fixed O&M", "usdyr", True),
+    (("npv_usd",), "Net present value of the savings", "usd", False),
+    (("lcc_usd",), "Life-cycle cost", "usd", False),
+    (("bau_lcc_usd",), "Life-cycle cost, business as usual", "usd", True),
+    (("irr",), "Internal rate of return", "pct", False),
+    (("simple_payback_years",), "Simple payback", "yr", False),
+    (("discounted_payback_years",), "Discounted payback", "yr", False),
+    (("lcoe_usd_per_kwh",), "LCOE of on-site PV and wind", "usdkwh", False),
+    (("usd_per_tco2_avoided",), "Cost per tonne CO2 avoided", "usdt", False),
+    (("pv_kwp",), "PV", "kwp", False),
+    (("wind_units",), "Wind turbines", "count", False),
+    (("battery_kwh",), "Battery energy", "kwh", False),
+    (("battery_kw",), "Battery power", "kw", False),
+]
+_UNITS = {"usdyr": "USD/yr", "yr": "years", "usdkwh": "USD/kWh", "usdt": "USD/tCO2", "kwp": "kWp",
+          "kwh": "kWh", "usd": "USD", "mwh": "MWh", "kw": "kW", "tco2": "tCO2", "pct": "", "cycles": "",
           "moves": "moves", "s": "s", "count": "", "gap": "", "text": ""}
-_KNOWN = {k for rows in (_COST_ROWS, _ENERGY_ROWS, _WORK_ROWS, _SOLVER_ROWS) for keys, *_ in rows
-          for k in keys}
+_KNOWN = {k for rows in (_COST_ROWS, _ENERGY_ROWS, _WORK_ROWS, _SOLVER_ROWS, _INVEST_ROWS)
+          for keys, *_ in rows for k in keys}
 
 _SUFFIX_UNITS = [
     ("_usd_per_kw_month", "USD/kW-month"), ("_usd_per_kwh", "USD/kWh"), ("_usd_per_t", "USD/t"),
@@ -155,8 +177,14 @@ def _fmt(v, kind: str) -> str:
     if not _finite(v):
         return "-"
     v = float(v)
-    if kind == "usd":
+    if kind in ("usd", "usdyr", "usdt"):
         return f"{v:,.0f}"
+    if kind in ("kwp", "kwh"):
+        return f"{v:,.0f}"
+    if kind == "yr":
+        return f"{v:,.1f}"
+    if kind == "usdkwh":
+        return f"{v:.4f}"
     if kind in ("mwh", "tco2"):
         return f"{v:,.1f}" if abs(v) < 1e5 else f"{v:,.0f}"
     if kind in ("kw", "moves", "count"):
@@ -368,6 +396,10 @@ def _assumptions(a: dict) -> str:
     return "".join(parts)
 
 
+def _kind_of(column: str) -> str:
+    return "kw" if column.endswith("_kw") else "tco2" if column.endswith("_tco2") else "usd"
+
+
 def _monthly_table(me: pd.DataFrame | None, mc: pd.DataFrame | None) -> str:
     if me is None or mc is None or not len(me):
         return ""
@@ -376,10 +408,15 @@ def _monthly_table(me: pd.DataFrame | None, mc: pd.DataFrame | None) -> str:
     cols_c = [("energy_cost_usd", "energy [USD]"), ("capacity_charge_generation_usd", "capacity gen. [USD]"),
               ("capacity_charge_distribution_usd", "capacity dist. [USD]"), ("battery_wear_usd", "wear [USD]"),
               ("carbon_cost_usd", "carbon [USD]"), ("unserved_cost_usd", "unserved [USD]"),
-              ("total_cost_usd", "total [USD]"), ("peak_import_kw", "peak-hour max import [kW]")]
+              ("total_cost_usd", "total [USD]"), ("peak_import_kw", "peak-hour max import [kW]"),
+              ("emissions_tco2", "emissions [tCO2]"), ("emissions_average_tco2", "emissions, average [tCO2]"),
+              ("emissions_marginal_tco2", "emissions, marginal [tCO2]")]
+    mc = mc.assign(**{f"emissions{k[9:-3]}_tco2": mc[k] / 1000.0 for k in
+                      ("emissions_kg", "emissions_average_kg", "emissions_marginal_kg") if k in mc.columns})
     cols_e = [c for c in cols_e if c[0] in me.columns and (c[0] == "load_mwh" or me[c[0]].abs().sum() > 0)]
     cols_c = [c for c in cols_c if c[0] in mc.columns and
-              (c[0] in ("energy_cost_usd", "total_cost_usd", "peak_import_kw") or mc[c[0]].abs().sum() > 0)]
+              (c[0] in ("energy_cost_usd", "total_cost_usd", "peak_import_kw", "emissions_tco2")
+               or mc[c[0]].abs().sum() > 0)]
     head = "<th>month</th>" + "".join(f'<th class="n">{_e(t)}</th>' for _, t in cols_e + cols_c)
     body = []
     for p in me.index:
@@ -388,12 +425,11 @@ def _monthly_table(me: pd.DataFrame | None, mc: pd.DataFrame | None) -> str:
         if f < 0.999:
             lab += f" ({me.loc[p, 'hours'] / 24:.0f} d)" if "hours" in me.columns else " (part)"
         cells = [f'<td class="n">{_e(_fmt(me.loc[p, c], "mwh"))}</td>' for c, _ in cols_e]
-        cells += [f'<td class="n">{_e(_fmt(mc.loc[p, c], "kw" if c.endswith("_kw") else "usd"))}</td>'
-                  for c, _ in cols_c]
+        cells += [f'<td class="n">{_e(_fmt(mc.loc[p, c], _kind_of(c)))}</td>' for c, _ in cols_c]
         body.append(f"<tr><td>{_e(lab)}</td>{''.join(cells)}</tr>")
     if len(me) > 1:
         cells = [f'<td class="n">{_e(_fmt(me[c].sum(), "mwh"))}</td>' for c, _ in cols_e]
-        cells += [f'<td class="n">{_e(_fmt(mc[c].max() if c.endswith("_kw") else mc[c].sum(), "kw" if c.endswith("_kw") else "usd"))}</td>'
+        cells += [f'<td class="n">{_e(_fmt(mc[c].max() if c.endswith("_kw") else mc[c].sum(), _kind_of(c)))}</td>'
                   for c, _ in cols_c]
         body.append(f'<tr class="total"><td>horizon</td>{"".join(cells)}</tr>')
     return (f'<h3>By month</h3><div class="wide"><table><thead><tr>{head}</tr></thead>'
@@ -464,6 +500,7 @@ def run_report_html(*, model_name: str, scenario: str, kpis: dict, assumptions: 
     body.append(_kpi_table(k, _ENERGY_ROWS, "Energy, peaks and emissions"))
     body.append(_kpi_table(k, _WORK_ROWS, "Port work and supply"))
     body.append(_kpi_table(k, _SOLVER_ROWS, "Solver outcome"))
+    body.append(_kpi_table(k, _INVEST_ROWS, "Investment against business as usual (cashflow.csv)"))
     body.append("</div>")
     other = {key: v for key, v in k.items() if key not in _KNOWN and (v is None or np.isscalar(v))}
     if other:
@@ -494,6 +531,10 @@ _CMP_COLS = [
     ("peak_import_kw_delta_pct", "vs base [%]", "dpct"),
     ("renewable_share", "renewable share", "pct"),
     ("unserved_mwh", "unserved [MWh]", "mwh"),
+    ("capex_usd", "capex [USD]", "usd"),
+    ("annualised_capex_usd", "annualised capex [USD/yr]", "usd"),
+    ("npv_usd", "NPV vs business as usual [USD]", "usd"),
+    ("lcc_usd", "life-cycle cost [USD]", "usd"),
 ]
 
 
@@ -629,3 +670,62 @@ def sweep_html(*, model_name: str, scenario: str, table: pd.DataFrame, keys: Seq
     body.append("<p class=\"sub\">The full table is <code>sweep.csv</code>; seconds per point are in "
                 "<code>timings.csv</code>.</p><footer>Written by port-energy.</footer>")
     return _page(f"{model_name} / {scenario}: {kind} - port-energy", "".join(body))
+
+
+_PARETO_COLS = [
+    ("point", "point", "count"), ("kind", "end / point", "text"), ("cap_tco2", "cap [tCO2]", "tco2"),
+    ("total_cost_usd", "total cost [USD]", "usd"), ("emissions_tco2", "emissions [tCO2]", "tco2"),
+    ("abatement_cost_usd_per_t", "abatement cost [USD/tCO2]", "usd"),
+    ("emissions_average_tco2", "average factor [tCO2]", "tco2"),
+    ("emissions_marginal_tco2", "marginal factor [tCO2]", "tco2"),
+    ("grid_import_mwh", "grid import [MWh]", "mwh"), ("peak_import_kw", "peak-hour max import [kW]", "kw"),
+    ("battery_cycles", "battery cycles", "cycles"), ("pv_curtailment_mwh", "PV curtailed [MWh]", "mwh"),
+    ("unserved_mwh", "unserved [MWh]", "mwh"), ("status", "status", "text"), ("mip_gap", "MIP gap", "gap"),
+]
+
+
+def pareto_html(*, model_name: str, scenario: str, table: pd.DataFrame, chart: Chart | None = None,
+                factor: str = "") -> str:
+    """The cost-emissions front of one scenario as one self-contained HTML page.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`energy.pareto.pareto_table` (one row per point).
+    chart : Chart, optional
+        The front figure.
+    factor : str
+        What the emissions were counted with (the decision factor's source).
+    """
+    t = table.reset_index(drop=True)
+    body = [f"<header><h1>{_e(model_name)} / {_e(scenario)}: cost against emissions</h1>"
+            f"<p class=\"sub\">port-energy | {len(t)} points of the front, from the cost-minimal "
+            "to the emission-minimal end</p></header>"]
+    nonopt = t[t["status"].astype(str) != "optimal"] if "status" in t.columns else t.iloc[:0]
+    if len(nonopt):
+        body.append('<div class="box"><strong class="head">Not proven optimal</strong>Point(s) '
+                    f"{_e(', '.join(str(p) for p in nonopt['point']))} stopped before proving optimality; "
+                    "see the status and gap columns.</div>")
+    if len(t) > 1:
+        c0, c1 = float(t["total_cost_usd"].iloc[0]), float(t["total_cost_usd"].iloc[-1])
+        e0, e1 = float(t["emissions_tco2"].iloc[0]), float(t["emissions_tco2"].iloc[-1])
+        avg = (c1 - c0) / (e0 - e1) if e0 - e1 > 1e-3 else math.nan
+        body.append(f"<p>Cutting emissions from {_e(_fmt(e0, 'tco2'))} to {_e(_fmt(e1, 'tco2'))} tCO2 "
+                    f"({_e(_fmt((e0 - e1) / e0 if e0 else math.nan, 'pct'))}) raises the cost from "
+                    f"{_e(_fmt(c0, 'usd'))} to {_e(_fmt(c1, 'usd'))} USD: on average "
+                    f"{_e(_fmt(avg, 'usd'))} USD per tonne avoided. No point sheds load to cut emissions.</p>")
+    if chart is not None:
+        body.append(_figures([chart]))
+    cols = [x for x in _PARETO_COLS if x[0] in t.columns]
+    head = "".join(f'<th class="n">{_e(lab)}</th>' for _, lab, _ in cols)
+    rows = ["<tr>" + "".join(f'<td class="n">{_e(_fmt(r[k], kind))}</td>' for k, _, kind in cols) + "</tr>"
+            for _, r in t.iterrows()]
+    body.append(f'<h2>Points</h2><div class="wide"><table><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table></div>")
+    body.append("<p class=\"sub\">Emissions are counted with the factor the optimisation used"
+                + (f" ({_e(factor)})" if factor else "") + "; the average- and marginal-factor "
+                "columns count the same schedules with the SEIN average and marginal factors. The "
+                "abatement cost of a point is its extra cost over the previous point per tonne it "
+                "avoids. The full table is <code>pareto.csv</code>.</p>")
+    body.append("<footer>Written by port-energy.</footer>")
+    return _page(f"{model_name} / {scenario}: cost against emissions - port-energy", "".join(body))

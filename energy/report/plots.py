@@ -62,6 +62,7 @@ from energy.report.drawing import (
 )
 from energy.report.figures import (
     figure_battery,
+    figure_cashflow,
     figure_crane_call,
     figure_dispatch,
     figure_monthly_costs,
@@ -148,7 +149,7 @@ def _draw_run_figures(dr: _Drawer, dispatch: pd.DataFrame, jobs: pd.DataFrame, k
 
 def write_run_plots(folder: Path, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis: dict,
                     assumptions: dict, week: str | None = None, *, model_name: str | None = None,
-                    scenario: str | None = None) -> list[Path]:
+                    scenario: str | None = None, cashflow: pd.DataFrame | None = None) -> list[Path]:
     """Write a run's figures (PNG) and ``report.html`` into ``folder``.
 
     Parameters
@@ -170,6 +171,8 @@ def write_run_plots(folder: Path, dispatch: pd.DataFrame, jobs: pd.DataFrame, kp
         Names for the report's heading (default: ``assumptions["model"]`` and
         ``["scenario"]`` when present, else the folder layout
         ``<reports>/<model>/<scenario>``, staging folder included).
+    cashflow : pandas.DataFrame, optional
+        The yearly cash flow against business as usual: drawn as ``cashflow.png``.
 
     Returns
     -------
@@ -192,6 +195,11 @@ def write_run_plots(folder: Path, dispatch: pd.DataFrame, jobs: pd.DataFrame, kp
     mc = monthly_costs(dispatch, a)
     dr = _Drawer(folder)
     _draw_run_figures(dr, dispatch, jobs, k, a, picks, me, mc)
+    dr.draw("cashflow", "Cash flow against business as usual",
+            "Net cash flow per year (capital cost in year 0, then savings less O&M, replacements and tax, "
+            "salvage in the last year); solid: cumulative, dashed: cumulative discounted at the real "
+            "discount rate. Where a line crosses zero is the (discounted) payback.",
+            lambda: figure_cashflow(cashflow))
     m, s = _names(folder, a, model_name, scenario)
     page = html_mod.run_report_html(model_name=m, scenario=s, kpis=k, assumptions=a, charts=dr.charts,
                                     monthly_energy=me, monthly_costs=mc, problems=dr.problems,

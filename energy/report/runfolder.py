@@ -17,10 +17,12 @@ import numpy as np
 import pandas as pd
 
 from energy.errors import EnergyError
+from energy.kpis import dispatch_column
 from energy.report import files
 from energy.report.tools import lookup
+from energy.timegrid import months_of
 
-__all__ = ["RUN_FILES", "read_run", "rebuild_report", "summary_row", "write_run"]
+__all__ = ["RUN_FILES", "emissions_by_month", "read_run", "rebuild_report", "summary_row", "write_run"]
 
 RUN_FILES = ("dispatch.csv", "jobs.csv", "summary.json", "assumptions.json")
 
@@ -105,9 +107,37 @@ def summary_row(kpis: dict) -> dict:
     return {k: v for k, v in kpis.items() if np.isscalar(v) or v is None}
 
 
+def emissions_by_month(dispatch: pd.DataFrame) -> dict:
+    """Emissions per calendar month under the decision, average and marginal factors. [tCO2]
+
+    Returns
+    -------
+    dict
+        ``{"2025-01": {"emissions_tco2": ..., "emissions_average_tco2": ...,
+        "emissions_marginal_tco2": ...}, ...}`` (a factor column the table lacks is left out).
+    """
+    codes, months = months_of(dispatch.index)
+    dt = dispatch["dt_h"].to_numpy(dtype=float)
+    imp = dispatch_column(dispatch, "grid_import_kw")
+    out = {str(p): {} for p in months}
+    for key, col in (("emissions_tco2", "grid_emission_kg_per_kwh"),
+                     ("emissions_average_tco2", "grid_emission_average_kg_per_kwh"),
+                     ("emissions_marginal_tco2", "grid_emission_marginal_kg_per_kwh")):
+        if col not in dispatch.columns:
+            continue
+        t = np.bincount(codes, weights=dt * imp * dispatch_column(dispatch, col), minlength=len(months)) / 1000.0
+        for p, v in zip(months, t, strict=True):
+            out[str(p)][key] = float(v)
+    return out
+
+
 def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis: dict, assumptions: dict,
-              model: str, scenario: str, overwrite: bool, plots: bool, week: str | None = None) -> Path:
+              model: str, scenario: str, overwrite: bool, plots: bool, week: str | None = None,
+              cashflow: pd.DataFrame | None = None) -> Path:
     """Write a run folder atomically: tables, assumptions, plots, then ``summary.json`` last.
+
+    ``cashflow`` (the yearly cash flow against business as usual) is written as
+    ``cashflow.csv`` when given.
 
     Raises
     ------
@@ -121,14 +151,17 @@ def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis:
             jobs_csv["timestamp"] = files.iso_index(pd.DatetimeIndex(jobs_csv["timestamp"]))
         files.write_csv(stage / "jobs.csv", jobs_csv)
         files.write_json(stage / "assumptions.json", assumptions)
+        if cashflow is not None:
+            files.write_csv(stage / "cashflow.csv", cashflow, float_format=None)
         if plots:
             from energy.report.plots import write_run_plots
 
             write_run_plots(stage, dispatch, jobs, kpis, assumptions, week=week, model_name=model,
-                            scenario=scenario)
+                            scenario=scenario, cashflow=cashflow)
         files.write_csv(stage / "summary.csv", pd.DataFrame([summary_row(kpis)]), float_format=None)
         # summary.json last: its presence marks a complete run folder
-        files.write_json(stage / files.COMPLETE_MARK, {"model": model, "scenario": scenario, "kpis": kpis})
+        files.write_json(stage / files.COMPLETE_MARK, {"model": model, "scenario": scenario, "kpis": kpis,
+                                                       "emissions_by_month_tco2": emissions_by_month(dispatch)})
     return Path(folder)
 
 
@@ -158,6 +191,13 @@ def rebuild_report(run_dir: Path, week: str | None = None) -> Path:
 
     run_dir = Path(run_dir)
     dispatch, jobs, summary, assumptions = read_run(run_dir)
+    cashflow = None
+    if (run_dir / "cashflow.csv").is_file():
+        try:
+            cashflow = pd.read_csv(run_dir / "cashflow.csv")
+        except (OSError, ValueError, pd.errors.ParserError) as exc:
+            raise EnergyError(f"{run_dir / 'cashflow.csv'}: not a readable CSV ({exc})") from exc
     paths = write_run_plots(run_dir, dispatch, jobs, summary["kpis"], assumptions, week,
-                            model_name=summary.get("model"), scenario=summary.get("scenario"))
+                            model_name=summary.get("model"), scenario=summary.get("scenario"),
+                            cashflow=cashflow)
     return paths[-1]

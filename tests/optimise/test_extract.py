@@ -48,6 +48,8 @@ BASE_COLUMNS = [
     "import_price_usd_per_kwh",
     "export_price_usd_per_kwh",
     "grid_emission_kg_per_kwh",
+    "grid_emission_average_kg_per_kwh",
+    "grid_emission_marginal_kg_per_kwh",
     "is_peak",
     "dt_h",
 ]
@@ -295,6 +297,8 @@ def test_kpis_keys_and_consistency(week):
         "truck_energy_mwh",
         "crane_moves",
         "unserved_mwh",
+        "emissions_average_tco2",
+        "emissions_marginal_tco2",
         "status",
         "objective_usd",
         "mip_gap",

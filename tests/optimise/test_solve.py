@@ -262,16 +262,27 @@ def test_export_dearer_than_import_needs_grid_mode_binaries():
     assert d["grid_export_kw"].tolist() == pytest.approx([10, 10], abs=1e-6)
 
 
-def test_emissions_cap_binds():
-    # 100 kW at ef 0.5 then 0.1 kg/kWh: 60 kg uncapped. A 50 kg cap is met most
-    # cheaply by leaving 20 kWh unserved in the dirty step (VOLL 10 USD/kWh).
+def test_emissions_cap_binds_and_is_never_met_by_shedding_load():
+    # 100 kW at ef 0.5 then 0.1 kg/kWh: 60 kg uncapped, and 60 kg is also the least any
+    # schedule serving the load reaches. A 50 kg cap could be "met" by leaving 20 kWh
+    # unserved in the dirty step (VOLL 10 USD/kWh): it is refused instead (issue 11).
+    from energy.errors import CapError
+    from energy.inputs import BatteryParams
+
     base = {"price": [0.1, 0.2], "ef": [0.5, 0.1]}
     free = optimise(small_inputs([100, 100], **base), **EXACT)
     assert free.kpis["emissions_tco2"] == pytest.approx(0.060, abs=1e-9)
+    with pytest.raises(CapError, match=r"emissions.cap_t: a cap of 0.050 tCO2 .* reaches are 0.060 tCO2"):
+        optimise(small_inputs([100, 100], emissions_cap_kg=50.0, **base), **EXACT)
+    # with a lossless battery, load can move from the dirty second step to the clean (dearer)
+    # first one: 25 kWh at 0.4 kg/kWh less meet the cap at 50 kg for 0.1 USD/kWh more
+    b = BatteryParams(energy_kwh=100.0, charge_power_kw=100.0, discharge_power_kw=100.0, charge_efficiency=1.0,
+                      discharge_efficiency=1.0, soc_min=0.0, soc_initial=0.0, wear_cost_usd_per_kwh=0.0)
+    base = {"price": [0.2, 0.1], "ef": [0.1, 0.5], "battery": b}
     capped = optimise(small_inputs([100, 100], emissions_cap_kg=50.0, **base), **EXACT)
     assert capped.kpis["emissions_tco2"] * 1000 == pytest.approx(50.0, abs=1e-6)
-    assert capped.kpis["unserved_mwh"] * 1000 == pytest.approx(20.0, abs=1e-6)
-    assert capped.kpis["total_cost_usd"] == pytest.approx(0.1 * 80 + 0.2 * 100 + 10 * 20, abs=1e-6)
+    assert capped.kpis["unserved_mwh"] == 0
+    assert capped.kpis["total_cost_usd"] == pytest.approx(0.2 * 125 + 0.1 * 75, abs=1e-6)
 
 
 def test_export_only_when_allowed():

@@ -1,0 +1,134 @@
+"""The cost-emissions front by the epsilon-constraint method, on one compiled model.
+
+:func:`solve_front` builds the dispatch model once (:class:`energy.optimise.epsilon.EpsilonModel`)
+and solves, re-using the compiled HiGHS object between points (only the objective's
+column costs and the bounds of the ``emissions_cap`` and ``unserved_total`` rows change):
+
+1. the **cost-minimal end**: least cost, emissions unbounded (what ``run`` solves);
+2. the **emission-minimal end**, lexicographic: least emissions, then least cost at
+   those emissions (:meth:`~energy.optimise.epsilon.EpsilonModel.least_emissions`);
+3. ``points - 2`` **epsilon points** between them: least cost with emissions capped at
+   evenly spaced values ``E_hi - k (E_hi - E_lo) / (points - 1)``, solved from the
+   tightest cap to the loosest so that each solution starts the next solve.
+
+Every point holds unserved load to the least any schedule needs (zero unless supply is
+really short): no point buys its emissions by shedding load. Points come back ordered
+from the cost-minimal to the emission-minimal end.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from energy.errors import EnergyError, SolveError
+from energy.inputs import Inputs
+from energy.optimise.epsilon import UNSERVED_TOL_KWH, EpsilonModel, slack, unserved_slack
+from energy.optimise.extract import Results
+from energy.optimise.solve import DEFAULT_MIP_GAP
+
+__all__ = ["FrontPoint", "solve_front"]
+
+
+@dataclass
+class FrontPoint:
+    """One point of the front.
+
+    Attributes
+    ----------
+    kind : str
+        ``"cost_min"``, ``"epsilon"`` or ``"emissions_min"``.
+    cap_kg : float or None
+        The emissions cap the point was solved with (None at the cost-minimal end). [kgCO2]
+    results : energy.optimise.extract.Results
+        Dispatch, KPIs and solver outcome of the point.
+    solve_s : float
+        HiGHS time of this point (both stages at the emission-minimal end). [s]
+    """
+
+    kind: str
+    cap_kg: float | None
+    results: Results
+    solve_s: float
+
+
+def _checked(out, what: str):
+    if not out.has_solution:
+        raise SolveError(f"pareto: the {what} found no usable solution: {out.message}")
+    return out
+
+
+def solve_front(inputs: Inputs, points: int = 10, *, time_limit_s: float | None = None,
+                mip_gap: float | None = DEFAULT_MIP_GAP, threads: int | None = None,
+                verbose: bool = False, progress: Callable[[str], None] | None = None,
+                ) -> tuple[list[FrontPoint], dict]:
+    """Solve the cost-emissions front of ``inputs`` at ``points`` points (>= 2).
+
+    ``inputs.emissions_cap_kg`` is ignored (the front sweeps the cap); the carbon
+    price stays in the cost (set it to 0 for a pure cost-emissions front).
+    ``time_limit_s`` applies to each solve.
+
+    Returns
+    -------
+    (list of FrontPoint, dict)
+        The points from the cost-minimal to the emission-minimal end, and timings
+        ``build_s``, ``translate_s``, ``solve_s``, ``extract_s``, ``total_s`` and
+        ``unserved_unavoidable_kwh``.
+
+    Raises
+    ------
+    energy.errors.EnergyError
+        ``points`` < 2.
+    energy.errors.SolveError
+        A point without a usable solution.
+    """
+    if int(points) != points or points < 2:
+        raise EnergyError(f"pareto: points: expected a whole number >= 2, found {points!r}")
+    t0 = time.perf_counter()
+    uncapped = replace(inputs, emissions_cap_kg=None)
+    em = EpsilonModel(uncapped, time_limit_s=time_limit_s, mip_gap=mip_gap, threads=threads, verbose=verbose)
+    extract_s = 0.0
+
+    def point(kind, cap, out, s0) -> FrontPoint:
+        nonlocal extract_s
+        t = time.perf_counter()
+        res = em.results(out)
+        extract_s += time.perf_counter() - t
+        return FrontPoint(kind, cap, res, em.solve_s - s0)
+
+    try:
+        if progress:
+            progress("pareto: cost-minimal end")
+        s0 = em.solve_s
+        out = _checked(em.solve("cost"), "cost-minimal solve")
+        u = 0.0
+        if em.unserved_kwh() > UNSERVED_TOL_KWH:      # is supply really short?
+            u = em.least_unserved_kwh()
+            out = _checked(em.solve("cost", unserved_kwh=unserved_slack(u)), "cost-minimal solve")
+        hi = point("cost_min", None, out, s0)
+        e_hi = em.emissions_kg()
+        if progress:
+            progress("pareto: emission-minimal end")
+        s0 = em.solve_s
+        e_lo, out = em.least_emissions(u, e_hi, hi.results.kpis["total_cost_usd"])
+        e_lo_cap = slack(e_lo)
+        lo = point("emissions_min", e_lo_cap, out, s0)
+        mid = []
+        # from the tightest cap to the loosest: each point's solution is a feasible start
+        # for the next (EpsilonModel offers it to HiGHS)
+        for k in range(int(points) - 2, 0, -1):
+            cap = e_hi - k * (e_hi - e_lo) / (points - 1)
+            if progress:
+                progress(f"pareto: point {k + 1} of {points}, cap {cap / 1000:,.1f} tCO2")
+            s0 = em.solve_s
+            out = _checked(em.solve("cost", cap_kg=max(cap, e_lo_cap), unserved_kwh=unserved_slack(u)),
+                           f"solve at the cap of {cap / 1000:,.1f} tCO2")
+            mid.insert(0, point("epsilon", cap, out, s0))
+        timings = {"build_s": em.build_s, "translate_s": em.translate_s, "solve_s": em.solve_s,
+                   "extract_s": extract_s, "mode_binary_rounds": em.mode_binary_rounds,
+                   "unserved_unavoidable_kwh": u}
+    finally:
+        em.dispose()
+    timings["total_s"] = time.perf_counter() - t0
+    return [hi, *mid, lo], timings
