@@ -42,7 +42,7 @@ def test_applied_after_the_scenario():
 
 
 @pytest.mark.parametrize(("items", "message"), [
-    (["battery.energy_kwhh=1"], "overrides (--set): battery.energy_kwhh: unknown key; did you mean 'energy_kwh'?"),
+    (["battery.energy_kwhh=1"], "overrides (--set): battery.energy_kwhh: unknown key; did you mean 'energy_kwh'"),
     (["battery.energy_kwh=-5"], "overrides (--set): battery.energy_kwh: expected a value greater than or equal to 0, found -5"),
     (["battery.energy_kwh=lots"], "battery.energy_kwh: expected a valid number"),
     (["horizon.resolution=7min"], "horizon.resolution: expected a step length that divides one day"),
@@ -74,7 +74,7 @@ def test_cli_check_with_set(capsys):
     assert "48 steps of 1h" in out and "battery: 3,000 kWh" in out
     code = main(["check", str(CHANCAY), "--set", "battery.energy_kwhh=1"])
     err = capsys.readouterr().err
-    assert code == 1 and err.count("\n") == 1 and "did you mean 'energy_kwh'?" in err
+    assert code == 1 and err.count("\n") == 1 and "did you mean 'energy_kwh'" in err
 
 
 def test_cli_run_with_set(small_model, tmp_path, capsys):
