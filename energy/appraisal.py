@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from energy.config import Config
+from energy.config import Config, updated
 from energy.economics import AssetCost, FinanceTerms, cashflow_table, summarise
 from energy.kpis import HOURS_PER_YEAR
 
@@ -99,7 +99,7 @@ def bau_config(cfg: Config) -> Config:
         if not u.existing:
             u.count = 0
     if not bau.battery.existing:
-        bau.battery.energy_kwh = bau.battery.charge_power_kw = bau.battery.discharge_power_kw = 0.0
+        bau.battery = updated(bau.battery, energy_kwh=0.0, charge_power_kw=0.0, discharge_power_kw=0.0)
     return bau
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from energy import emission_factors, loads, solar, weather, weatherfile, wind
+from energy import emission_factors, loads, plausible, solar, weather, weatherfile, wind
 from energy import jobs as jobs_mod
 from energy.config import Config, horizon_bounds
 from energy.config.schema import physics
-from energy.errors import EnergyError
+from energy.errors import EnergyError, echo
 from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams
 from energy.jobs import crane_limit_text, exceeds
 from energy.timegrid import peak_mask, step_ends_ns, step_hours, whole_step_hours
@@ -64,7 +64,8 @@ def build_weather(cfg: Config, index: pd.DatetimeIndex, end: pd.Timestamp,
     else:
         path = cfg.resolve(w.file)
         wx, meta = weatherfile.read_weather_file(path, fmt=w.format, index=index, end=end)
-        wx.attrs["notes"] = list(meta.get("notes", []))
+        wx.attrs["notes"] = list(meta.get("notes", [])) + plausible.weather_site_warning(
+            meta["latitude"], meta["longitude"], cfg.site.latitude, cfg.site.longitude, f"weather file {path}")
         src = f"weather file {path.name} ({meta.get('source', w.format)})"
     out = (wx, src)
     if cache is not None:
@@ -80,7 +81,8 @@ def _pv_and_wind(cfg: Config, wx: pd.DataFrame, df: pd.DataFrame, end: pd.Timest
     for name, arr in cfg.pv.items():
         if arr.capacity_kwp == 0:
             continue
-        p = solar.pv_ac_power_kw(wx, **site, **physics(arr), end=end).to_numpy()
+        p = solar.pv_ac_power_kw(wx, **site, **physics(arr), end=end,
+                                 sun_shift_h=wx.attrs.get("sun_shift_h", 0.0)).to_numpy()
         df[f"pv_{name}_kw"] = p
         pv_total += p
     df["pv_available_kw"] = pv_total
@@ -115,6 +117,8 @@ def _fixed_load(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: list, s
         df["reefer_load_kw"] = loads.reefer_load_kw(df.index, df["temp_air_c"], **L.reefers.model_dump()).to_numpy()
         df["fixed_load_kw"] = df["base_load_kw"] + df["reefer_load_kw"]
         sources["fixed load"] = "synthetic base load + reefers (model file [loads])"
+    where = cfg.resolve(L.metered.file) if L.metered is not None else f"{cfg.where}: loads"
+    notes += plausible.load_warnings(df["fixed_load_kw"].to_numpy(), cfg.grid.import_limit_kw, str(where))
 
 
 def _prices_and_factors(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: list, sources: dict) -> None:
@@ -127,15 +131,18 @@ def _prices_and_factors(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes:
         got = read_series_csv(T.import_price_file, index, end, quantity="price_usd_per_kwh", path=path,
                               allow_negative=True)
         df["import_price_usd_per_kwh"] = got.values.to_numpy()
-        notes += got.notes
+        notes += got.notes + plausible.price_warnings(got.values.to_numpy(), f"{path} ({T.import_price_file.units})")
         sources["import price"] = f"price CSV {path.name}"
     else:
         df["import_price_usd_per_kwh"] = np.where(df["is_peak"], T.peak_energy_usd_per_kwh,
                                                   T.offpeak_energy_usd_per_kwh)
+        for key in ("peak_energy_usd_per_kwh", "offpeak_energy_usd_per_kwh"):
+            notes += plausible.price_warnings([getattr(T, key)], f"{cfg.where}: tariff.{key}")
         sources["import price"] = (f"time-of-use {T.peak_energy_usd_per_kwh} USD/kWh peak "
                                    f"({T.peak_start_hour}-{T.peak_end_hour} h), "
                                    f"{T.offpeak_energy_usd_per_kwh} off-peak")
     df["export_price_usd_per_kwh"] = T.export_price_usd_per_kwh
+    notes += plausible.price_warnings([T.export_price_usd_per_kwh], f"{cfg.where}: tariff.export_price_usd_per_kwh")
     _emission_factors(cfg, df, end, notes, sources)
 
 
@@ -162,10 +169,12 @@ def _emission_factors(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: l
         path = cfg.resolve(E.emission_factor_file.file)
         got = read_series_csv(E.emission_factor_file, index, end, quantity="emission_kg_per_kwh", path=path)
         df["grid_emission_kg_per_kwh"] = got.values.to_numpy()
-        notes += got.notes
+        notes += got.notes + plausible.emission_warnings(got.values.to_numpy(),
+                                                          f"{path} ({E.emission_factor_file.units})")
         sources["emission factor"] = f"emission CSV {path.name}"
     elif how == "constant":
         df["grid_emission_kg_per_kwh"] = E.grid_emission_kg_per_kwh
+        notes += plausible.emission_warnings([E.grid_emission_kg_per_kwh], f"{cfg.where}: emissions.grid_emission_kg_per_kwh")
         sources["emission factor"] = f"constant {E.grid_emission_kg_per_kwh} kgCO2/kWh"
     else:
         df["grid_emission_kg_per_kwh"] = emission_factors.factors_on(index, sein, emission_factors.FACTOR_COLUMNS[how])
@@ -229,7 +238,7 @@ def _crane_job_error(cfg: Config, job, calls: pd.DataFrame, pool_size: int, hour
     if job.kind == "vessel" and job.name in rows and cfg.vessels.calls_file is not None:
         return EnergyError(
             f"{cfg.resolve(cfg.vessels.calls_file.file)}: row {rows[job.name]}: vessel "
-            f"{job.name.removeprefix('vessel_')!r}: {job.moves:g} moves cannot be done in its berth window "
+            f"{echo(job.name.removeprefix('vessel_'))}: {job.moves:g} moves cannot be done in its berth window "
             f"{span}; {why}; expected fewer moves, more cranes or a longer window")
     if job.kind == "yard":
         return EnergyError(
@@ -237,7 +246,7 @@ def _crane_job_error(cfg: Config, job, calls: pd.DataFrame, pool_size: int, hour
             f"(yard.moves_per_quay_move x quay moves per day) are more than the yard cranes can do: {why}; "
             "expected a smaller yard.moves_per_quay_move or more cranes.armg")
     return EnergyError(
-        f"{cfg.where}: vessels: generated call {job.name.removeprefix('vessel_')!r} cannot do its "
+        f"{cfg.where}: vessels: generated call {echo(job.name.removeprefix('vessel_'))} cannot do its "
         f"{job.moves:g} moves in its berth window {span}; {why}; expected a finer horizon.resolution or a "
         "larger vessels.window_slack")
 

@@ -14,7 +14,8 @@ from typing import Annotated
 
 import typer
 
-from energy.errors import EnergyError, SolveError
+from energy.errors import EnergyError, SolveError, echo
+from energy.plausible import is_warning
 
 EXIT_INPUT = 1
 EXIT_SOLVE = 3
@@ -100,7 +101,7 @@ def profiles_cmd(model: Model, scenario: Scenario = None, out: Out = None, start
     _echo(f"fixed load: {_fmt(s['load_mwh'])} MWh, mean {_fmt(s['load_mean_kw'])} kW, "
           f"peak {_fmt(s['load_peak_kw'])} kW")
     for note in pr.profiles.notes:
-        _echo(f"note: {note}")
+        _echo(f"{'warning' if is_warning(note) else 'note'}: {note}")
 
 
 @app.command("check")
@@ -221,6 +222,8 @@ def run_cmd(
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)
+    for note in rr.warnings:
+        _echo(f"warning: {note}")
     if "npv_usd" in rr.kpis:
         print_economics(rr.kpis)
     _echo(f"wrote {rr.folder}")
@@ -448,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # the file system refused (not a folder, no permission, disk full)
         if debug:
             raise
-        where = exc.filename if exc.filename is not None else "file system"
+        where = echo(str(exc.filename), quote=False) if exc.filename is not None else "file system"
         typer.secho(f"error: {where}: {exc.strerror or _one_line(exc)}; expected a readable file or a "
                     "writable reports folder (see --out)", err=True, fg="red")
         return EXIT_INPUT

@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 
 from energy.build import Profiles, build_inputs, build_profiles
-from energy.config import Config, deep_merge, horizon_bounds, load_config
+from energy.config import Config, deep_merge, horizon_bounds, load_config, revalidate
 from energy.inputs import Inputs
 from energy.kpis import bill_rates
-from energy.optimise.checks import check_inputs
+from energy.optimise.checks import check_inputs, check_model_size
+from energy.plausible import is_warning
 from energy.report import files
 from energy.report.runfolder import write_run
 from energy.timegrid import step_hours
@@ -43,10 +44,11 @@ def model_reports_dir(cfg: Config, out: str | Path | None) -> Path:
     """``<out or reports>/<model name>``, and ``.../inflexible`` for inflexible work.
 
     Runs with ``[flexibility] mode = "inflexible"`` go to their own folder, so they sit
-    beside the optimised runs of the same scenarios instead of replacing them.
+    beside the optimised runs of the same scenarios instead of replacing them. Refused
+    unless it resolves inside the reports folder (:func:`energy.report.files.safe_path`).
     """
-    folder = Path(out if out is not None else DEFAULT_REPORTS) / cfg.model.name
-    return folder / "inflexible" if cfg.flexibility.mode == "inflexible" else folder
+    folder = files.safe_path(Path(out if out is not None else DEFAULT_REPORTS), cfg.model.name)
+    return files.safe_path(folder, "inflexible") if cfg.flexibility.mode == "inflexible" else folder
 
 
 def profile_summary(prof: Profiles, cfg: Config) -> dict:
@@ -108,13 +110,21 @@ def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path 
         The config, the profiles, their summary and the written path.
     """
     cfg = load_config(model, scenario, horizon_overrides(start, end, resolution, overrides=overrides))
+    size_check(cfg)
     prof = build_profiles(cfg)
     summ = profile_summary(prof, cfg)
     path = None
     if write:
         name = "profiles.csv" if cfg.scenario == "base" else f"profiles_{cfg.scenario}.csv"
-        path = files.write_csv(model_reports_dir(cfg, out) / name, files.series_frame(prof.series))
+        path = files.write_csv(files.safe_path(model_reports_dir(cfg, out), name), files.series_frame(prof.series))
     return ProfilesRun(cfg, prof, summ, path)
+
+
+def size_check(cfg: Config) -> None:
+    """Refuse, before building anything, a horizon too large for this machine's memory."""
+    start, end = horizon_bounds(cfg)
+    steps = int((end - start) // pd.Timedelta(cfg.horizon.resolution))
+    check_model_size(steps, cfg.horizon.resolution, cfg.where)
 
 
 def presolve_checks(inputs: Inputs) -> None:
@@ -131,6 +141,7 @@ def _check_one(cfg: Config, cache: dict) -> dict:
     """What one scenario's model and inputs hold, after building them (no solving)."""
     from energy.wind import nominal_power_kw
 
+    size_check(cfg)
     prof = build_profiles(cfg, cache)
     inputs = build_inputs(cfg, cache, profiles=prof)
     presolve_checks(inputs)
@@ -222,7 +233,7 @@ def check(
         scenario when it is not the base).
     """
     from energy.config import read_model_file, scenario_names
-    from energy.errors import EnergyError
+    from energy.errors import EnergyError, echo
 
     path = Path(model)
     raw = read_model_file(path)
@@ -241,8 +252,8 @@ def check(
             reports.append(_check_one(cfg, cache))
         except EnergyError as exc:
             msg = str(exc)
-            if name != "base" and f"scenario {name!r}" not in msg:
-                raise type(exc)(f"scenario {name!r}: {msg}") from exc
+            if name != "base" and f"scenario {echo(name)}" not in msg:
+                raise type(exc)(f"scenario {echo(name)}: {msg}") from exc
             raise
     return {"model": str(path), "name": cfg.model.name, "scenarios": reports}
 
@@ -278,6 +289,12 @@ class RunResult:
     def kpis(self) -> dict:
         """Key figures (:func:`energy.kpis.run_kpis`) and solver fields."""
         return self.results.kpis
+
+    @property
+    def warnings(self) -> list[str]:
+        """Suspicious-data warnings of the run's inputs (:mod:`energy.plausible`), also in
+        ``assumptions["notes"]`` and the report."""
+        return [n for n in self.assumptions.get("notes", []) if is_warning(n)]
 
     @property
     def dispatch(self) -> pd.DataFrame:
@@ -386,9 +403,16 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     from energy.optimise.optimise import optimise
 
     t0 = time.perf_counter()
-    cfg = config if config is not None else load_config(
-        model, scenario, horizon_overrides(start, end, resolution, inflexible, overrides))
-    folder = model_reports_dir(cfg, out) / cfg.scenario if write else None
+    # solver options go through the schema like the model file's own [solver] keys
+    solver = {k: v for k, v in {"time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}.items()
+              if v is not None}
+    ov = deep_merge(horizon_overrides(start, end, resolution, inflexible, overrides),
+                    {"solver": solver} if solver else {})
+    # a Config built or changed in Python is validated again, as a model file's would be
+    cfg = (revalidate(config, ov) if config is not None
+           else load_config(model, scenario, ov))
+    size_check(cfg)
+    folder = files.safe_path(model_reports_dir(cfg, out), cfg.scenario) if write else None
     if folder is not None:
         files.check_writable(folder, overwrite)
     if plots and week is not None:
@@ -402,9 +426,9 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     S = cfg.solver
     results = optimise(
         inputs,
-        time_limit_s=time_limit_s if time_limit_s is not None else S.time_limit_s,
-        mip_gap=mip_gap if mip_gap is not None else S.mip_gap,
-        threads=threads if threads is not None else S.threads,
+        time_limit_s=S.time_limit_s,
+        mip_gap=S.mip_gap,
+        threads=S.threads,
         progress=progress,
     )
     results.kpis["inputs_s"] = round(t_inputs, 3)

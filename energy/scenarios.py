@@ -11,6 +11,8 @@ deterministic solve with one HiGHS thread.
 
 from __future__ import annotations
 
+import ast
+import inspect
 import math
 import sys
 import time
@@ -19,7 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from energy.config import load_config, read_model_file, scenario_names
-from energy.errors import EnergyError
+from energy.config.schema import scenario_name
+from energy.errors import EnergyError, echo
 from energy.report import files
 
 DELTA_KPIS = ("total_cost_usd", "emissions_tco2", "grid_import_mwh", "peak_import_kw", "lcc_usd")
@@ -134,7 +137,7 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
         One row per scenario (see :func:`comparison_table`); ``df.attrs`` holds
         ``path`` (the CSV written) and ``failed`` (names of failed scenarios).
     """
-    from energy.runner import horizon_overrides, model_reports_dir
+    from energy.runner import horizon_overrides, model_reports_dir, size_check
 
     model_path = Path(model_path)
     raw = read_model_file(model_path)
@@ -142,11 +145,12 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
     hov = horizon_overrides(options.get("start"), options.get("end"), options.get("resolution"),
                             bool(options.get("inflexible")), overrides)
     base_cfg = load_config(model_path, "base", hov)
+    size_check(base_cfg)
     folder = model_reports_dir(base_cfg, out)
     if write and not overwrite:
         for n in names:
-            files.check_writable(folder / n, overwrite=False)
-        if (folder / "comparison.csv").exists():
+            files.check_writable(files.safe_path(folder, n), overwrite=False)
+        if files.safe_path(folder, "comparison.csv").exists():
             raise EnergyError(f"{folder / 'comparison.csv'}: exists; pass --overwrite to replace it")
     run_opts = {k: v for k, v in options.items()
                 if v is not None and k not in ("start", "end", "resolution", "inflexible")}
@@ -163,7 +167,7 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
     table = comparison_table([rows[n] for n in names], descriptions)
     table.attrs["failed"] = [n for n in names if rows[n].get("status") == "failed"]
     if write:
-        path = files.write_csv(folder / "comparison.csv", table, float_format=None)
+        path = files.write_csv(files.safe_path(folder, "comparison.csv"), table, float_format=None)
         table.attrs["path"] = path
         if plots:
             from energy.report.plots import write_comparison_report
@@ -176,9 +180,15 @@ def _scenario_list(model_path: Path, raw: dict, scenarios: list[str] | None) -> 
     """The base and the asked-for scenarios (default all), in order, and their descriptions."""
     known = scenario_names(raw)
     names = list(known) if scenarios is None else list(scenarios)
+    for n in names:
+        if n != "base":
+            try:
+                scenario_name(n)
+            except ValueError as exc:
+                raise EnergyError(f"{model_path}: scenarios: {exc}") from None
     unknown = [n for n in names if n != "base" and n not in known]
     if unknown:
-        raise EnergyError(f"{model_path}: unknown scenario {unknown[0]!r}; the file defines: "
+        raise EnergyError(f"{model_path}: unknown scenario {echo(unknown[0])}; the file defines: "
                           f"{', '.join(['base', *known])}")
     names = ["base"] + [n for n in dict.fromkeys(names) if n != "base"]
     descriptions = {"base": str(raw.get("model", {}).get("description", ""))}
@@ -203,7 +213,7 @@ def _run_scenarios(model_path: Path, names: list[str], hov: dict, run_opts: dict
         except EnergyError as exc:  # a bad scenario fails its own row
             rows[n] = {"scenario": n, "status": "failed", "error": str(exc), "elapsed_s": 0.0}
             display.update(n, "failed", 0.0)
-    with open_pool(jobs, cluster, on_event=display.update) as pool:
+    with open_pool(_local_jobs(jobs, len(tasks), cluster), cluster, on_event=display.update) as pool:
         if pool.kind == "dask":
             display.note(f"running on {pool.description}"
                          + (f"; dashboard {pool.dashboard}" if pool.dashboard else ""))
@@ -211,6 +221,65 @@ def _run_scenarios(model_path: Path, names: list[str], hov: dict, run_opts: dict
             res = result_of(fut, t)
             display.update(t.label, "failed" if res.failed else "done", res.row["elapsed_s"])
             if folder is not None and not res.failed:
-                write_folder(folder / t.label, res.folder, overwrite=overwrite)
+                write_folder(files.safe_path(folder, t.label), res.folder, overwrite=overwrite)
             rows[t.label] = {"scenario": t.label, **res.row}
     return rows
+
+
+def _local_jobs(jobs: int, n_tasks: int, cluster: str | None) -> int:
+    """Worker processes to use: never more than the scenarios; 1 where spawning would re-run a script.
+
+    From a script without ``if __name__ == "__main__":`` (:func:`unguarded_script_call`)
+    or inside a worker process, the scenarios run serially, with one line on stderr.
+    """
+    import multiprocessing as mp
+
+    from energy.executors import cluster_address
+
+    jobs = min(jobs, max(n_tasks, 1))
+    if jobs > 1 and cluster_address(cluster) is None:
+        script = unguarded_script_call()
+        if script is not None or mp.parent_process() is not None:
+            why = (f"{script} calls compare(jobs={jobs}) outside `if __name__ == \"__main__\":` (worker "
+                   "processes would run the script again)" if script else
+                   f"compare(jobs={jobs}) was called inside a worker process")
+            print(f"warning: {why}; running the {n_tasks} scenario(s) serially", file=sys.stderr, flush=True)
+            jobs = 1
+    return jobs
+
+
+def unguarded_script_call() -> str | None:
+    """The main script, when this call comes from its top level outside ``if __name__ == "__main__":``.
+
+    Spawned worker processes import the main script again; unguarded, that import would call
+    :func:`compare` again in every worker (Python refuses with a multiprocessing traceback).
+    Found by walking the call stack to the main module's top-level frame and reading the
+    script's source (``ast``); None when there is no such script (a REPL, ``python -c``,
+    a notebook, pytest, the ``port-energy`` command) or the call is guarded.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or not path or not str(path).endswith(".py"):
+        return None
+    frame = inspect.currentframe()
+    while frame is not None and not (frame.f_globals is vars(main) and frame.f_code.co_name == "<module>"):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    line = frame.f_lineno
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    guarded = any(isinstance(node, ast.If) and _is_main_guard(node.test)
+                  and node.lineno <= line <= (node.end_lineno or node.lineno) for node in tree.body)
+    return None if guarded else str(path)
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return (any(isinstance(x, ast.Name) and x.id == "__name__" for x in sides)
+            and any(isinstance(x, ast.Constant) and x.value == "__main__" for x in sides))

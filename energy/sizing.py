@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from energy.build import build_inputs, build_profiles
-from energy.config import Config, config_from_dict, deep_merge, load_config
+from energy.config import Config, config_from_dict, deep_merge, load_config, updated
 from energy.economics import capital_recovery_factor
 from energy.inputs import Inputs, SizedAsset, SizedBattery, Sizing
 from energy.kpis import HOURS_PER_YEAR
@@ -67,8 +67,7 @@ def _unit_config(cfg: Config, pv: list[str], wind: list[str], battery: bool) -> 
         unit.wind[n].count = 1
     if battery:
         (_, e_hi), (_, p_hi) = _battery_bounds(cfg)
-        unit.battery.energy_kwh = e_hi
-        unit.battery.charge_power_kw = unit.battery.discharge_power_kw = p_hi
+        unit.battery = updated(unit.battery, energy_kwh=e_hi, charge_power_kw=p_hi, discharge_power_kw=p_hi)
     return unit
 
 
@@ -127,8 +126,7 @@ def apply_sizes(cfg: Config, sizes: dict) -> Config:
         e, p = sizes["battery_kwh"], sizes["battery_kw"]
         if e < SIZE_ZERO or p < SIZE_ZERO:
             e = p = 0.0
-        out.battery.energy_kwh = e
-        out.battery.charge_power_kw = out.battery.discharge_power_kw = p
+        out.battery = updated(out.battery, energy_kwh=e, charge_power_kw=p, discharge_power_kw=p)
     return out
 
 
@@ -237,13 +235,14 @@ def size(model: str | Path, scenario: str | None = None, *, out: str | Path | No
         No usable solution.
     """
     from energy.report.runfolder import write_run
-    from energy.runner import horizon_overrides, model_reports_dir
+    from energy.runner import horizon_overrides, model_reports_dir, size_check
 
     t0 = time.perf_counter()
     cache = {} if cache is None else cache
     cfg = config if config is not None else load_config(
         model, scenario, horizon_overrides(start, end, resolution, inflexible, overrides))
-    folder = model_reports_dir(cfg, out) / "sized" / cfg.scenario if write else None
+    size_check(cfg)
+    folder = files.safe_path(model_reports_dir(cfg, out), "sized", cfg.scenario) if write else None
     if folder is not None:
         files.check_writable(folder, overwrite)
     opts = _solver_options(cfg, time_limit_s, mip_gap, threads)

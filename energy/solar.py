@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 
-from energy.errors import EnergyError
+from energy.errors import EnergyError, echo
 from energy.timegrid import check_index, interval_midpoints
 from energy.weather import WEATHER_COLUMNS
 
@@ -41,7 +41,7 @@ def pv_ac_power_kw(
     capacity_kwp: float, tilt_deg: float, azimuth_deg: float, dc_ac_ratio: float = 1.2,
     losses_pct: float = 14.0, gamma_pdc_per_c: float = -0.0035, albedo: float = 0.2,
     temperature_model: str = "open_rack_glass_polymer", transposition_model: str = "perez",
-    iam: bool = True, end=None,
+    iam: bool = True, end=None, sun_shift_h: float = 0.0,
 ) -> pd.Series:
     """AC power a fixed PV array can deliver, interval means on the weather's index.
 
@@ -78,6 +78,10 @@ def pv_ac_power_kw(
         Apply the physical incidence-angle modifier to the beam component.
     end : pandas.Timestamp, optional
         End of the last interval (default: see :func:`energy.timegrid.interval_edges`).
+    sun_shift_h : float, default 0.0
+        Solar geometry at the interval midpoints plus this: for irradiance measured at
+        another instant than the middle of its interval (a PVGIS SARAH value at ``HH:00 +
+        offset``: :func:`energy.weatherfile.sun_shift_h`), -1..1. [h]
 
     Returns
     -------
@@ -103,7 +107,9 @@ def pv_ac_power_kw(
     if capacity_kwp == 0:
         return pd.Series(0.0, index=index, name="pv_kw")
 
-    mid = interval_midpoints(index, end)
+    if not -1.0 <= sun_shift_h <= 1.0:
+        raise EnergyError(f"sun_shift_h: expected -1..1 h, found {echo(sun_shift_h)}")
+    mid = interval_midpoints(index, end) + pd.Timedelta(hours=float(sun_shift_h))
     temp_air = pd.Series(weather["temp_air_c"].to_numpy(dtype=float), index=mid)
     location = pvlib.location.Location(latitude, longitude, altitude=altitude_m)
     effective, poa_global = _plane_of_array(weather, mid, location, temp_air, tilt_deg, azimuth_deg,
@@ -161,7 +167,7 @@ def specific_yield_kwh_per_kwp(pv_kw, dt_h, capacity_kwp: float) -> float:
         ``sum(pv_kw * dt_h) / capacity_kwp``. [kWh/kWp]
     """
     if not capacity_kwp > 0:
-        raise EnergyError(f"capacity_kwp: expected a positive number, found {capacity_kwp!r}")
+        raise EnergyError(f"capacity_kwp: expected a positive number, found {echo(capacity_kwp)}")
     power = np.asarray(pv_kw, dtype=float)
     steps = np.broadcast_to(np.asarray(dt_h, dtype=float), power.shape)
     return float(np.sum(power * steps) / capacity_kwp)
@@ -184,20 +190,20 @@ def _check_parameters(**values) -> None:
     }
     for name, value in values.items():
         if not isinstance(value, int | float | np.number) or isinstance(value, bool):
-            raise EnergyError(f"{name}: expected a number, found {value!r}")
+            raise EnergyError(f"{name}: expected a number, found {echo(value)}")
         if name == "dc_ac_ratio":
             ok, expected = bool(np.isfinite(value) and value > 0), "> 0"
         else:
             lo, hi, expected = rules[name]
             ok = bool(np.isfinite(value) and lo <= value <= hi)
         if not ok:
-            raise EnergyError(f"{name}: expected a value {expected}, found {value!r}")
+            raise EnergyError(f"{name}: expected a value {expected}, found {echo(value)}")
 
 
 def _check_choice(name: str, value, choices) -> None:
     """Refuse a name that is not one of ``choices``."""
     if value not in choices:
-        raise EnergyError(f"{name}: expected one of {', '.join(choices)}, found {value!r}")
+        raise EnergyError(f"{name}: expected one of {', '.join(choices)}, found {echo(value)}")
 
 
 def _check_weather(weather) -> None:

@@ -24,7 +24,9 @@ import pandas as pd
 from energy.errors import EnergyError
 
 __all__ = [
+    "FIRST_YEAR",
     "HOUR",
+    "LAST_YEAR",
     "average_onto",
     "check_index",
     "daily_window_hours",
@@ -45,6 +47,9 @@ __all__ = [
 
 HOUR = pd.Timedelta(hours=1)
 """One hour, the unit of every step length."""
+FIRST_YEAR, LAST_YEAR = 1901, 2199
+"""Years a horizon and a data file's timestamps may hold: pandas' nanosecond timestamps end in
+1677 and 2262, and solar geometry and tariffs that far from today mean nothing (estimate). [year]"""
 
 
 def check_index(index: pd.DatetimeIndex, name: str = "index") -> pd.DatetimeIndex:

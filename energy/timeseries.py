@@ -40,7 +40,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from energy.errors import EnergyError
+from energy.errors import MAX_MAGNITUDE, EnergyError, echo
+from energy.plausible import thousands_warning
+from energy.timegrid import FIRST_YEAR, LAST_YEAR
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _NUMERIC = re.compile(r"^\s*\d+(\.\d+)?\s*$")
@@ -130,10 +132,10 @@ def read_table(path: Path, *, delimiter: str = ",", what: str = "file") -> pd.Da
                     if delimiter == "," else " (is the delimiter right?)")
             raise EnergyError(
                 f"{path}: row {m.group(2)}: {m.group(3)} fields; expected {m.group(1)} as in the header "
-                f"with delimiter {delimiter!r}{hint}"
+                f"with delimiter {echo(delimiter)}{hint}"
             ) from None
         msg = " ".join(text.splitlines()[-1].split()) if text else type(exc).__name__
-        raise EnergyError(f"{path}: cannot parse as CSV with delimiter {delimiter!r}: {msg}") from None
+        raise EnergyError(f"{path}: cannot parse as CSV with delimiter {echo(delimiter)}: {msg}") from None
     header = [str(c).strip().lstrip("\ufeff").strip() for c in raw.iloc[0]] if len(raw) else []
     df = raw.iloc[1:].reset_index(drop=True).fillna("")
     df.columns = header
@@ -146,13 +148,13 @@ def require_columns(df: pd.DataFrame, path: Path, columns: list[str], delimiter:
     """Error naming the missing column and the columns found."""
     for col in columns:
         if list(df.columns).count(col) > 1:
-            raise EnergyError(f"{path}: column {col!r} appears more than once in the header; expected it once")
+            raise EnergyError(f"{path}: column {echo(col)} appears more than once in the header; expected it once")
         if col not in df.columns:
-            found = ", ".join(repr(c) for c in df.columns)
+            found = echo(", ".join(echo(c) for c in df.columns), 240, quote=False)
             hint = ""
             if len(df.columns) == 1 and any(d in df.columns[0] for d in ";,\t"):
-                hint = f" (is the delimiter right? it is {delimiter!r})"
-            raise EnergyError(f"{path}: column {col!r} not found; columns are {found}{hint}")
+                hint = f" (is the delimiter right? it is {echo(delimiter)})"
+            raise EnergyError(f"{path}: column {echo(col)} not found; columns are {found}{hint}")
 
 
 def _parse_reason(text: str, dayfirst: bool) -> str:
@@ -177,19 +179,19 @@ def parse_timestamps(raw: pd.Series, path: Path, column: str, *, tz: str, file_t
     empty = s == ""
     if empty.any():
         i = int(np.flatnonzero(empty.to_numpy())[0])
-        raise EnergyError(f"{path}: row {_line(i)}: column {column!r} is empty; expected a timestamp")
+        raise EnergyError(f"{path}: row {_line(i)}: column {echo(column)} is empty; expected a timestamp")
     numeric = s.str.match(_NUMERIC)
     if numeric.any():
         i = int(np.flatnonzero(numeric.to_numpy())[0])
         raise EnergyError(
-            f"{path}: row {_line(i)}: timestamp {s.iloc[i]!r} looks like a number (an Excel serial date?); "
+            f"{path}: row {_line(i)}: timestamp {echo(s.iloc[i])} looks like a number (an Excel serial date?); "
             "expected a date-time such as 2025-01-31 18:15 or 2025-01-31T18:15-05:00"
         )
     has_offset = s.str.contains(_OFFSET)
     if has_offset.any() and not has_offset.all():
         i = int(np.flatnonzero((~has_offset).to_numpy())[0])
         raise EnergyError(
-            f"{path}: row {_line(i)}: timestamp {s.iloc[i]!r} has no UTC offset while others do; "
+            f"{path}: row {_line(i)}: timestamp {echo(s.iloc[i])} has no UTC offset while others do; "
             "expected all timestamps with an offset or none"
         )
     # ISO 8601 (year first) is unambiguous: never read it day-first (2025-01-06 is not 1 June)
@@ -218,10 +220,15 @@ def parse_timestamps(raw: pd.Series, path: Path, column: str, *, tz: str, file_t
         if not hint:
             hint = _parse_reason(s.iloc[i], dayfirst)
         raise EnergyError(
-            f"{path}: row {_line(i)}: cannot parse timestamp {s.iloc[i]!r} in column {column!r}; "
+            f"{path}: row {_line(i)}: cannot parse timestamp {echo(s.iloc[i])} in column {echo(column)}; "
             f"expected ISO 8601 such as 2025-01-31 18:15{hint}"
         )
     idx = pd.DatetimeIndex(parsed)
+    far = (idx.year < FIRST_YEAR) | (idx.year > LAST_YEAR)
+    if far.any():
+        i = int(np.flatnonzero(far)[0])
+        raise EnergyError(f"{path}: row {_line(i)}: timestamp {echo(s.iloc[i])} in column {echo(column)}; "
+                          f"expected a date in the years {FIRST_YEAR}-{LAST_YEAR}")
     if idx.tz is not None:
         return idx.tz_convert(tz)
     try:
@@ -232,7 +239,7 @@ def parse_timestamps(raw: pd.Series, path: Path, column: str, *, tz: str, file_t
                 pd.Timestamp(ts).tz_localize(file_tz, ambiguous="raise", nonexistent="raise")
             except Exception:
                 raise EnergyError(
-                    f"{path}: row {_line(i)}: local time {s.iloc[i]!r} does not exist or is ambiguous in "
+                    f"{path}: row {_line(i)}: local time {echo(s.iloc[i])} does not exist or is ambiguous in "
                     f"{file_tz} (a daylight-saving change); expected timestamps with a UTC offset "
                     "or in a zone without daylight saving"
                 ) from None
@@ -253,13 +260,18 @@ def parse_numbers(raw: pd.Series, path: Path, column: str, *, decimal: str = "."
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         shown = raw.iloc[i]
-        what = "is empty" if str(shown).strip() == "" else f"is {shown!r}"
+        what = "is empty" if str(shown).strip() == "" else f"is {echo(shown)}"
         wrong_sep = ("," in str(shown) and decimal == ".") or ("." in str(shown) and decimal == ",")
-        hint = f" (is the decimal separator right? it is {decimal!r})" if wrong_sep else ""
-        raise EnergyError(f"{path}: row {_line(i)}: column {column!r} {what}; expected a number{hint}")
+        hint = f" (is the decimal separator right? it is {echo(decimal)})" if wrong_sep else ""
+        raise EnergyError(f"{path}: row {_line(i)}: column {echo(column)} {what}; expected a number{hint}")
     if not allow_negative and (vals < 0).any():
         i = int(np.flatnonzero(vals < 0)[0])
-        raise EnergyError(f"{path}: row {_line(i)}: column {column!r} is {raw.iloc[i]!r}; expected a value >= 0")
+        raise EnergyError(f"{path}: row {_line(i)}: column {echo(column)} is {echo(raw.iloc[i])}; expected a value >= 0")
+    huge = np.abs(vals) > MAX_MAGNITUDE
+    if huge.any():
+        i = int(np.flatnonzero(huge)[0])
+        raise EnergyError(f"{path}: row {_line(i)}: column {echo(column)} is {echo(raw.iloc[i])}; expected a number "
+                          "of magnitude at most 1e12")
     return vals
 
 
@@ -372,7 +384,7 @@ def read_series_csv(spec, index: pd.DatetimeIndex, end: pd.Timestamp, *, quantit
     path = Path(path if path is not None else spec.file)
     units = UNITS[quantity]
     if spec.units not in units:
-        raise EnergyError(f"{path}: units {spec.units!r} not understood; expected one of {', '.join(units)}")
+        raise EnergyError(f"{path}: units {echo(spec.units)} not understood; expected one of {', '.join(units)}")
     df = read_table(path, delimiter=spec.delimiter, what="time-series file")
     require_columns(df, path, [spec.timestamp_column, spec.value_column], spec.delimiter)
     idx = parse_timestamps(df[spec.timestamp_column], path, spec.timestamp_column,
@@ -382,6 +394,8 @@ def read_series_csv(spec, index: pd.DatetimeIndex, end: pd.Timestamp, *, quantit
     step = check_spacing(idx, path)
     out, note = to_model_index(vals, idx, step, path, index, end)
     notes = [note] if note else []
+    if spec.decimal == ",":
+        notes += thousands_warning(df[spec.value_column], f"{path}: column {echo(spec.value_column)}")
     return SeriesRead(pd.Series(out, index=index), notes)
 
 
@@ -423,7 +437,7 @@ def read_vessel_calls(spec, tz: str, *, path: Path | None = None, pool_size: int
              else pd.Series([f"call_{i + 1:03d}" for i in range(len(df))]))
     if names.duplicated().any():
         i = int(np.flatnonzero(names.duplicated().to_numpy())[0])
-        raise EnergyError(f"{path}: row {_line(i)}: vessel name {names.iloc[i]!r} repeats; expected unique names")
+        raise EnergyError(f"{path}: row {_line(i)}: vessel name {echo(names.iloc[i])} repeats; expected unique names")
     return pd.DataFrame({
         "vessel": names.to_numpy(),
         "arrival": arr,

@@ -8,14 +8,16 @@ of :mod:`energy.weather`, plus the file's metadata.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pvlib
 
-from energy.errors import EnergyError
-from energy.timegrid import HOUR, average_onto, hours_since, interval_edges
+from energy.errors import EnergyError, echo
+from energy.plausible import LABEL
+from energy.timegrid import average_onto, hours_since, interval_edges
 from energy.weather import WEATHER_COLUMNS
 
 WEATHER_FORMATS = ("epw", "tmy3", "pvgis_tmy")
@@ -89,7 +91,8 @@ def read_weather_file(path, *, fmt: str = "auto", index: pd.DatetimeIndex, end=N
         of the file's timestamps) [h], ``source`` (the format read), ``path``, ``name``
         (station or site name when the file gives one), ``notes`` (list of str, e.g. a
         29 February taken from 28 February) and, for PVGIS files that state it,
-        ``irradiance_time_offset_h`` [h].
+        ``irradiance_time_offset_h`` [h]; ``sun_shift_h`` [h] (:func:`sun_shift_h`, also in
+        ``data.attrs``).
 
     Raises
     ------
@@ -105,9 +108,58 @@ def read_weather_file(path, *, fmt: str = "auto", index: pd.DatetimeIndex, end=N
     reader = {"epw": _read_epw, "tmy3": _read_tmy3, "pvgis_tmy": _read_pvgis_tmy}[fmt]
     records, meta = reader(path)
     grid, values = _typical_year_hours(records, edges, path, meta["tz_offset_h"])
-    meta["notes"] = _leap_day_note(records, edges, path, meta["tz_offset_h"])
+    meta["sun_shift_h"] = sun_shift_h(meta)
+    meta["notes"] = _leap_day_note(records, edges, path, meta["tz_offset_h"]) + noon_warning(records, meta, path)
     data = average_onto(hours_since(grid), values, hours_since(edges, grid[0]))
-    return pd.DataFrame(data, index=index, columns=list(WEATHER_COLUMNS)), meta
+    out = pd.DataFrame(data, index=index, columns=list(WEATHER_COLUMNS))
+    out.attrs["sun_shift_h"] = meta["sun_shift_h"]
+    return out, meta
+
+
+NOON_TOLERANCE_H = 0.75
+"""Largest offset of a file's irradiance from solar noon taken as right: typical-year files
+peak within a few minutes of it; a wrong zone or label convention gives whole hours. [h]"""
+
+
+def irradiance_noon_offset_h(records: pd.DataFrame, longitude: float, sun_shift: float = 0.0) -> float:
+    """GHI-weighted mean solar time of a file's records minus 12:00: 0 when the timing is right. [h]
+
+    Each record is taken at the middle of its (start-labelled) hour plus ``sun_shift``;
+    solar time = UTC time + longitude / 15 + the equation of time (Spencer 1971).
+    """
+    mid = records.index.tz_convert("UTC") + pd.Timedelta(hours=0.5 + sun_shift)
+    eot_min = pvlib.solarposition.equation_of_time_spencer71(mid.day_of_year.to_numpy())
+    hours = mid.hour + mid.minute / 60 + mid.second / 3600
+    solar = (np.asarray(hours, dtype=float) + longitude / 15.0 + np.asarray(eot_min) / 60.0) % 24.0 - 12.0
+    ghi = records["ghi_w_m2"].to_numpy(dtype=float)
+    return float(np.sum(ghi * solar) / np.sum(ghi)) if np.sum(ghi) > 0 else 0.0
+
+
+def noon_warning(records: pd.DataFrame, meta: dict, path: Path) -> list[str]:
+    """A labelled warning when the file's irradiance does not peak within the tolerance of solar noon."""
+    lon = meta.get("longitude", math.nan)
+    if not math.isfinite(lon):
+        return []
+    off = irradiance_noon_offset_h(records, lon, meta.get("sun_shift_h", 0.0))
+    if abs(off) <= NOON_TOLERANCE_H:
+        return []
+    side = "before" if off < 0 else "after"
+    return [f"{LABEL}weather file {path}: the irradiance peaks {abs(off):.1f} h {side} solar noon (file time "
+            f"UTC{meta['tz_offset_h']:+g} h, longitude {lon:.2f}); expected within {NOON_TOLERANCE_H:g} h: is "
+            "the file's time zone (header) or its hour labelling right?"]
+
+
+def sun_shift_h(meta: dict) -> float:
+    """How far from the middle of its hour a record's irradiance was taken. [h]
+
+    EPW and TMY3 records, and PVGIS ones without an offset (ERA5: hourly means centred at
+    ``HH:30``), describe the whole hour starting at their (start) label: 0. A PVGIS file
+    stating an irradiance time offset ``o`` (SARAH: instantaneous values at ``HH:00 + o``)
+    gives ``o - 0.5``: the PV of that hour is computed with the sun where it stood when the
+    irradiance was measured (:func:`energy.solar.pv_ac_power_kw`, ``sun_shift_h``).
+    """
+    offset = meta.get("irradiance_time_offset_h")
+    return 0.0 if offset is None else float(offset) - 0.5
 
 
 def _check_weather_file(path: Path) -> None:
@@ -137,7 +189,7 @@ def _resolve_format(path: Path, fmt: str) -> str:
         return fmt
     if fmt != "auto":
         raise EnergyError(
-            f"weather file {path}: format {fmt!r} is unknown; expected one of "
+            f"weather file {path}: format {echo(fmt)} is unknown; expected one of "
             f"auto, {', '.join(WEATHER_FORMATS)}"
         )
     head = _head(path)
@@ -174,7 +226,7 @@ def _call_reader(func, path: Path, what: str, **kwargs):
         return func(str(path), **kwargs)
     except Exception as exc:  # a third-party parser on a user's file: any failure is theirs
         if isinstance(exc, KeyError):
-            detail = f"field {exc.args[0]!r} missing" if exc.args else "a field is missing"
+            detail = f"field {echo(exc.args[0])} missing" if exc.args else "a field is missing"
         elif isinstance(exc, UnicodeDecodeError):
             detail = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
         else:
@@ -193,7 +245,7 @@ def _check_first_line(path: Path, what: str, ok, expected: str) -> None:
     if not ok(first):
         shown = first if len(first) <= 40 else first[:37] + "..."
         raise EnergyError(
-            f"weather file {path}: cannot be read as {what}; expected {expected}, found {shown!r}"
+            f"weather file {path}: cannot be read as {what}; expected {expected}, found {echo(shown)}"
         )
 
 
@@ -232,17 +284,33 @@ def _file_zone(offset_h: float) -> _dt.timezone:
     return _dt.timezone(_dt.timedelta(hours=float(offset_h)))
 
 
-def _meta(path, source, latitude, longitude, altitude, tz_offset_h, name="") -> dict:
-    """The metadata dict returned by :func:`read_weather_file`."""
-    return {
-        "latitude": float(latitude),
-        "longitude": float(longitude),
-        "altitude_m": float(altitude),
-        "tz_offset_h": float(tz_offset_h),
-        "source": source,
-        "path": str(path),
-        "name": str(name).strip().strip('"'),
-    }
+_HEADER_RANGE = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0), "altitude_m": (-500.0, 9000.0),
+                 "tz_offset_h": (-12.0, 14.0)}
+"""What a weather file's header may state: coordinates, an altitude on Earth, a UTC offset."""
+
+
+def _meta(path, source, latitude, longitude, altitude, tz_offset_h, name="", missing_ok=False) -> dict:
+    """The metadata dict returned by :func:`read_weather_file`; header values checked.
+
+    A header value that is not a number or outside :data:`_HEADER_RANGE` is refused (a
+    PVGIS file may leave its location out: ``missing_ok``).
+    """
+    out = {"source": source, "path": str(path), "name": str(name).strip().strip('"')}
+    for key, value in (("latitude", latitude), ("longitude", longitude), ("altitude_m", altitude),
+                       ("tz_offset_h", tz_offset_h)):
+        if value is None and missing_ok:
+            out[key] = math.nan
+            continue
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            v = math.nan
+        lo, hi = _HEADER_RANGE[key]
+        if not lo <= v <= hi:
+            raise EnergyError(f"weather file {path}: header {key} is {echo(value)}; expected a number "
+                              f"from {lo:g} to {hi:g}")
+        out[key] = v
+    return out
 
 
 def _read_epw(path: Path, source: str = "epw"):
@@ -263,18 +331,44 @@ def _read_tmy3(path: Path):
         shown = head[1].strip()[:37] if len(head) > 1 else ""
         raise EnergyError(
             f"weather file {path}: cannot be read as a TMY3 file; expected a site line and then a "
-            f"header line starting 'Date (MM/DD/YYYY)', found {shown!r} on line 2"
+            f"header line starting 'Date (MM/DD/YYYY)', found {echo(shown)} on line 2"
         )
     data, meta = _call_reader(pvlib.iotools.read_tmy3, path, "a TMY3 file", map_variables=True)
-    date_col = "Date (MM/DD/YYYY)"
+    data = data.set_axis(_tmy3_starts(data, path, float(meta["TZ"])))
     data = data.assign(_line=np.arange(3, 3 + len(data)))
-    if date_col in data.columns:
-        data = data[~data[date_col].astype(str).str.startswith("02/29")]
-    data = data.set_axis(data.index - HOUR)
     return _canonical(data, path, "the TMY3 file", lines=data["_line"].to_numpy()), _meta(
         path, "tmy3", meta["latitude"], meta["longitude"], meta["altitude"], meta["TZ"],
         meta.get("Name", ""),
     )
+
+
+_TMY3_DATE, _TMY3_TIME = "Date (MM/DD/YYYY)", "Time (HH:MM)"
+
+
+def _tmy3_starts(data: pd.DataFrame, path: Path, tz_offset_h: float) -> pd.DatetimeIndex:
+    """Start of each TMY3 record's hour, from the file's own date and time columns.
+
+    ``MM/DD/YYYY`` and ``HH:00`` (01:00..24:00) label the END of the hour, so the record
+    covers hour ``HH-1`` of that date (24:00 is the last hour of the day, never the next
+    day). Typical years mix years (a leap-year February among them): the year is set to
+    2000, a leap year, so that a file's own 29 February is kept and nothing moves to 1 March.
+    """
+    if _TMY3_DATE not in data.columns or _TMY3_TIME not in data.columns:
+        raise EnergyError(f"weather file {path}: TMY3 file lacks the columns {_TMY3_DATE!r} and "
+                          f"{_TMY3_TIME!r}; expected both")
+    date = data[_TMY3_DATE].astype(str).str.strip()
+    time = data[_TMY3_TIME].astype(str).str.strip()
+    parts = date.str.extract(r"^(\d{1,2})/(\d{1,2})/\d{4}$")
+    hour = pd.to_numeric(time.str.extract(r"^(\d{1,2}):00$")[0], errors="coerce")
+    bad = parts.isna().any(axis=1).to_numpy() | ~hour.between(1, 24).to_numpy()
+    stamps = pd.to_datetime(dict(year=2000, month=pd.to_numeric(parts[0], errors="coerce"),
+                                 day=pd.to_numeric(parts[1], errors="coerce"), hour=hour - 1), errors="coerce")
+    bad |= stamps.isna().to_numpy()
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise EnergyError(f"weather file {path}: row {i + 3}: date {echo(date.iloc[i])} and time "
+                          f"{echo(time.iloc[i])}: expected MM/DD/YYYY and HH:00 from 01:00 to 24:00")
+    return pd.DatetimeIndex(stamps).tz_localize(_file_zone(tz_offset_h))
 
 
 def _read_pvgis_tmy(path: Path):
@@ -289,13 +383,25 @@ def _read_pvgis_tmy(path: Path):
     )
     inputs = meta.get("inputs", {})
     location = inputs.get("location", inputs)
+    if not isinstance(location, dict):
+        raise EnergyError(f"weather file {path}: inputs.location is {echo(location)}; expected a table of "
+                          "latitude, longitude and elevation")
     info = _meta(
-        path, "pvgis_tmy", location.get("latitude", np.nan), location.get("longitude", np.nan),
-        location.get("elevation", np.nan), 0.0, "PVGIS TMY",
+        path, "pvgis_tmy", location.get("latitude"), location.get("longitude"),
+        location.get("elevation"), 0.0, "PVGIS TMY", missing_ok=True,
     )
-    offset = inputs.get("irradiance time offset")
+    # the CSV states "Irradiance Time Offset (h)" (pvlib: inputs["irradiance time offset"]),
+    # the JSON inputs.location.irradiance_time_offset
+    offset = inputs.get("irradiance time offset", location.get("irradiance_time_offset"))
     if offset is not None:
-        info["irradiance_time_offset_h"] = float(offset)
+        try:
+            offset = float(offset)
+        except (TypeError, ValueError):
+            offset = math.nan
+        if not -1.0 <= offset <= 1.0:
+            raise EnergyError(f"weather file {path}: irradiance time offset {echo(offset)} h; expected a "
+                              "number of hours between -1 and 1 (PVGIS states about 0.1-0.5)")
+        info["irradiance_time_offset_h"] = offset
     return _canonical(data, path, f"the PVGIS TMY {sub.upper()} file"), info
 
 

@@ -34,7 +34,7 @@ import windpowerlib
 from windpowerlib import density, power_output, temperature, wind_speed
 from windpowerlib.wind_turbine import get_turbine_data_from_file
 
-from energy.errors import EnergyError
+from energy.errors import EnergyError, echo
 from energy.timegrid import check_index
 from energy.weather import WIND_MEASUREMENT_HEIGHT_M
 
@@ -94,7 +94,7 @@ def check_turbine_type(name: str, *, where: str | None = None) -> str:
     else:
         hint = f"expected one of the {len(known)} types of energy.wind.turbine_types()"
     prefix = f"{where}: " if where else ""
-    raise EnergyError(f"{prefix}unknown turbine type {name!r} in windpowerlib's library; {hint}")
+    raise EnergyError(f"{prefix}unknown turbine type {echo(name)} in windpowerlib's library; {hint}")
 
 
 def nominal_power_kw(turbine_type: str) -> float:
@@ -229,7 +229,7 @@ def _check_speed(series) -> pd.Series:
     if bad.any():
         first = bad.idxmax()
         raise EnergyError(
-            f"wind_speed_m_s: expected finite values >= 0, found {series[first]!r} at {first}"
+            f"wind_speed_m_s: expected finite values >= 0, found {echo(series[first])} at {first}"
         )
     return values.astype(float)
 
@@ -247,7 +247,7 @@ def _check_temperature(series, index: pd.DatetimeIndex) -> np.ndarray:
 def _check_count(count) -> None:
     """Refuse a turbine count that is not a non-negative integer."""
     if isinstance(count, bool) or not isinstance(count, int | np.integer) or count < 0:
-        raise EnergyError(f"count: expected a non-negative integer, found {count!r}")
+        raise EnergyError(f"count: expected a non-negative integer, found {echo(count)}")
 
 
 def _check_positive(name: str, value) -> None:
@@ -255,4 +255,4 @@ def _check_positive(name: str, value) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float | np.number) or not (
         np.isfinite(value) and value > 0
     ):
-        raise EnergyError(f"{name}: expected a positive number, found {value!r}")
+        raise EnergyError(f"{name}: expected a positive number, found {echo(value)}")

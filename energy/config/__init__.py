@@ -10,6 +10,7 @@ from energy.config.load import (
     parse_override,
     parse_overrides,
     read_model_file,
+    revalidate,
     scenario_names,
     validation_message,
 )
@@ -25,6 +26,7 @@ from energy.config.schema import (
     Vessels,
     default_of,
     horizon_bounds,
+    updated,
 )
 
 __all__ = [
@@ -41,10 +43,12 @@ __all__ = [
     "deep_merge",
     "default_of",
     "horizon_bounds",
+    "updated",
     "load_config",
     "parse_override",
     "parse_overrides",
     "read_model_file",
+    "revalidate",
     "scenario_names",
     "validation_message",
 ]

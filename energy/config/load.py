@@ -37,21 +37,28 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ValidationError
 
-from energy.config.schema import Config
-from energy.errors import EnergyError
+from energy.config.schema import Config, scenario_name
+from energy.errors import EnergyError, echo
 
 __all__ = [
+    "check_depth",
     "config_from_dict",
     "deep_merge",
     "load_config",
     "parse_override",
     "parse_overrides",
     "read_model_file",
+    "revalidate",
     "scenario_names",
     "validation_message",
 ]
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+MAX_MODEL_FILE_BYTES = 10_000_000
+"""Largest model file read: a model file is a few kB; more is not a model (estimate). [bytes]"""
+MAX_DEPTH = 32
+"""Deepest nesting of tables and arrays in a model file (the schema needs 7). [-]"""
 
 
 def _fmt_loc(loc: tuple) -> str:
@@ -62,7 +69,7 @@ def _fmt_loc(loc: tuple) -> str:
             out += f"[{part}]"
         else:
             key = str(part) if _BARE_KEY.match(str(part)) else json.dumps(str(part))
-            out += ("." if out else "") + key
+            out += ("." if out else "") + echo(key, quote=False)
     return out
 
 
@@ -128,8 +135,16 @@ def _describe(err: dict) -> str:
         return f"{loc}: unknown key{_key_hint(err['loc'])}"
     if typ == "missing":
         return f"{loc}: missing required key; expected a value for it"
+    if typ in ("too_long", "too_short"):
+        ctx = err.get("ctx", {})
+        bound = f"at most {ctx.get('max_length')}" if typ == "too_long" else f"at least {ctx.get('min_length')}"
+        n = ctx.get("actual_length")
+        return f"{loc}: expected {bound} entries, found {'more' if n is None else n}"
     msg = err["msg"]
     msg = msg.removeprefix("Value error, ")
+    if typ == "int_parsing_size":
+        msg = "expected a whole number of magnitude at most 1e12"
+    msg = re.sub(r"^(String|Value) should be ", "expected ", msg)
     if typ in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         msg = "expected a value " + msg.replace("Input should be ", "")
     elif msg.startswith("Input should be "):
@@ -141,10 +156,9 @@ def _describe(err: dict) -> str:
     return f"{loc}: {msg}, found {found_s}" if loc else f"{msg}, found {found_s}"
 
 
-def _short_repr(value: Any, limit: int = 80) -> str:
-    """``repr`` of a found value, cut to one short line."""
-    text = " ".join(repr(value).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def _short_repr(value: Any) -> str:
+    """``repr`` of a found value, cut to one short line (:func:`energy.errors.echo`)."""
+    return echo(value)
 
 
 def validation_message(where: str, exc: ValidationError) -> str:
@@ -218,22 +232,49 @@ def parse_overrides(items: list[str] | tuple[str, ...] | None) -> dict:
 
 
 def read_model_file(path: str | Path) -> dict:
-    """Parse a TOML model file into a dict; errors name the file and line."""
+    """Parse a TOML model file into a dict; errors name the file and line.
+
+    A file over :data:`MAX_MODEL_FILE_BYTES` or nested deeper than :data:`MAX_DEPTH` is
+    refused before or after parsing (Python's TOML parser recurses into nested arrays).
+    """
     path = Path(path)
     if path.is_dir():
         raise EnergyError(f"{path}: is a folder; expected a TOML model file")
     if not path.is_file():
         raise EnergyError(f"{path}: model file not found")
     try:
+        size = path.stat().st_size
+        if size > MAX_MODEL_FILE_BYTES:
+            raise EnergyError(f"{path}: {size:,} bytes; expected a model file of at most "
+                              f"{MAX_MODEL_FILE_BYTES:,} bytes (a model file is a few kB)")
         # utf-8-sig: Windows editors often save a byte-order mark, which TOML itself refuses
-        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+        raw = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
-        raise EnergyError(f"{path}: not valid TOML: {exc}; expected TOML syntax (key = value, "
-                          "[table], \"quoted strings\")") from None
+        raise EnergyError(f"{path}: not valid TOML: {echo(str(exc), 200, quote=False)}; expected TOML syntax "
+                          "(key = value, [table], \"quoted strings\")") from None
+    except RecursionError:
+        raise EnergyError(f"{path}: nested too deeply to read; expected tables and arrays nested at most "
+                          f"{MAX_DEPTH} deep") from None
     except UnicodeDecodeError as exc:
         raise EnergyError(f"{path}: not valid TOML: expected UTF-8 text ({exc.reason})") from None
     except OSError as exc:
         raise EnergyError(f"{path}: cannot be read ({exc.strerror or exc}); expected a readable model file") from None
+    check_depth(raw, str(path))
+    return raw
+
+
+def check_depth(data: Any, where: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse tables/arrays nested deeper than ``limit`` (walked without recursion)."""
+    stack = [(data, 0, ())]
+    while stack:
+        node, depth, loc = stack.pop()
+        if depth > limit:
+            raise EnergyError(f"{where}: {_fmt_loc(loc[:4])}...: nested {depth} deep; expected tables and "
+                              f"arrays nested at most {limit} deep")
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1, (*loc, k)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1, (*loc, i)) for i, v in enumerate(node))
 
 
 def scenario_names(raw: dict) -> list[str]:
@@ -270,20 +311,29 @@ def config_from_dict(raw: dict, *, path: Path | None = None, scenario: str | Non
                      overrides: dict | None = None) -> Config:
     """Validate a parsed model (see :func:`load_config`)."""
     where = str(path) if path is not None else "<model>"
+    if not isinstance(raw, dict):
+        raise EnergyError(f"{where}: expected the model as a table (dict), found {echo(raw)}")
+    check_depth(raw, where)
+    if overrides:
+        check_depth(overrides, f"{where}: overrides")
     scenarios = raw.get("scenarios", {})
     if not isinstance(scenarios, dict) or any(not isinstance(v, dict) for v in scenarios.values()):
-        raise EnergyError(f"{where}: scenarios: expected tables [scenarios.NAME], found {scenarios!r}")
+        raise EnergyError(f"{where}: scenarios: expected tables [scenarios.NAME], found {echo(scenarios)}")
     data = raw
     name = scenario or "base"
     if name != "base":
+        try:
+            scenario_name(name)
+        except ValueError as exc:
+            raise EnergyError(f"{where}: scenario: {exc}") from None
         if name not in scenarios:
-            known = ", ".join(["base", *scenarios]) or "base"
-            raise EnergyError(f"{where}: unknown scenario {name!r}; the file defines: {known}")
+            known = ", ".join(["base", *(echo(n, quote=False) for n in scenarios)])
+            raise EnergyError(f"{where}: unknown scenario {echo(name)}; the file defines: {echo(known, 300, quote=False)}")
         override = {k: v for k, v in scenarios[name].items() if k != "description"}
         if "scenarios" in override:
             raise EnergyError(f"{where}: scenarios.{name}.scenarios: a scenario cannot define scenarios")
         data = deep_merge(raw, override)
-        where = f"{where}: scenario {name!r}"
+        where = f"{where}: scenario {echo(name)}"
     if overrides:
         if not isinstance(overrides, dict) or "scenarios" in overrides:
             raise EnergyError(f"{where}: overrides: expected a table of model keys (not scenarios), "
@@ -308,3 +358,20 @@ def _valid(data: dict) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def revalidate(cfg: Config, overrides: dict | None = None) -> Config:
+    """Validate a :class:`Config` again, whole (a Python user may have changed it in place).
+
+    Field assignments are validated as they happen (``validate_assignment``); this also
+    catches what assignment cannot see: items put into its dicts and lists
+    (``cfg.pv["roof"] = {...}``) and fields that only together break a rule.
+    """
+    if not isinstance(cfg, Config):
+        raise EnergyError(f"config: expected an energy.config.Config (from load_config), found {echo(cfg)}")
+    try:
+        out = Config.model_validate(deep_merge(cfg.model_dump(warnings=False), overrides or {}))
+        out.path, out.scenario = cfg.path, cfg.scenario
+    except ValidationError as exc:
+        raise EnergyError(validation_message(cfg.where, exc)) from None
+    return out

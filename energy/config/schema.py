@@ -14,16 +14,18 @@ pydantic keeps it as the field's ``description``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from energy import jobs as jobs_rules
 from energy.emission_factors import FACTOR_NAMES as EMISSION_FACTOR_NAMES
-from energy.timegrid import daily_window_hours
+from energy.errors import MAX_MAGNITUDE, EnergyError, echo
+from energy.timegrid import FIRST_YEAR, LAST_YEAR, daily_window_hours
 
 NonNeg = Annotated[float, Field(ge=0)]
 Pos = Annotated[float, Field(gt=0)]
@@ -34,7 +36,13 @@ Hour = Annotated[int, Field(ge=0, le=23)]
 Years = Annotated[int, Field(ge=1, le=100)]
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "MAX_ENTRIES",
+    "MAX_HEIGHT_M",
     "MAX_HORIZON_DAYS",
+    "MAX_MAGNITUDE",
+    "RESERVED_NAMES",
     "Battery",
     "BaseLoad",
     "Config",
@@ -67,13 +75,68 @@ __all__ = [
     "physics",
     "horizon_bounds",
     "known_zone",
+    "safe_name",
+    "scenario_name",
+    "updated",
 ]
 
 
-class Strict(BaseModel):
-    """Base of every table: unknown keys are errors; field docstrings become descriptions."""
+def _bounded(value: Any, item: str = "") -> Any:
+    """Refuse a number (also inside a list) beyond :data:`~energy.errors.MAX_MAGNITUDE`."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and abs(value) > MAX_MAGNITUDE:
+        raise ValueError(f"{item}expected a number of magnitude at most 1e12, found {value:g}")
+    if isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _bounded(v, f"item [{i}]: ")
+    return value
 
-    model_config = ConfigDict(extra="forbid", validate_default=True, use_attribute_docstrings=True)
+
+def _assignment_message(table: str, name: str, exc: ValidationError) -> str:
+    """One line for a refused assignment: ``Battery.charge_efficiency: expected ..., found 1.5``."""
+    err = exc.errors(include_url=False)[0]
+    loc = ".".join(str(p) for p in err["loc"]) or name
+    msg = err["msg"].removeprefix("Value error, ").replace("Input should be less", "expected a value less")
+    msg = msg.replace("Input should be greater", "expected a value greater").replace("Input should be", "expected")
+    found = "" if "found" in msg else f", found {echo(err.get('input'))}"
+    return f"{table}.{loc}: {msg}{found}"
+
+
+class Strict(BaseModel):
+    """Base of every table: unknown keys are errors; field docstrings become descriptions.
+
+    Every number must be finite (``inf``, ``nan``, which TOML allows, are refused) and
+    of a magnitude of at most :data:`MAX_MAGNITUDE`; a field changed in Python
+    (``cfg.battery.charge_efficiency = 1.5``) is validated as a model file's would be,
+    and a refusal is an :class:`~energy.errors.EnergyError` naming the key.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_default=True, use_attribute_docstrings=True,
+                              allow_inf_nan=False, validate_assignment=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _not_absurd(cls, v: Any) -> Any:
+        return _bounded(v)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as exc:
+            raise EnergyError(_assignment_message(type(self).__name__, name, exc)) from None
+
+
+def updated(table: Strict, **changes: Any) -> Strict:
+    """A copy of ``table`` with several fields changed at once, validated as a whole.
+
+    Fields that only together keep a rule (a battery's energy and powers) cannot be
+    assigned one by one (each assignment is validated); this changes them together.
+    """
+    try:
+        return type(table).model_validate({**table.model_dump(), **changes})
+    except ValidationError as exc:
+        raise EnergyError(_assignment_message(type(table).__name__, ", ".join(changes), exc)) from None
 
 
 def default_of(model: type[BaseModel], name: str) -> Any:
@@ -85,9 +148,35 @@ def known_zone(v: str) -> str:
     """Refuse a time zone name that is not in the IANA database."""
     try:
         zoneinfo.ZoneInfo(v)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"expected an IANA time zone such as 'America/Lima', found {v!r}") from exc
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ValueError(f"expected an IANA time zone such as 'America/Lima', found {echo(v)}") from exc
     return v
+
+
+RESERVED_NAMES = frozenset({"base", "comparison", "profiles", "inflexible", "sized"})
+"""Scenario names with a meaning of their own: ``base`` is the model without overrides,
+``comparison`` and ``profiles`` name report files beside the scenario folders, ``inflexible``
+and ``sized`` the folders of the inflexible and the sized runs."""
+_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                           *(f"lpt{i}" for i in range(1, 10))})
+_SAFE_NAME = re.compile(r"^[^\W_][\w-]{0,63}$")
+
+
+def safe_name(v: str, what: str) -> str:
+    """A name that becomes a folder: 1-64 letters, digits, ``_`` or ``-``, starting with a
+    letter or digit; no path separator, no ``.``/``..``, no device name (``NUL``, ``CON``)."""
+    if not isinstance(v, str) or not _SAFE_NAME.match(v) or v.lower() in _DEVICE_NAMES:
+        raise ValueError(f"{what}: expected 1-64 letters, digits, '_' or '-', starting with a letter or "
+                         f"digit (it names a reports folder: no '/', '\\', '.', spaces), found {echo(v)}")
+    return v
+
+
+MAX_ENTRIES = 32
+"""Most PV arrays, wind units or vessel classes in one model: a port has a handful; each one
+costs a profile (estimate). [-]"""
+MAX_HEIGHT_M = 500.0
+"""Highest wind measurement or hub height: the tallest turbines' hubs stand below 200 m
+(estimate). [m]"""
 
 
 # --------------------------------------------------------------------- site, time
@@ -130,10 +219,20 @@ class Horizon(Strict):
     def _resolution(cls, v: str) -> str:
         try:
             td = pd.Timedelta(v)
-        except ValueError as exc:
-            raise ValueError(f"expected a step length such as '1h' or '15min', found {v!r}") from exc
+        except (ValueError, OverflowError) as exc:
+            raise ValueError(f"expected a step length such as '1h' or '15min', found {echo(v)}") from exc
         if td <= pd.Timedelta(0) or td > pd.Timedelta("1D") or pd.Timedelta("1D") % td:
-            raise ValueError(f"expected a step length that divides one day (e.g. '1h', '15min'), found {v!r}")
+            raise ValueError(f"expected a step length that divides one day (e.g. '1h', '15min'), found {echo(v)}")
+        if td % pd.Timedelta("1min"):
+            raise ValueError(f"expected a step length of whole minutes (e.g. '1h', '15min', '5min'), "
+                             f"found {echo(v)}")
+        return v
+
+    @field_validator("start", "end")
+    @classmethod
+    def _year(cls, v: dt.date | dt.datetime) -> dt.date | dt.datetime:
+        if not FIRST_YEAR <= v.year <= LAST_YEAR:
+            raise ValueError(f"expected a date in the years {FIRST_YEAR}-{LAST_YEAR}, found {v}")
         return v
 
     @model_validator(mode="after")
@@ -226,9 +325,9 @@ class Weather(Strict):
     """Weather file (EPW, TMY3, PVGIS TMY) for ``source = "file"``."""
     format: Literal["auto", "epw", "tmy3", "pvgis_tmy"] = "auto"
     """Format of the weather file."""
-    wind_measurement_height_m: Pos = 10.0
+    wind_measurement_height_m: Annotated[float, Field(gt=0, le=MAX_HEIGHT_M)] = 10.0
     """Height of the wind speed measurement. [m]"""
-    roughness_length_m: Pos = 0.0002
+    roughness_length_m: Annotated[float, Field(gt=0, le=10)] = 0.0002
     """Surface roughness length for hub-height extrapolation. [m]"""
 
     @model_validator(mode="after")
@@ -310,7 +409,7 @@ class WindUnit(Strict):
     """windpowerlib turbine name, e.g. ``E-82/2300``."""
     count: Annotated[int, Field(ge=0)] = 1
     """Number of turbines. [-]"""
-    hub_height_m: Pos
+    hub_height_m: Annotated[float, Field(gt=0, le=MAX_HEIGHT_M)]
     """Hub height. [m]"""
     existing: bool = False
     """Already built: no capital cost, and part of the business-as-usual case."""
@@ -657,7 +756,7 @@ class Vessels(Strict):
     spread). Song & Wang (2021, J. R. Stat. Soc. A 184(1) 354-367) found liner ships'
     deviations from schedule to follow Erlang distributions; the default shape is an
     estimate. [-]"""
-    classes: dict[str, VesselClass] = Field(
+    classes: Annotated[dict[str, VesselClass], Field(max_length=MAX_ENTRIES)] = Field(
         default_factory=lambda: {
             "neopanamax": VesselClass(share_of_calls=0.35, moves_mean=3000, max_cranes=4),
             "panamax": VesselClass(share_of_calls=0.40, moves_mean=1500, max_cranes=3),
@@ -705,7 +804,7 @@ class Trucks(Strict):
     """Energy one truck needs per day. [kWh/day]"""
     charger_kw_total: NonNeg = 2400.0
     """Power of all chargers together. [kW]"""
-    windows: list[TruckWindowSpec] = Field(
+    windows: Annotated[list[TruckWindowSpec], Field(max_length=24)] = Field(
         default_factory=lambda: [
             TruckWindowSpec(start_hour=10, end_hour=16, energy_share=0.4),
             TruckWindowSpec(start_hour=22, end_hour=6, energy_share=0.6),
@@ -788,9 +887,14 @@ class ModelInfo(Strict):
     """The model's name and description."""
 
     name: str
-    """Name of the model: its reports folder."""
+    """Name of the model: its reports folder (letters, digits, ``_``, ``-``)."""
     description: str = ""
     """One line on what the model is."""
+
+    @field_validator("name")
+    @classmethod
+    def _safe(cls, v: str) -> str:
+        return safe_name(v, "model name")
 
 
 class Config(Strict):
@@ -800,8 +904,8 @@ class Config(Strict):
     site: Site
     horizon: Horizon
     weather: Weather = Field(default_factory=Weather)
-    pv: dict[str, PVArray] = Field(default_factory=dict)
-    wind: dict[str, WindUnit] = Field(default_factory=dict)
+    pv: dict[str, PVArray] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    wind: dict[str, WindUnit] = Field(default_factory=dict, max_length=MAX_ENTRIES)
     battery: Battery = Field(default_factory=Battery)
     grid: Grid
     tariff: Tariff = Field(default_factory=Tariff)
@@ -814,11 +918,23 @@ class Config(Strict):
     solver: Solver = Field(default_factory=Solver)
     flexibility: Flexibility = Field(default_factory=Flexibility)
     finance: Finance = Field(default_factory=Finance)
-    scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict, max_length=200)
 
     # set by load_config, not part of the file
     path: Path | None = Field(default=None, exclude=True)
     scenario: str = Field(default="base", exclude=True)
+
+    @field_validator("scenarios")
+    @classmethod
+    def _scenario_names(cls, v: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        for name in v:
+            scenario_name(name)
+        return v
+
+    @field_validator("scenario")
+    @classmethod
+    def _current(cls, v: str) -> str:
+        return v if v == "base" else scenario_name(v)
 
     @property
     def where(self) -> str:
@@ -840,6 +956,15 @@ class Config(Strict):
         start, end = horizon_bounds(self)
         idx = pd.date_range(start, end, freq=pd.Timedelta(self.horizon.resolution), inclusive="left")
         return idx.as_unit("ns")
+
+
+def scenario_name(v: str) -> str:
+    """A scenario name the file may define: :func:`safe_name`, and not a reserved name."""
+    safe_name(v, "scenario name")
+    if v.lower() in RESERVED_NAMES:
+        raise ValueError(f"scenario name: expected a name other than {', '.join(sorted(RESERVED_NAMES))} "
+                         f"(reserved), found {echo(v)}")
+    return v
 
 
 def horizon_bounds(cfg: Config) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -11,25 +11,71 @@ them. No Pyomo here: ``port-energy check`` runs these without building a model.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from energy.errors import EnergyError
+from energy.errors import EnergyError, echo
 from energy.inputs import SERIES_COLUMNS, Inputs
 from energy.jobs import crane_limit, crane_limit_text, exceeds
 from energy.timegrid import step_ends_ns, window_steps
 
 __all__ = [
+    "BYTES_PER_VARIABLE",
+    "VARIABLES_PER_STEP",
     "StepMap",
     "check_inputs",
+    "check_model_size",
     "check_jobs",
     "check_params",
     "check_series",
     "check_trucks",
+    "machine_memory_bytes",
+    "model_memory_bytes",
     "timestamp_ns",
 ]
+
+VARIABLES_PER_STEP = 12
+"""Variables of the dispatch model per time step: PV, wind, battery (3), grid (2), unserved,
+trucks and the crane jobs' counts and moves (measured: 95k variables for the Chancay year's
+8,760 hourly steps, 10.8 a step; rounded up). [-]"""
+BYTES_PER_VARIABLE = 5_000
+"""Memory of one variable with its share of the constraints, the solver's copy and the
+profiles (measured: peak RSS of ``port-energy run`` on Chancay, one day 204 MB, two months
+277 MB, so about 52 kB per hourly step). [bytes]"""
+BASE_MEMORY_BYTES = 250_000_000
+"""Memory of the program before its first step (measured: 204 MB for a one-day run). [bytes]"""
+
+
+def model_memory_bytes(steps: int) -> float:
+    """Memory a run of ``steps`` time steps needs, estimated before anything is built. [bytes]"""
+    return BASE_MEMORY_BYTES + float(steps) * VARIABLES_PER_STEP * BYTES_PER_VARIABLE
+
+
+def machine_memory_bytes() -> float:
+    """Physical memory of this machine (inf when the system does not say). [bytes]"""
+    try:
+        return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return math.inf
+
+
+def check_model_size(steps: int, resolution: str, where: str, memory_bytes: float | None = None) -> None:
+    """Refuse a horizon whose model would not fit this machine's memory, with the figure.
+
+    Called before any profile or model is built (steps x :data:`VARIABLES_PER_STEP` x
+    :data:`BYTES_PER_VARIABLE`, plus the program itself).
+    """
+    need = model_memory_bytes(steps)
+    have = machine_memory_bytes() if memory_bytes is None else memory_bytes
+    if need > have:
+        raise EnergyError(
+            f"{where}: horizon: {steps:,} steps of {resolution} need about {need / 1e9:,.1f} GB to optimise "
+            f"(estimate: {VARIABLES_PER_STEP} variables per step, {BYTES_PER_VARIABLE / 1000:g} kB each), "
+            f"this machine has {have / 1e9:,.1f} GB; expected a shorter horizon or a coarser resolution"
+        )
 
 
 def timestamp_ns(value, what: str) -> int:
@@ -101,36 +147,36 @@ def check_params(inputs: Inputs, dt: np.ndarray) -> None:
         for name, ok, expected in checks:
             if not ok:
                 raise EnergyError(
-                    f"battery {name}: expected {expected}, found {getattr(b, name)!r}"
+                    f"battery {name}: expected {expected}, found {echo(getattr(b, name))}"
                 )
     g = inputs.grid
     if not g.import_limit_kw >= 0:
-        raise EnergyError(f"grid import_limit_kw: expected >= 0 kW, found {g.import_limit_kw!r}")
+        raise EnergyError(f"grid import_limit_kw: expected >= 0 kW, found {echo(g.import_limit_kw)}")
     if not (g.export_limit_kw >= 0 and math.isfinite(g.export_limit_kw)):
         raise EnergyError(
-            f"grid export_limit_kw: expected a finite value >= 0 kW, found {g.export_limit_kw!r}"
+            f"grid export_limit_kw: expected a finite value >= 0 kW, found {echo(g.export_limit_kw)}"
         )
     t = inputs.tariff
     for name in ("generation_capacity_usd_per_kw_month", "distribution_capacity_usd_per_kw_month"):
         v = getattr(t, name)
         if not (v >= 0 and math.isfinite(v)):
-            raise EnergyError(f"tariff {name}: expected a finite value >= 0, found {v!r}")
+            raise EnergyError(f"tariff {name}: expected a finite value >= 0, found {echo(v)}")
     for name, v in (
         ("value_of_lost_load_usd_per_kwh", inputs.value_of_lost_load_usd_per_kwh),
         ("carbon_price_usd_per_kg", inputs.carbon_price_usd_per_kg),
         ("truck_charger_kw", inputs.truck_charger_kw),
     ):
         if not (v >= 0 and math.isfinite(v)):
-            raise EnergyError(f"inputs {name}: expected a finite value >= 0, found {v!r}")
+            raise EnergyError(f"inputs {name}: expected a finite value >= 0, found {echo(v)}")
     cap = inputs.emissions_cap_kg
     if cap is not None and not (cap >= 0 and math.isfinite(cap)):
         raise EnergyError(
-            f"inputs emissions_cap_kg: expected a finite value >= 0 kg, found {cap!r}"
+            f"inputs emissions_cap_kg: expected a finite value >= 0 kg, found {echo(cap)}"
         )
     for pool, size in inputs.crane_pools.items():
         if not (isinstance(size, int | np.integer) and size >= 0):
             raise EnergyError(
-                f"crane pool '{pool}': expected a whole number >= 0 of cranes, found {size!r}"
+                f"crane pool '{pool}': expected a whole number >= 0 of cranes, found {echo(size)}"
             )
 
 
@@ -148,7 +194,7 @@ def _check_job_fields(job, inputs: Inputs, what: str) -> None:
         ("energy_kwh_per_move", job.energy_kwh_per_move >= 0, ">= 0 kWh/move"),
     ):
         if not ok:
-            raise EnergyError(f"{what} {name}: expected {expected}, found {getattr(job, name)!r}")
+            raise EnergyError(f"{what} {name}: expected {expected}, found {echo(getattr(job, name))}")
 
 
 def check_jobs(inputs: Inputs, starts, ends, dt) -> tuple[list, list]:
@@ -195,7 +241,7 @@ def check_trucks(inputs: Inputs, starts, ends, dt) -> list:
     for w in inputs.truck_windows:
         what = f"truck window '{w.name}'"
         if not (w.energy_kwh >= 0 and math.isfinite(w.energy_kwh)):
-            raise EnergyError(f"{what} energy_kwh: expected a finite value >= 0, found {w.energy_kwh!r}")
+            raise EnergyError(f"{what} energy_kwh: expected a finite value >= 0, found {echo(w.energy_kwh)}")
         timestamp_ns(w.start, f"{what} start")
         timestamp_ns(w.end, f"{what} end")
         steps = window_steps(starts, ends, w.start, w.end)

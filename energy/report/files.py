@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from energy.errors import EnergyError
+from energy.errors import EnergyError, echo
 
 COMPLETE_MARK = "summary.json"
 
@@ -122,6 +122,27 @@ KEPT_SUBFOLDERS = ("pareto", "sweep", ".sweep-points")
 
 def _own_entries(target: Path) -> list[Path]:
     return [p for p in target.iterdir() if p.name not in KEPT_SUBFOLDERS and not p.name.startswith(".")]
+def safe_path(root: str | Path, *parts: str | Path) -> Path:
+    """``root / parts``, refused unless it resolves (symbolic links followed) inside ``root``.
+
+    Every path a run writes is made by this function or lies inside one it made (a run
+    folder's files have fixed names), so a model or scenario name or a symbolic link never
+    puts a file outside the chosen reports folder.
+    """
+    path = Path(root).joinpath(*parts)
+    if not parts or any(str(p) in ("", ".", "..") or Path(p).is_absolute() for p in parts):
+        raise EnergyError(f"{path}: expected a name inside the reports folder {root}, found "
+                          f"{echo(str(Path(*parts)) if parts else '')}")
+    inside(path, root)
+    return path
+
+
+def inside(path: str | Path, root: str | Path) -> None:
+    """Refuse ``path`` unless its resolved form lies strictly inside resolved ``root``."""
+    real, base = Path(path).resolve(), Path(root).resolve()
+    if real == base or not real.is_relative_to(base):
+        raise EnergyError(f"{path}: resolves to {echo(str(real), quote=False)}, outside the reports folder "
+                          f"{base}; expected every report inside it")
 
 
 def check_writable(target: Path, overwrite: bool) -> None:

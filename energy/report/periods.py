@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from energy.errors import EnergyError
+from energy.errors import EnergyError, echo
 from energy.kpis import BillRates, check_dispatch, monthly_bill
 from energy.kpis import dispatch_column as column
 from energy.report.tools import step_ends, step_lengths
@@ -77,9 +77,9 @@ def parse_week(week: str, tz) -> pd.Timestamp:
     try:
         t = pd.Timestamp(str(week).strip())
     except (ValueError, TypeError) as exc:
-        raise EnergyError(f"week: expected an ISO date such as 2025-07-14, found {week!r}") from exc
+        raise EnergyError(f"week: expected an ISO date such as 2025-07-14, found {echo(week)}") from exc
     if pd.isna(t):
-        raise EnergyError(f"week: expected an ISO date such as 2025-07-14, found {week!r}")
+        raise EnergyError(f"week: expected an ISO date such as 2025-07-14, found {echo(week)}")
     t = t.tz_localize(tz) if t.tz is None else t.tz_convert(tz)
     return t.normalize()
 

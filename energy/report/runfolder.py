@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from energy.errors import EnergyError
+from energy.errors import EnergyError, echo
 from energy.kpis import dispatch_column
 from energy.report import files
 from energy.report.tools import lookup
@@ -81,7 +81,7 @@ def read_run(run_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict]:
     try:
         tz_ok = pd.Timestamp("2025-01-01", tz=tz).tz
     except (LookupError, ValueError, TypeError) as exc:
-        raise EnergyError(f"{run_dir / 'assumptions.json'}: site.timezone {tz!r} is not a time zone") from exc
+        raise EnergyError(f"{run_dir / 'assumptions.json'}: site.timezone {echo(tz)} is not a time zone") from exc
     idx = _parse_times(raw["timestamp"], tz_ok, where)
     dispatch = raw.drop(columns="timestamp").set_index(idx)
     dispatch.index.name = None
