@@ -217,6 +217,9 @@ def _run_scenarios(model_path: Path, names: list[str], hov: dict, run_opts: dict
         if pool.kind == "dask":
             display.note(f"running on {pool.description}"
                          + (f"; dashboard {pool.dashboard}" if pool.dashboard else ""))
+        elif folder is not None:
+            for t in tasks:
+                t.scratch = str(folder)  # same disk: scratch inside the reports folder
         for t, fut in pool.run_all(run_task, tasks, memory=lambda t: t.memory_bytes):
             res = result_of(fut, t)
             display.update(t.label, "failed" if res.failed else "done", res.row["elapsed_s"])

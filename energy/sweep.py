@@ -365,6 +365,9 @@ def _run_points(model, scenario, base_ov, points, run_opts, jobs, cluster, store
     with open_pool(jobs, cluster) as pool:
         prog.say(f"running {len(todo)} point(s) on {pool.description}"
                  + (f"; dashboard {pool.dashboard}" if pool.dashboard else ""))
+        if pool.kind != "dask":
+            for _, t, _ in todo:
+                t.scratch = str(store.parent)  # same disk: scratch inside the reports folder
         index = {id(t): (i, k) for i, t, k in todo}
         for t, fut in pool.run_all(run_task, [t for _, t, _ in todo], memory=lambda t: t.memory_bytes):
             i, k = index[id(t)]

@@ -80,6 +80,10 @@ class RunTask:
     options: dict = field(default_factory=dict)
     steps: int = 0
     keep_results: bool = True
+    scratch: str | None = None
+    """Folder for the worker's private temporary folder: the reports folder when the worker
+    shares the driver's disk (serial, local processes), so nothing is written outside it;
+    None on Dask (the worker's own temporary folder)."""
 
     @property
     def memory_bytes(self) -> int:
@@ -205,7 +209,9 @@ def run_task(task: RunTask, events=None) -> TaskResult:
     renames: dict = {}
     result = TaskResult(task.label, {})
     try:
-        with tempfile.TemporaryDirectory(prefix="port-energy-task-") as tmp:
+        if task.scratch is not None:
+            Path(task.scratch).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".port-energy-task-", dir=task.scratch) as tmp:
             cfg, renames = _config_in(task, Path(tmp))
             if len(_WEATHER_CACHE) > _WEATHER_CACHE_MAX:
                 _WEATHER_CACHE.clear()
