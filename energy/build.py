@@ -15,14 +15,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from energy import emission_factors, loads, plausible, solar, weather, weatherfile, wind
+from energy import (
+    emission_factors,
+    loads,
+    plausible,
+    reefers,
+    shorepower,
+    solar,
+    weather,
+    weatherfile,
+    wind,
+)
 from energy import jobs as jobs_mod
 from energy.config import Config, horizon_bounds
 from energy.config.schema import physics
 from energy.errors import EnergyError, echo
 from energy.inputs import BatteryParams, GridParams, Inputs, TariffParams
 from energy.jobs import crane_limit_text, exceeds
-from energy.timegrid import peak_mask, step_ends_ns, step_hours, whole_step_hours
+from energy.timegrid import interval_edges, peak_mask, step_ends_ns, step_hours, whole_step_hours
 from energy.timeseries import read_series_csv, read_vessel_calls
 
 __all__ = ["Profiles", "build_inputs", "build_profiles", "build_weather", "vessel_calls"]
@@ -36,6 +46,7 @@ class Profiles:
     end: pd.Timestamp
     notes: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    reefer_stores: list = field(default_factory=list)
 
 
 def _weather_key(cfg: Config) -> str:
@@ -102,23 +113,95 @@ def _pv_and_wind(cfg: Config, wx: pd.DataFrame, df: pd.DataFrame, end: pd.Timest
     df["wind_available_kw"] = wind_total
 
 
-def _fixed_load(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: list, sources: dict) -> None:
-    """``fixed_load_kw``: metered, or synthetic base + reefers (with their columns) [kW]."""
+def _fixed_load(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: list, sources: dict) -> list:
+    """``fixed_load_kw``: metered, or synthetic base + reefers (with their columns) [kW].
+
+    Returns the reefer stores the optimisation schedules (optimised reefers), else [].
+    """
     L = cfg.loads
     if L.metered is not None:
         path = cfg.resolve(L.metered.file)
         got = read_series_csv(L.metered, df.index, end, quantity="power_kw", path=path)
         df["metered_load_kw"] = got.values.to_numpy()
         df["fixed_load_kw"] = df["metered_load_kw"]
-        notes += got.notes
+        notes += got.notes + plausible.load_warnings(df["fixed_load_kw"].to_numpy(), cfg.grid.import_limit_kw,
+                                                     str(path))
         sources["fixed load"] = f"metered CSV {path.name}"
+        return []
     else:
         df["base_load_kw"] = loads.base_load_kw(df.index, **L.base.model_dump()).to_numpy()
-        df["reefer_load_kw"] = loads.reefer_load_kw(df.index, df["temp_air_c"], **L.reefers.model_dump()).to_numpy()
+        if L.reefers.mode == "fixed":
+            df["reefer_load_kw"] = loads.reefer_load_kw(df.index, df["temp_air_c"],
+                                                        **L.reefers.fixed_kwargs()).to_numpy()
+            sources["fixed load"] = "synthetic base load + reefers (model file [loads])"
+        else:
+            stores = _reefer_columns(cfg, df, end, notes)
+            sources["fixed load"] = (f"synthetic base load + reefer thermal stores ({L.reefers.mode}, "
+                                     f"{len(stores)} classes)")
+            return stores
         df["fixed_load_kw"] = df["base_load_kw"] + df["reefer_load_kw"]
-        sources["fixed load"] = "synthetic base load + reefers (model file [loads])"
-    where = cfg.resolve(L.metered.file) if L.metered is not None else f"{cfg.where}: loads"
-    notes += plausible.load_warnings(df["fixed_load_kw"].to_numpy(), cfg.grid.import_limit_kw, str(where))
+    notes += plausible.load_warnings(df["fixed_load_kw"].to_numpy(), cfg.grid.import_limit_kw, f"{cfg.where}: loads")
+    return []
+
+
+def _reefer_columns(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: list) -> list:
+    """Reefer thermal stores per class and their columns; ``fixed_load_kw`` = base + the fixed reefer part.
+
+    thermostat: compressors + fans are a fixed series (:func:`energy.reefers.simulate`);
+    optimised: only the fans are fixed, the compressors are the MILP's (the stores are returned).
+    """
+    R = cfg.loads.reefers
+    edges = interval_edges(df.index, end)
+    calls = vessel_calls(cfg, pad_h=R.dwell_hours + R.import_dwell_hours)
+    mean_occ = float(np.mean(R.occupancy_monthly)) or 1.0
+    seasonal = [o / mean_occ * R.occupancy_scale for o in R.occupancy_monthly]
+    total, arriving, leaving = reefers.box_flows(
+        edges, calls, boxes_per_move=R.boxes_per_move, dwell_h=R.dwell_hours, seasonal=seasonal,
+        import_boxes_per_move=R.import_boxes_per_move * R.occupancy_scale, import_dwell_h=R.import_dwell_hours)
+    if total.max(initial=0.0) > R.plugs * (1 + 1e-9):
+        k = int(np.argmax(total))
+        notes.append(f"loads.reefers: {total[k]:.0f} export reefer boxes in the yard at {edges[k].isoformat()}, "
+                     f"more than the {R.plugs} plugs; the boxes beyond the plugs are modelled as plugged in")
+    dt_h = step_hours(df.index, end)
+    stores, fixed = [], np.zeros(len(df))
+    for name, spec in R.classes.items():
+        st = reefers.store_of(name, spec, total, arriving, leaving, df["temp_air_c"].to_numpy(), dt_h)
+        df[f"reefer_{name}_boxes"] = st.mean_boxes
+        if R.mode == "thermostat":
+            power, temp = reefers.simulate(st)
+            df[f"reefer_{name}_kw"] = power + st.fan_kw
+            df[f"reefer_{name}_temp_c"] = temp[1:]
+            fixed += power + st.fan_kw
+        else:
+            problem = reefers.band_problem(st, f"{cfg.where}: loads.reefers.classes.{name}", edges)
+            if problem:
+                raise EnergyError(problem)
+            fixed += st.fan_kw
+        stores.append(st)
+    df["reefer_load_kw"] = fixed
+    df["fixed_load_kw"] = df["base_load_kw"] + df["reefer_load_kw"]
+    return stores if R.mode == "optimised" else []
+
+
+def _shore_power(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, sources: dict) -> None:
+    """Shore power per connection ``shore_power_c<i>_kw`` and in total, added to ``fixed_load_kw``. [kW]"""
+    S = cfg.shore_power
+    if S.connections == 0:
+        return
+    calls = vessel_calls(cfg)
+    assigned = shorepower.assign_connections(calls, connections=S.connections,
+                                             connection_hours=S.connection_hours,
+                                             disconnection_hours=S.disconnection_hours)
+    power = shorepower.berth_power_kw(interval_edges(df.index, end), assigned, connections=S.connections,
+                                      hotelling_kw=S.hotelling_kw, default_kw=S.default_hotelling_kw,
+                                      kw_limit=S.kw_per_connection)
+    for i in range(S.connections):
+        df[f"shore_power_c{i + 1}_kw"] = power[i]
+    df["shore_power_kw"] = power.sum(axis=0)
+    df["fixed_load_kw"] = df["fixed_load_kw"] + df["shore_power_kw"]
+    connected = int((assigned["connection"] >= 0).sum())
+    sources["shore power"] = (f"{S.connections} connection(s) of {S.kw_per_connection:g} kW; {connected} of "
+                              f"{len(assigned)} calls connected; hotelling power by vessel class")
 
 
 def _prices_and_factors(cfg: Config, df: pd.DataFrame, end: pd.Timestamp, notes: list, sources: dict) -> None:
@@ -204,14 +287,16 @@ def build_profiles(cfg: Config, cache: dict | None = None) -> Profiles:
     for col in ("ghi_w_m2", "dni_w_m2", "dhi_w_m2", "temp_air_c", "wind_speed_m_s"):
         df[col] = wx[col].to_numpy()
     _pv_and_wind(cfg, wx, df, end)
-    _fixed_load(cfg, df, end, notes, sources)
+    stores = _fixed_load(cfg, df, end, notes, sources)
+    _shore_power(cfg, df, end, sources)
     _prices_and_factors(cfg, df, end, notes, sources)
-    return Profiles(series=df, end=end, notes=notes, sources=sources)
+    return Profiles(series=df, end=end, notes=notes, sources=sources, reefer_stores=stores)
 
 
-def vessel_calls(cfg: Config) -> pd.DataFrame:
-    """The vessel calls inside the horizon: generated, or read from the calls file."""
+def vessel_calls(cfg: Config, pad_h: float = 0.0) -> pd.DataFrame:
+    """The vessel calls inside the horizon (widened by ``pad_h`` hours each side): generated, or from the file."""
     start, end = horizon_bounds(cfg)
+    start, end = start - pd.Timedelta(hours=pad_h), end + pd.Timedelta(hours=pad_h)
     V, sts = cfg.vessels, cfg.cranes.sts
     if V.calls_file is not None:
         path = cfg.resolve(V.calls_file.file)
@@ -295,6 +380,24 @@ def _fit_jobs_to_steps(cfg: Config, calls: pd.DataFrame, crane_jobs: list, windo
     return kept_jobs, kept_windows
 
 
+def _reefer_class_meta(cfg: Config) -> dict:
+    """Per reefer class (thermal modes): set-point and band [°C], for reports and the band check."""
+    R = cfg.loads.reefers
+    if R.mode == "fixed" or cfg.loads.metered is not None:
+        return {}
+    return {name: {"setpoint_c": c.setpoint_c, "band_low_c": c.band_low_c, "band_high_c": c.band_high_c}
+            for name, c in R.classes.items()}
+
+
+def _shore_power_meta(cfg: Config) -> dict:
+    """Shore-power settings for the summary (empty without connections)."""
+    S = cfg.shore_power
+    if S.connections == 0:
+        return {}
+    return {"connections": S.connections, "kw_per_connection": S.kw_per_connection,
+            "aux_engine_kg_per_kwh": S.aux_engine_kg_per_kwh}
+
+
 def build_inputs(cfg: Config, cache: dict | None = None, profiles: Profiles | None = None) -> Inputs:
     """All optimisation inputs for one scenario of a model.
 
@@ -347,6 +450,9 @@ def build_inputs(cfg: Config, cache: dict | None = None, profiles: Profiles | No
         "vessel_calls": len(calls),
         "quay_moves": float(calls["moves"].sum()) if len(calls) else 0.0,
         "vessel_calls_cut": int(calls["cut"].sum()) if "cut" in calls.columns else 0,
+        "reefer_mode": cfg.loads.reefers.mode if cfg.loads.metered is None else "metered",
+        "reefer_classes": _reefer_class_meta(cfg),
+        "shore_power": _shore_power_meta(cfg),
     }
     return Inputs(
         series=prof.series,
@@ -366,6 +472,7 @@ def build_inputs(cfg: Config, cache: dict | None = None, profiles: Profiles | No
         carbon_price_usd_per_kg=E.carbon_price_usd_per_t / 1000.0,
         emissions_cap_kg=None if E.cap_t is None else E.cap_t * 1000.0,
         integer_cranes=cfg.solver.integer_cranes,
+        reefer_stores=list(prof.reefer_stores),
         flexibility=cfg.flexibility.mode,
         meta=meta,
     )

@@ -157,6 +157,9 @@ def check_lines(r: dict) -> list[str]:
                  + f"; export price {o['export_price_usd_per_kwh']:g} USD/kWh")
     lines.append(f"work: {w['vessel_calls']} vessel call(s) ({_fmt(w['quay_moves'])} moves), "
                  f"{w['yard_jobs']} yard job(s), {w['truck_windows']} truck charging window(s)")
+    lines += [f"reefers {name}: {_fmt(c['mean_boxes'])} boxes on average (most {_fmt(c['max_boxes'])}), "
+              f"set-point {c['setpoint_c']:g} °C, band {c['band_low_c']:g} .. {c['band_high_c']:g} °C"
+              for name, c in r.get("reefers", {}).items()]
     lines += [f"warning: {note}" for note in r["warnings"]]
     return lines
 
@@ -178,6 +181,13 @@ def print_kpis(k: dict) -> None:
           f"peak import {_fmt(k['peak_import_kw'])} kW in peak hours, {_fmt(k['max_import_kw'])} kW overall")
     _echo(f"renewable share {k['renewable_share']:.1%}; curtailed PV {_fmt(k['pv_curtailment_mwh'], 1)} MWh; "
           f"battery {k.get('battery_cycles', 0):.0f} cycles; crane energy {_fmt(k['crane_energy_mwh'], 1)} MWh")
+    if "reefer_energy_mwh" in k:
+        _echo(f"reefers: {_fmt(k['reefer_energy_mwh'], 1)} MWh ({_fmt(k['reefer_flexible_energy_mwh'], 1)} MWh "
+              f"scheduled compressors); {k['reefer_band_violations']} step(s) outside the band")
+    if "shore_power_mwh" in k:
+        _echo(f"shore power: {_fmt(k['shore_power_mwh'], 1)} MWh, up to {_fmt(k['shore_power_max_kw'])} kW; "
+              f"ship diesel CO2 avoided {_fmt(k['ship_diesel_co2_avoided_t'], 1)} t, net of grid CO2 "
+              f"{_fmt(k['shore_power_net_co2_avoided_t'], 1)} t")
     if k.get("status") != "optimal":
         gap_txt = f"; it is within {gap:.2%} of the optimum" if isinstance(gap, float) else ""
         _echo(f"WARNING: solver status {k.get('status')!r}: this is the best solution found, not a "
@@ -365,8 +375,8 @@ def size_cmd(
     _echo(f"sizes: PV {_fmt(k['pv_kwp'])} kWp ("
           + ", ".join(f"{n.removeprefix('pv_kwp_')} {_fmt(v)}" for n, v in k.items() if n.startswith("pv_kwp_"))
           + f"); wind {k['wind_units']} turbine(s); battery {_fmt(k['battery_kwh'])} kWh / {_fmt(k['battery_kw'])} kW")
-    _echo(f"sizing: {k['sizing_status']}, {_fmt(k['sizing_annual_cost_usd'])} USD/yr (annualised capex + O&M + "
-          f"bill); build {k['sizing_build_s']:.1f} s, solve {k['sizing_solve_s']:.1f} s, total {k['total_s']:.1f} s")
+    _echo(f"sizing: {k['sizing_status']}, {_fmt(k['sizing_annual_cost_usd'])} USD/yr (bill + annualised capex and O&M of the "
+          f"sized assets); build {k['sizing_build_s']:.1f} s, solve {k['sizing_solve_s']:.1f} s, total {k['total_s']:.1f} s")
     for note in filter(None, k.get("sizing_notes", "").split(" | ")):
         _echo(f"note: {note}")
     print_kpis(k)
@@ -384,7 +394,7 @@ def pareto_cmd(
     model: Model,
     scenario: Scenario = None,
     points: Annotated[int, typer.Option("--points", "-n", help="Points of the front, both ends included.")] = 10,
-    size: Annotated[bool, typer.Option("--size", help="Front over investment + operation (needs sizing).")] = False,
+    size: Annotated[bool, typer.Option("--size", help="Choose the sized assets at each point: investment + operation.")] = False,
     start: Start = None,
     end: End = None,
     resolution: Resolution = None,

@@ -15,7 +15,9 @@ each timestamp the start of its interval):
 ======================================  ================================================
 column                                  meaning
 ======================================  ================================================
-``fixed_load_kw``                       inflexible load: base + reefers or metered [kW]
+``fixed_load_kw``                       inflexible load: base + reefers (fixed or thermostat
+                                        reefers; only the fans of optimised ones) or
+                                        metered, + shore power to vessels at berth [kW]
 ``pv_available_kw``                     AC power the PV arrays could deliver [kW]
 ``wind_available_kw``                   power the wind units could deliver [kW]
 ``import_price_usd_per_kwh``            energy price of grid import [USD/kWh]
@@ -38,6 +40,7 @@ import pandas as pd
 from energy.config import schema
 from energy.config.schema import default_of
 from energy.jobs import CraneJob, TruckWindow
+from energy.reefers import ReeferStore
 
 __all__ = ["SERIES_COLUMNS", "BatteryParams", "GridParams", "Inputs", "SizedAsset", "SizedBattery", "Sizing",
            "TariffParams"]
@@ -216,6 +219,9 @@ class Inputs:
         If set, total emissions must not exceed it (epsilon constraint). [kgCO2]
     integer_cranes : bool
         Crane counts are integers (True) or relaxed to continuous (False).
+    reefer_stores : list of energy.reefers.ReeferStore
+        Reefer classes whose compressors the optimisation schedules inside their
+        temperature band (optimised reefers); their fans are in ``fixed_load_kw``.
     flexibility : str
         ``"optimised"`` (the optimisation schedules crane work and truck charging)
         or ``"inflexible"`` (fixed schedule: work as early as it can, at full rate;
@@ -241,6 +247,7 @@ class Inputs:
     carbon_price_usd_per_kg: float = default_of(schema.Emissions, "carbon_price_usd_per_t") / 1000.0
     emissions_cap_kg: float | None = None
     integer_cranes: bool = default_of(schema.Solver, "integer_cranes")
+    reefer_stores: list[ReeferStore] = field(default_factory=list)
     flexibility: str = default_of(schema.Flexibility, "mode")
     sizing: Sizing | None = None
     meta: dict = field(default_factory=dict)

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from energy.errors import EnergyError
+from energy.reefers import BAND_TOLERANCE_C
 from energy.timegrid import month_fractions, months_of
 
 __all__ = [
@@ -48,7 +49,10 @@ __all__ = [
     "check_dispatch",
     "dispatch_column",
     "monthly_bill",
+    "reefer_band_violations",
+    "reefer_kpis",
     "run_kpis",
+    "shore_power_kpis",
 ]
 
 #: The terms of the bill that add up to ``total_cost_usd`` (also the objective's terms).
@@ -228,7 +232,8 @@ def run_kpis(dispatch: pd.DataFrame, rates: BillRates, battery_usable_kwh: float
       ``grid_emission_marginal_kg_per_kwh``; NaN without those columns)
     - ``grid_import_mwh``, ``grid_export_mwh``, ``unserved_mwh``, ``crane_energy_mwh``,
       ``truck_energy_mwh``: E / 1000
-    - ``load_mwh`` = E(fixed + crane + truck load) / 1000 (served or not)
+    - ``load_mwh`` = E(fixed + crane + truck + optimised reefer compressor load) / 1000
+      (served or not)
     - ``peak_import_kw`` = max import in peak steps; ``max_import_kw`` = max import
     - ``renewable_share`` = (E(pv) + E(wind) - E(export)) / (E(pv) + E(wind) - E(export)
       + E(import)): the renewable part of all the energy the site took in and kept.
@@ -266,7 +271,7 @@ def run_kpis(dispatch: pd.DataFrame, rates: BillRates, battery_usable_kwh: float
     e_exp, e_imp, e_dis = e("grid_export_kw"), e("grid_import_kw"), e("battery_discharge_kw")
     kept = e_re - e_exp
     intake = kept + e_imp
-    e_crane, e_truck = e("crane_load_kw"), e("truck_load_kw")
+    e_crane, e_truck, e_reefer = e("crane_load_kw"), e("truck_load_kw"), e("reefer_flex_load_kw")
     return {
         "total_cost_usd": float(sum(totals.values())),
         "energy_cost_usd": totals["energy_cost_usd"],
@@ -283,7 +288,7 @@ def run_kpis(dispatch: pd.DataFrame, rates: BillRates, battery_usable_kwh: float
         "grid_export_mwh": e_exp / 1000.0,
         "peak_import_kw": float(imp[peak].max()) if peak.any() else 0.0,
         "max_import_kw": float(imp.max()) if len(imp) else 0.0,
-        "load_mwh": (e("fixed_load_kw") + e_crane + e_truck) / 1000.0,
+        "load_mwh": (e("fixed_load_kw") + e_crane + e_truck + e_reefer) / 1000.0,
         "renewable_share": kept / intake if intake > 0 else 0.0,
         "self_consumption": kept / e_re if e_re > 0 else math.nan,
         "pv_curtailment_mwh": e("pv_curtailed_kw") / 1000.0,
@@ -293,4 +298,89 @@ def run_kpis(dispatch: pd.DataFrame, rates: BillRates, battery_usable_kwh: float
         "crane_moves": float(sum(d[c].sum() for c in d.columns if c.startswith("crane_moves_"))),
         "truck_energy_mwh": e_truck / 1000.0,
         "unserved_mwh": e("unserved_kw") / 1000.0,
+    }
+
+
+def reefer_band_violations(dispatch: pd.DataFrame, classes: dict) -> dict:
+    """Steps whose reefer temperature is outside its band, per class (``{}`` without reefer classes).
+
+    ``classes`` maps a class name to its ``band_low_c`` and ``band_high_c`` [°C]; the
+    temperature is the dispatch column ``reefer_<class>_temp_c`` (tolerance
+    :data:`BAND_TOLERANCE_C`).
+    """
+    out = {}
+    for name, band in classes.items():
+        col = f"reefer_{name}_temp_c"
+        if col not in dispatch.columns:
+            continue
+        t = dispatch[col].to_numpy(dtype=float)
+        out[name] = int(((t < band["band_low_c"] - BAND_TOLERANCE_C) | (t > band["band_high_c"] + BAND_TOLERANCE_C)).sum())
+    return out
+
+
+def reefer_kpis(dispatch: pd.DataFrame, classes: dict) -> dict:
+    """Reefer figures of a thermal-mode run: energy and band violations (``{}`` in fixed mode).
+
+    - ``reefer_energy_mwh``: E(sum of ``reefer_<class>_kw``) / 1000, compressors + fans
+    - ``reefer_flexible_energy_mwh``: E(``reefer_flex_load_kw``) / 1000, the scheduled compressors
+    - ``reefer_band_violations``: steps x classes outside the band (0 for optimised classes)
+    """
+    if not classes:
+        return {}
+    dt = dispatch["dt_h"].to_numpy(dtype=float)
+    total = sum(float(np.dot(dispatch_column(dispatch, f"reefer_{c}_kw"), dt)) for c in classes)
+    return {
+        "reefer_energy_mwh": total / 1000.0,
+        "reefer_flexible_energy_mwh": float(np.dot(dispatch_column(dispatch, "reefer_flex_load_kw"), dt)) / 1000.0,
+        "reefer_band_violations": int(sum(reefer_band_violations(dispatch, classes).values())),
+    }
+
+
+def shore_power_kpis(dispatch: pd.DataFrame, rates: BillRates, aux_engine_kg_per_kwh: float) -> dict:
+    """Shore-power figures of a run (``{}`` without a ``shore_power_kw`` column).
+
+    - ``shore_power_mwh``: E(shore power) / 1000
+    - ``shore_power_max_kw``: highest shore power of a step
+    - ``shore_power_at_peak_kw``: the most shore power drawn at a month's highest peak-hour
+      import (its part of the generation capacity charge's demand)
+    - ``shore_power_capacity_charge_usd``: the capacity charges attributed to shore power by
+      its coincident demand: per month, generation rate x shore power at the peak-hour max
+      import step + distribution rate x shore power at the max import step, x the month's
+      share f_m. (The exact charge added is the difference of a run without shore power:
+      ``benchmarks/bench_flexibility.py``.)
+    - ``ship_diesel_co2_avoided_t``: E(shore) x the auxiliary engines' factor / 1000
+    - ``shore_power_grid_co2_t``: sum dt x grid factor x shore power / 1000 (all of it from
+      the grid, an upper bound when PV or the battery serve part of it)
+    - ``shore_power_net_co2_avoided_t``: diesel avoided - grid CO2
+    """
+    if "shore_power_kw" not in dispatch.columns:
+        return {}
+    d = dispatch
+    dt = d["dt_h"].to_numpy(dtype=float)
+    sp = dispatch_column(d, "shore_power_kw")
+    imp = dispatch_column(d, "grid_import_kw")
+    peak = d["is_peak"].to_numpy().astype(bool) if "is_peak" in d.columns else np.zeros(len(d), bool)
+    codes, months = months_of(d.index)
+    frac = month_fractions(d.index, dt).to_numpy(dtype=float)
+    at_peak, charge = 0.0, 0.0
+    for mo in range(len(months)):
+        sel = np.flatnonzero(codes == mo)
+        k_all = sel[int(np.argmax(imp[sel]))]
+        charge += rates.distribution_capacity_usd_per_kw_month * sp[k_all] * frac[mo]
+        sel_peak = sel[peak[sel]]
+        if len(sel_peak):
+            k_peak = sel_peak[int(np.argmax(imp[sel_peak]))]
+            at_peak = max(at_peak, float(sp[k_peak]))
+            charge += rates.generation_capacity_usd_per_kw_month * sp[k_peak] * frac[mo]
+    e_kwh = float(np.dot(sp, dt))
+    grid_kg = float(np.dot(sp * dispatch_column(d, "grid_emission_kg_per_kwh"), dt))
+    diesel_kg = e_kwh * float(aux_engine_kg_per_kwh)
+    return {
+        "shore_power_mwh": e_kwh / 1000.0,
+        "shore_power_max_kw": float(sp.max()) if len(sp) else 0.0,
+        "shore_power_at_peak_kw": at_peak,
+        "shore_power_capacity_charge_usd": float(charge),
+        "ship_diesel_co2_avoided_t": diesel_kg / 1000.0,
+        "shore_power_grid_co2_t": grid_kg / 1000.0,
+        "shore_power_net_co2_avoided_t": (diesel_kg - grid_kg) / 1000.0,
     }

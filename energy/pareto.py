@@ -11,7 +11,9 @@ one compiled model, never by shedding load) and writes
   decision factor, ``emissions.factor``), ``emissions_average_tco2``,
   ``emissions_marginal_tco2``, ``abatement_cost_usd_per_t`` (extra cost per tonne
   avoided against the previous point), the main KPIs, the sizes (``pv_kwp``,
-  ``wind_kw``, ``battery_kwh``, ``battery_kw``) and the point's solver status, gap and time;
+  ``wind_kw``, ``battery_kwh``, ``battery_kw``; with ``size=True`` each point's chosen
+  sizes and ``investment_usd``, the cost then being investment + operation) and the
+  point's solver status, gap and time;
 - ``pareto.png`` (cost against emissions, abatement cost per segment) and
   ``pareto.html`` (self-contained).
 
@@ -93,23 +95,54 @@ def _sizes(cfg: Config, inputs) -> dict:
     }
 
 
+def _size_columns(sizes: dict) -> dict:
+    """Chosen sizes as columns: ``pv_<name>_kwp``, ``wind_<name>_turbines``, ``battery_kwh``, ``battery_kw``."""
+    out = {}
+    for key, v in sizes.items():
+        if key.startswith("pv."):
+            out[f"pv_{key[3:]}_kwp"] = v
+        elif key.startswith("wind."):
+            out[f"wind_{key[5:]}_turbines"] = v
+        else:
+            out[key] = v
+    return out
+
+
 def pareto_table(points, sizes: dict) -> pd.DataFrame:
-    """One row per front point (a list of :class:`energy.optimise.front.FrontPoint`)."""
+    """One row per front point (a list of :class:`energy.optimise.front.FrontPoint`).
+
+    ``sizes`` are the fixed sizes of the model; a sizing front adds each point's chosen
+    sizes (:func:`_size_columns`) and ``investment_usd``.
+    """
     rows = []
     for i, p in enumerate(points):
-        k = p.results.kpis
+        k = p.kpis
         row = {"point": i + 1, "kind": p.kind,
                "cap_tco2": math.nan if p.cap_kg is None else p.cap_kg / 1000.0,
                "total_cost_usd": k["total_cost_usd"], "emissions_tco2": k["emissions_tco2"],
                "emissions_average_tco2": k.get("emissions_average_tco2", math.nan),
                "emissions_marginal_tco2": k.get("emissions_marginal_tco2", math.nan)}
         row.update({key: k.get(key, math.nan) for key in PARETO_KPIS})
+        if "investment_usd" in k:
+            row["investment_usd"] = k["investment_usd"]
         row.update(sizes)
+        row.update(_size_columns(p.sizes))
         row.update({"status": k.get("status"), "mip_gap": k.get("mip_gap"), "solve_s": p.solve_s})
         rows.append(row)
     df = pd.DataFrame(rows)
     df.insert(5, "abatement_cost_usd_per_t", abatement_costs(df["total_cost_usd"], df["emissions_tco2"]))
     return df
+
+
+def _sized_inputs(cfg: Config):
+    from energy.sizing import sized_assets, sizing_inputs
+
+    pv, wind, battery = sized_assets(cfg)
+    if not (pv or wind or battery):
+        raise EnergyError(f"{cfg.where}: pareto --size: no asset "
+                          "has sizing bounds; expected pv.NAME.max_kwp, wind.NAME.max_count or "
+                          "battery.energy_kwh_max and power_kw_max")
+    return sizing_inputs(cfg)
 
 
 def pareto(model: str | Path, scenario: str | None = None, *, points: int = 10, size: bool = False,
@@ -126,8 +159,10 @@ def pareto(model: str | Path, scenario: str | None = None, *, points: int = 10, 
     points : int
         Points of the front, both ends included (>= 2).
     size : bool
-        Optimise the sizes of PV, wind and battery too (investment + operation).
-        Not available yet: it needs the sizing model (issue 10).
+        Choose the sizes of the assets with sizing bounds (:mod:`energy.sizing`) at each
+        point: the front is then over investment (annualised capex + fixed O&M,
+        prorated to the horizon) + operation, and ``pareto.csv`` carries each point's
+        sizes and ``investment_usd``. The points' dispatch tables are not extracted.
     plots : bool
         Write ``pareto.png`` and ``pareto.html`` besides ``pareto.csv``.
     overrides : dict, optional
@@ -136,15 +171,13 @@ def pareto(model: str | Path, scenario: str | None = None, *, points: int = 10, 
     Raises
     ------
     energy.errors.EnergyError
-        Bad input, ``points`` < 2, ``size`` asked, or a refused overwrite (before solving).
+        Bad input, ``points`` < 2, ``size`` without sizing bounds, or a refused overwrite
+        (before solving).
     energy.errors.SolveError
         A point without a usable solution.
     """
     from energy.optimise.front import solve_front
 
-    if size:
-        raise EnergyError("pareto: --size (a front over investment + operation) is not available yet: "
-                          "it needs the sizing model (issue 10); run the front without --size")
     if int(points) != points or points < 2:
         raise EnergyError(f"pareto: points: expected a whole number >= 2, found {points!r}")
     t0 = time.perf_counter()
@@ -154,7 +187,7 @@ def pareto(model: str | Path, scenario: str | None = None, *, points: int = 10, 
         files.check_writable(folder, overwrite)
     if progress:
         progress("building")
-    inputs = build_inputs(cfg)
+    inputs = _sized_inputs(cfg) if size else build_inputs(cfg)
     inputs_s = time.perf_counter() - t0
     S = cfg.solver
     front, timings = solve_front(

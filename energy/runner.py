@@ -193,8 +193,18 @@ def _check_one(cfg: Config, cache: dict) -> dict:
             "yard_jobs": sum(1 for j in inputs.crane_jobs if j.kind == "yard"),
             "truck_windows": len(inputs.truck_windows),
         },
+        "reefers": reefer_check(inputs),
         "warnings": list(meta.get("notes", [])),
     }
+
+
+def reefer_check(inputs: Inputs) -> dict:
+    """Per reefer class of a thermal mode: boxes (mean, most) and the band [°C]; {} in fixed mode."""
+    s, out = inputs.series, {}
+    for name, band in inputs.meta.get("reefer_classes", {}).items():
+        boxes = s[f"reefer_{name}_boxes"].to_numpy(dtype=float)
+        out[name] = {"mean_boxes": float(boxes.mean()), "max_boxes": float(boxes.max()), **band}
+    return out
 
 
 def check(
@@ -323,6 +333,8 @@ def run_assumptions(cfg: Config, inputs: Inputs) -> dict:
         "truck_windows": len(inputs.truck_windows),
         "value_of_lost_load_usd_per_kwh": cfg.solver.value_of_lost_load_usd_per_kwh,
         "solver": cfg.solver.model_dump(mode="json"),
+        "reefers": {"mode": inputs.meta.get("reefer_mode"), "classes": inputs.meta.get("reefer_classes", {})},
+        "shore_power": cfg.shore_power.model_dump(mode="json"),
     }
 
 

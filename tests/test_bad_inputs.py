@@ -31,6 +31,9 @@ EMISSIONS = '\n[emissions.emission_factor_file]\nfile = "ef.csv"\nunits = "g/kWh
 CALLS = '\n[vessels.calls_file]\nfile = "calls.csv"\n'
 WEATHER = '\n[weather]\nsource = "file"\nfile = "{name}"\nformat = "{fmt}"\n'
 CALLS_HEADER = "vessel,arrival,departure,moves,max_cranes"
+REEFERS = "\n[loads.reefers]\n{extra}\n"
+FRUIT = ("\n[loads.reefers.classes.fruit]\nshare_of_boxes = 1.0\nsetpoint_c = 1.5\nband_low_c = 1.0\n"
+         "band_high_c = 2.0\nthermal_mass_kwh_per_c = 20.0\n")
 
 
 def series(start="2025-01-06", periods=168, freq="1h", value="1000.5", sep=",", fmt=None,
@@ -263,6 +266,34 @@ CASES = [
          files=_calls("A,tomorrow,2025-01-08 06:00,1500,3")),
     Case("calls_excel_dates", ["calls.csv", "row 2", "Excel serial date"], add=CALLS,
          files=_calls("A,45664.25,45665.25,1500,3")),
+    # ---------------------------------------------------------------- reefers and shore power (issue 16)
+    Case("reefer_mode_unknown", ["small.toml", "loads.reefers.mode", "'fixed', 'thermostat' or 'optimised'",
+                                 "'smart'"], add=REEFERS.format(extra='mode = "smart"')),
+    Case("reefer_setpoint_outside_band", ["small.toml", "loads.reefers.classes.fruit",
+                                          "band_low_c <= setpoint_c <= band_high_c", "found 1, 3, 2"],
+         add=REEFERS.format(extra='mode = "optimised"') + FRUIT.replace("setpoint_c = 1.5", "setpoint_c = 3")),
+    Case("reefer_shares_not_1", ["small.toml", "loads.reefers", "share_of_boxes to sum to 1", "0.5"],
+         add=REEFERS.format(extra='mode = "thermostat"') + FRUIT.replace("share_of_boxes = 1.0", "share_of_boxes = 0.5")),
+    Case("reefer_thermal_mass_zero", ["small.toml", "loads.reefers.classes.fruit.thermal_mass_kwh_per_c",
+                                      "greater than 0", "0"],
+         add=REEFERS.format(extra='mode = "optimised"') + FRUIT.replace("= 20.0", "= 0")),
+    Case("reefer_class_unknown_key", ["small.toml", "loads.reefers.classes.fruit.set_point_c: unknown key",
+                                      "did you mean 'setpoint_c'"],
+         add=REEFERS.format(extra='mode = "optimised"') + FRUIT + "set_point_c = 2\n"),
+    Case("reefer_band_cannot_be_held", ["small.toml", "loads.reefers.classes.fruit",
+                                        "the compressors cannot hold the band", "rated_kw_per_box"],
+         add=REEFERS.format(extra='mode = "optimised"') + FRUIT + "rated_kw_per_box = 0.01\n"),
+    Case("reefer_thermal_with_metered_load", ["small.toml", "loads", "metered replaces base + reefers",
+                                              "reefers.mode = 'fixed'"],
+         add=METERED + REEFERS.format(extra='mode = "optimised"'), files={"load.csv": text(GOOD)}),
+    Case("shore_power_negative_connections", ["small.toml", "shore_power.connections",
+                                              "greater than or equal to 0", "-1"],
+         add="\n[shore_power]\nconnections = -1\n"),
+    Case("shore_power_zero_kw_limit", ["small.toml", "shore_power.kw_per_connection", "greater than 0", "0"],
+         add="\n[shore_power]\nconnections = 1\nkw_per_connection = 0\n"),
+    Case("shore_power_negative_hotelling", ["small.toml", "shore_power.hotelling_kw.feeder",
+                                            "greater than or equal to 0", "-700"],
+         add="\n[shore_power]\nconnections = 1\nhotelling_kw = { feeder = -700.0 }\n"),
     # ---------------------------------------------------------------- economics and sizing (issue 10)
     Case("negative_pv_capex", ["small.toml", "pv.roof.capex_usd_per_kwp", "greater than or equal to 0", "-100"],
          replace=(("capacity_kwp = 2000.0", "capacity_kwp = 2000.0\ncapex_usd_per_kwp = -100"),)),

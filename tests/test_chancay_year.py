@@ -18,12 +18,12 @@ def year():
     return inputs, optimise(inputs)
 
 
-def test_status_and_speed(year):
+def test_status_and_gap(year):
+    # Speed is a benchmark figure (benchmarks/bench_chancay.py), never a timed test:
+    # this shared machine's load makes wall times meaningless as pass/fail limits.
     _, res = year
     k = res.kpis
     assert k["status"] == "optimal" and k["mip_gap"] <= 1e-3
-    assert k["solve_s"] < 60
-    assert k["build_s"] + k["extract_s"] < k["solve_s"] + k.get("translate_s", 0) + 1.0
 
 
 def test_energy_balance_every_step(year):

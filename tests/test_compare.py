@@ -57,6 +57,10 @@ def test_compare_rows_deltas_and_isolated_failures(model, tmp_path):
             assert ok.loc[s, f"{k}_delta_pct"] == pytest.approx(100 * (ok.loc[s, k] - base) / base)
     csv = pd.read_csv(tmp_path / "r" / "small" / "comparison.csv")
     assert list(csv["scenario"]) == list(table["scenario"])
+    # emissions under both SEIN factors (issue 11): the default decision factor is the average
+    good = csv.set_index("scenario").loc[["base", "grid_only", "more_pv"]]
+    assert good["emissions_average_tco2"].to_numpy() == pytest.approx(good["emissions_tco2"].to_numpy())
+    assert (good["emissions_marginal_tco2"] > 2 * good["emissions_average_tco2"]).all()
     for s in ("base", "grid_only", "more_pv"):
         assert (tmp_path / "r" / "small" / s / "summary.json").exists()
     assert not (tmp_path / "r" / "small" / "typo").exists()

@@ -110,3 +110,23 @@ def test_bad_table_names_file_and_row(tmp_path):
     t.iloc[:100].to_csv(tmp_path / "short.csv", index=False)
     with pytest.raises(EnergyError, match=r"short.csv: expected exactly one row per month 1-12 and hour 0-23"):
         ef.read_profile(tmp_path / "short.csv")
+
+
+def test_emissions_by_month_in_summary_and_report(tmp_path):
+    import json
+
+    from energy.runner import run
+
+    p = tmp_path / "m.toml"
+    p.write_text(SMALL_MODEL.replace("start = 2025-01-06", "start = 2025-01-31")
+                 .replace("end = 2025-01-13", "end = 2025-02-02"))
+    rr = run(p, out=tmp_path / "r")
+    summary = json.loads((rr.folder / "summary.json").read_text())
+    months = summary["emissions_by_month_tco2"]
+    assert list(months) == ["2025-01", "2025-02"]
+    for key in ("emissions_tco2", "emissions_average_tco2", "emissions_marginal_tco2"):
+        assert sum(m[key] for m in months.values()) == pytest.approx(summary["kpis"][key], rel=1e-9)
+    html = (rr.folder / "report.html").read_text()
+    for text in ("emissions [tCO2]", "emissions, average [tCO2]", "emissions, marginal [tCO2]",
+                 "Emissions, SEIN marginal factor"):
+        assert text in html

@@ -21,7 +21,7 @@ def test_base_load_day_and_night_parts():
 
 
 def test_reefer_power_rises_with_temperature_and_is_clipped():
-    r = Reefers().model_dump()
+    r = Reefers().fixed_kwargs()
     cool = reefer_load_kw(IDX, np.full(24, 16.0), **r)
     warm = reefer_load_kw(IDX, np.full(24, 24.0), **r)
     boxes = 960 * 0.75  # January occupancy

@@ -20,15 +20,25 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from energy import jobs as jobs_rules
 from energy.emission_factors import FACTOR_NAMES as EMISSION_FACTOR_NAMES
 from energy.errors import MAX_MAGNITUDE, EnergyError, echo
 from energy.timegrid import FIRST_YEAR, LAST_YEAR, daily_window_hours
 
-NonNeg = Annotated[float, Field(ge=0)]
-Pos = Annotated[float, Field(gt=0)]
+# The bounded-magnitude rule (``_bounded``) rides on the number types too, so a number
+# inside a table of numbers (``dict[str, NonNeg]``) is refused with its own dotted key.
+NonNeg = Annotated[float, Field(ge=0), AfterValidator(lambda v: _bounded(v))]
+Pos = Annotated[float, Field(gt=0), AfterValidator(lambda v: _bounded(v))]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Efficiency = Annotated[float, Field(gt=0, le=1)]
 Monthly = Annotated[list[float], Field(min_length=12, max_length=12)]
@@ -56,8 +66,10 @@ __all__ = [
     "Loads",
     "ModelInfo",
     "PVArray",
+    "ReeferClass",
     "Reefers",
     "SeriesFile",
+    "ShorePower",
     "Site",
     "Solver",
     "Tariff",
@@ -82,7 +94,7 @@ __all__ = [
 
 
 def _bounded(value: Any, item: str = "") -> Any:
-    """Refuse a number (also inside a list) beyond :data:`~energy.errors.MAX_MAGNITUDE`."""
+    """Refuse a number (also inside a list or a table of numbers) beyond :data:`~energy.errors.MAX_MAGNITUDE`."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and abs(value) > MAX_MAGNITUDE:
@@ -90,6 +102,9 @@ def _bounded(value: Any, item: str = "") -> Any:
     if isinstance(value, list | tuple):
         for i, v in enumerate(value):
             _bounded(v, f"item [{i}]: ")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _bounded(v, f"item [{k}]: ")
     return value
 
 
@@ -642,8 +657,63 @@ class BaseLoad(Strict):
     """Lights off (wraps past midnight). [h]"""
 
 
+class ReeferClass(Strict):
+    """One commodity class of reefers, an aggregate thermal store (:mod:`energy.reefers`)."""
+
+    share_of_boxes: Fraction
+    """Share of the reefer boxes in this class. [-]"""
+    setpoint_c: float
+    """Set-point of the cargo temperature. [°C]"""
+    band_low_c: float
+    """Lowest allowed cargo temperature. [°C]"""
+    band_high_c: float
+    """Highest allowed cargo temperature. [°C]"""
+    thermal_mass_kwh_per_c: Pos
+    """Heat capacity of one loaded box (cargo mass x specific heat). [kWh/°C]"""
+    ua_kw_per_c: Pos = 0.044
+    """Envelope heat gain of one box per °C between air and box. [kW/°C]"""
+    internal_heat_kw_per_box: NonNeg = 0.8
+    """Respiration heat of the cargo plus the evaporator fans' heat. [kW]"""
+    fan_kw_per_box: NonNeg = 0.6
+    """Electric power of fans and controls, always on. [kW]"""
+    rated_kw_per_box: Pos = 5.0
+    """Most electric compressor power of one box. [kW]"""
+    cop_at_20c: Pos = 2.0
+    """Coefficient of performance at 20 °C air temperature. [-]"""
+    cop_per_c: NonNeg = 0.05
+    """Drop of the COP per °C of air temperature above 20 °C. [1/°C]"""
+    arrival_offset_c: NonNeg = 0.5
+    """Arriving boxes are this much warmer than the set-point (time unplugged). [°C]"""
+
+    @model_validator(mode="after")
+    def _band(self) -> ReeferClass:
+        if not self.band_low_c <= self.setpoint_c <= self.band_high_c:
+            raise ValueError(f"expected band_low_c <= setpoint_c <= band_high_c, found {self.band_low_c:g}, "
+                             f"{self.setpoint_c:g}, {self.band_high_c:g}")
+        return self
+
+
+def _default_reefer_classes() -> dict[str, ReeferClass]:
+    # thermal masses: cargo mass x specific heat (Siebel: 0.837 + 3.349 x water fraction kJ/kg K)
+    return {
+        "blueberries": ReeferClass(share_of_boxes=0.25, setpoint_c=0.0, band_low_c=-0.5, band_high_c=0.5,
+                                   thermal_mass_kwh_per_c=15.2, internal_heat_kw_per_box=0.87),
+        "avocados": ReeferClass(share_of_boxes=0.35, setpoint_c=6.0, band_low_c=5.0, band_high_c=7.0,
+                                thermal_mass_kwh_per_c=20.0, internal_heat_kw_per_box=1.9, cop_at_20c=2.4),
+        "grapes": ReeferClass(share_of_boxes=0.40, setpoint_c=-0.5, band_low_c=-1.0, band_high_c=0.0,
+                              thermal_mass_kwh_per_c=19.7, internal_heat_kw_per_box=0.72, cop_at_20c=1.9),
+    }
+
+
 class Reefers(Strict):
-    """Refrigerated containers plugged in the reefer yard."""
+    """Refrigerated containers plugged in the reefer yard.
+
+    ``mode = "fixed"`` (default): the load of ``plugs x occupancy x power per box``, a fixed
+    series. ``"thermostat"`` and ``"optimised"`` model the boxes per commodity class
+    (``classes``) as thermal stores (:mod:`energy.reefers`): export boxes arrive through the
+    gate ``dwell_hours`` before their vessel and leave while it is alongside; thermostat
+    compressors hold the set-point, optimised ones are scheduled by the MILP inside the band.
+    """
 
     plugs: Annotated[int, Field(ge=0)] = 960
     """Reefer plugs. [-]"""
@@ -659,6 +729,36 @@ class Reefers(Strict):
     """Rise of a box's power per °C of air temperature. [kW/°C]"""
     max_kw_per_box: Pos = 7.0
     """Most power of a box. [kW]"""
+    mode: Literal["fixed", "thermostat", "optimised"] = "fixed"
+    """``fixed`` load series, ``thermostat`` or ``optimised`` thermal stores per class."""
+    boxes_per_move: NonNeg = 0.125
+    """Export reefer boxes loaded per container move of a call (thermal modes). [boxes/move]"""
+    dwell_hours: Pos = 96.0
+    """Time an export reefer box is plugged in before its vessel arrives (thermal modes). [h]"""
+    import_boxes_per_move: NonNeg = 0.0
+    """Import reefer boxes discharged per container move of a call (thermal modes). [boxes/move]"""
+    import_dwell_hours: Pos = 48.0
+    """Time an import reefer box stays plugged in after its vessel leaves (thermal modes). [h]"""
+    classes: dict[str, ReeferClass] = Field(default_factory=_default_reefer_classes)
+    """Commodity classes (thermal modes)."""
+
+    def fixed_kwargs(self) -> dict:
+        """The keys :func:`energy.loads.reefer_load_kw` (the fixed reefer load) reads."""
+        keys = ("plugs", "occupancy_monthly", "occupancy_scale", "kw_per_box_at_20c", "kw_per_box_per_c",
+                "max_kw_per_box")
+        return {k: getattr(self, k) for k in keys}
+
+    @model_validator(mode="after")
+    def _classes(self) -> Reefers:
+        if self.mode == "fixed":
+            return self
+        if not self.classes:
+            raise ValueError(f"mode = {self.mode!r} expects at least one entry in classes; expected "
+                             "[loads.reefers.classes.NAME] tables")
+        total = sum(c.share_of_boxes for c in self.classes.values())
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"expected classes' share_of_boxes to sum to 1, found {total:g}")
+        return self
 
 
 class Loads(Strict):
@@ -675,6 +775,33 @@ class Loads(Strict):
     @classmethod
     def _load_units(cls, v: SeriesFile | None) -> SeriesFile | None:
         return _series_units(v, "power_kw")
+
+    @model_validator(mode="after")
+    def _metered_reefers(self) -> Loads:
+        if self.metered is not None and self.reefers.mode != "fixed":
+            raise ValueError(f"metered replaces base + reefers, but reefers.mode = {self.reefers.mode!r}; "
+                             "expected reefers.mode = 'fixed' with a metered load")
+        return self
+
+
+class ShorePower(Strict):
+    """Shore-power connections at the container berths (cold ironing)."""
+
+    connections: Annotated[int, Field(ge=0)] = 0
+    """Berths with a shore-power connection; 0 = no shore power. [-]"""
+    kw_per_connection: Pos = 7500.0
+    """Most power one connection delivers. [kW]"""
+    connection_hours: NonNeg = 1.0
+    """Time alongside before the ship is connected. [h]"""
+    disconnection_hours: NonNeg = 0.5
+    """Time before departure when the ship is already disconnected. [h]"""
+    hotelling_kw: dict[str, NonNeg] = Field(
+        default_factory=lambda: {"neopanamax": 1320.0, "panamax": 1000.0, "feeder": 700.0})
+    """Hotelling power at berth per vessel class. [kW]"""
+    default_hotelling_kw: NonNeg = 1000.0
+    """Hotelling power of a call whose class is not in ``hotelling_kw``. [kW]"""
+    aux_engine_kg_per_kwh: NonNeg = 0.696
+    """CO2 of the ships' auxiliary diesel engines per kWh they would have made. [kgCO2/kWh]"""
 
 
 class CranePool(Strict):
@@ -915,6 +1042,7 @@ class Config(Strict):
     vessels: Vessels = Field(default_factory=Vessels)
     yard: Yard = Field(default_factory=Yard)
     trucks: Trucks = Field(default_factory=Trucks)
+    shore_power: ShorePower = Field(default_factory=ShorePower)
     solver: Solver = Field(default_factory=Solver)
     flexibility: Flexibility = Field(default_factory=Flexibility)
     finance: Finance = Field(default_factory=Finance)

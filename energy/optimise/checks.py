@@ -20,7 +20,8 @@ import pandas as pd
 from energy.errors import EnergyError, echo
 from energy.inputs import SERIES_COLUMNS, Inputs
 from energy.jobs import crane_limit, crane_limit_text, exceeds
-from energy.timegrid import step_ends_ns, window_steps
+from energy.reefers import band_problem
+from energy.timegrid import interval_edges, step_ends_ns, window_steps
 
 __all__ = [
     "BYTES_PER_VARIABLE",
@@ -30,6 +31,7 @@ __all__ = [
     "check_model_size",
     "check_jobs",
     "check_params",
+    "check_reefers",
     "check_series",
     "check_trucks",
     "machine_memory_bytes",
@@ -283,6 +285,24 @@ class StepMap:
     truck_steps: list
 
 
+def check_reefers(inputs: Inputs) -> None:
+    """Each optimised reefer class: arrays on the model grid, and a band its compressors can hold."""
+    n = len(inputs.series)
+    for st in inputs.reefer_stores:
+        where = f"loads.reefers.classes.{st.name}"
+        shapes = {"boxes": (st.boxes, n + 1), "arriving": (st.arriving, n), "leaving": (st.leaving, n),
+                  "temp_air_c": (st.temp_air_c, n), "cop": (st.cop, n), "dt_h": (st.dt_h, n)}
+        for name, (arr, size) in shapes.items():
+            a = np.asarray(arr, dtype=float)
+            if a.shape != (size,) or not np.all(np.isfinite(a)):
+                raise EnergyError(f"{where}: {name}: expected {size} finite values, found shape {a.shape}")
+        if (np.asarray(st.cop) <= 0).any():
+            raise EnergyError(f"{where}: cop: expected values > 0")
+        problem = band_problem(st, where, interval_edges(inputs.index, inputs.horizon_end))
+        if problem:
+            raise EnergyError(problem)
+
+
 def check_inputs(inputs: Inputs) -> StepMap:
     """Run every check of the optimisation inputs (no Pyomo model is built).
 
@@ -298,4 +318,5 @@ def check_inputs(inputs: Inputs) -> StepMap:
     starts, ends = step_ends_ns(inputs.index, inputs.horizon_end)
     job_steps, n_upper = check_jobs(inputs, starts, ends, dt)
     truck_steps = check_trucks(inputs, starts, ends, dt)
+    check_reefers(inputs)
     return StepMap(dt, starts, ends, job_steps, n_upper, truck_steps)

@@ -25,6 +25,9 @@ q          ``truck_charge[i]``             truck charging power for window w at
                                            step t, i over (window, step) pairs [kW]
 n          ``crane_working[k]``            cranes working job j at step t [cranes]
 mv         ``crane_moves[k]``              moves of job j during step t [moves]
+P_r, T_r   ``reefer_power[i]``,            compressor power of optimised reefer class
+           ``reefer_temp[i]``              c at step k, i = c*n + k [kW]; its
+                                           temperature at the END of step k [°C]
 P_peak     ``grid_peak_import[mo]``        month's max import in peak hours [kW]
 P_max      ``grid_max_import[mo]``         month's max import [kW]
 y          ``battery_mode[t]``,            mode binaries, only on steps that
@@ -33,7 +36,7 @@ y          ``battery_mode[t]``,            mode binaries, only on steps that
 
 Constraints::
 
-    energy_balance[t]:        pv + wind + dis + imp + u = L + crane + q + ch + exp
+    energy_balance[t]:        pv + wind + dis + imp + u = L + crane + q + sum_c P_r + ch + exp
                               crane = sum_k(t) eps_j * mv[k] / dt[t]
     unserved_limit[t]:        u <= L + crane + q   (a bound where no flexible work can happen)
     battery_soc_balance[t]:   soc[t] = soc[t-1]*(1 - sigma*dt) + eta_ch*ch*dt - dis*dt/eta_dis
@@ -49,6 +52,10 @@ Constraints::
     grid_peak_import_limit[t]: imp[t] <= P_peak[mo(t)]   for peak steps
     grid_max_import_limit[t]:  imp[t] <= P_max[mo(t)]
     emissions_cap:            sum dt*ef*imp <= cap        (only if a cap is set)
+    reefer_heat_balance[i]:   C*N_end*T_r[i] = (C*(N - out) - dt*Nm*UA)*T_r[i-1] + C*in*T_arr
+                              + dt*Nm*(UA*T_air + q_int) - dt*COP*P_r[i]  (scaled; energy.reefers)
+                              with T_low <= T_r <= T_high and 0 <= P_r <= rated*Nm
+    reefer_end_temp[c]:       T_r[c, last] <= set-point
     battery_mode_charge[t]:   ch <= P_ch*y;  battery_mode_discharge[t]: dis <= P_dis*(1-y)
     grid_mode_import[t]:      imp <= M_imp*y; grid_mode_export[t]:     exp <= M_exp*(1-y)
                               (M_imp = site sinks, M_exp = PV + wind + P_dis, within limits)
@@ -90,6 +97,7 @@ __all__ = [
     "add_mode_binaries",
     "add_objective",
     "add_pv_wind",
+    "add_reefers",
     "add_sizing",
     "add_trucks",
     "build_model",
@@ -328,6 +336,34 @@ def add_trucks(m: pyo.ConcreteModel, d: ModelData) -> None:
         m.truck_charger_limit = pyo.Constraint(m.truck_shared_steps, rule=charger_limit)
 
 
+def add_reefers(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Optimised reefer classes: compressor power, end-of-step temperature in band, heat balance.
+
+    Variable i is class ``i // n`` at step ``k = i % n``; the rows are :mod:`energy.reefers`'
+    heat balance, scaled (:func:`energy.optimise.layout.prepare_reefers`). Each class ends
+    the horizon at most at its set-point (like the battery's end state of charge).
+    """
+    if not d.layout.has_reefers:
+        return
+    rows, bounds, n = d.reefer_rows, d.reefer_bounds, d.n
+    m.reefer_steps = pyo.RangeSet(0, len(rows) - 1)
+    m.reefer_power = pyo.Var(m.reefer_steps, bounds=lambda m, i: (0.0, bounds[i][0]))
+    m.reefer_temp = pyo.Var(m.reefer_steps, bounds=lambda m, i: (bounds[i][1], bounds[i][2]))
+    m.reefer_rows = pyo.Set(initialize=[i for i, r in enumerate(rows) if r is not None], ordered=True)
+
+    def heat_balance(m, i):
+        a_end, a_prev, b_p, rhs = rows[i]
+        if i % n == 0:
+            return _lin((a_end, b_p), (m.reefer_temp[i], m.reefer_power[i])) == rhs
+        return _lin((a_end, -a_prev, b_p), (m.reefer_temp[i], m.reefer_temp[i - 1], m.reefer_power[i])) == rhs
+
+    m.reefer_heat_balance = pyo.Constraint(m.reefer_rows, rule=heat_balance)
+    stores = d.inputs.reefer_stores
+    m.reefer_classes = pyo.RangeSet(0, len(stores) - 1)
+    m.reefer_end_temp = pyo.Constraint(
+        m.reefer_classes, rule=lambda m, c: m.reefer_temp[c * n + n - 1] <= stores[c].setpoint_c)
+
+
 def fix_inflexible(m: pyo.ConcreteModel, d: ModelData) -> None:
     """Pin crane counts, moves and truck charging to the layout's inflexible schedule.
 
@@ -385,6 +421,10 @@ def add_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
     battery, export = lay.has_battery, lay.has_export
     crane_at, dt, load = d.crane_steps_at, d.dt, d.load
     eps = lay.crane_energy_kwh_per_move.tolist()
+    n_reefer = len(lay.reefer_names)
+
+    def reefers(m, t):
+        return [m.reefer_power[c * d.n + t] for c in range(n_reefer)]
 
     def balance(m, t):
         coefs = [1.0, 1.0]
@@ -410,13 +450,16 @@ def add_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
             inv = 1.0 / dt[t]
             coefs += [-eps[k] * inv for k in ks]
             variables += [m.crane_moves[k] for k in ks]
+        if n_reefer:
+            coefs += [-1.0] * n_reefer
+            variables += reefers(m, t)
         return _lin(coefs, variables) == load[t]
 
     m.energy_balance = pyo.Constraint(m.T, rule=balance)
 
     # unserved_limit[t]: u <= fixed load + crane load + truck load. A plain bound
     # where no flexible work can happen, a row only where it can.
-    flexible = [t for t in range(d.n) if crane_at[t] or t in q_at]
+    flexible = [t for t in range(d.n) if crane_at[t] or t in q_at or n_reefer]
     flex_set = set(flexible)
     for t in range(d.n):
         if t not in flex_set:
@@ -432,6 +475,9 @@ def add_balance(m: pyo.ConcreteModel, d: ModelData) -> None:
             inv = 1.0 / dt[t]
             coefs += [-eps[k] * inv for k in ks]
             variables += [m.crane_moves[k] for k in ks]
+        if n_reefer:
+            coefs += [-1.0] * n_reefer
+            variables += reefers(m, t)
         return _lin(coefs, variables) <= load[t]
 
     m.unserved_limit = pyo.Constraint(flexible, rule=unserved_limit)
@@ -533,6 +579,7 @@ def build_model(inputs: Inputs) -> pyo.ConcreteModel:
         add_grid(m, d)
         add_cranes(m, d)
         add_trucks(m, d)
+        add_reefers(m, d)
         fix_inflexible(m, d)
         add_demand_charges(m, d)
         add_balance(m, d)

@@ -75,7 +75,7 @@ class _Row:
     sign: float
 
 
-def add_front_rows(m: pyo.ConcreteModel, d_cap_kg: float | None) -> None:
+def add_front_rows(m: pyo.ConcreteModel, cap_kg: float | None) -> None:
     """Add ``emissions_cap`` (if absent) and ``unserved_total`` to a built dispatch model.
 
     ``emissions_cap`` starts with the cap asked, or with the emissions of importing
@@ -89,7 +89,7 @@ def add_front_rows(m: pyo.ConcreteModel, d_cap_kg: float | None) -> None:
     n = len(dt)
     if not hasattr(m, "emissions_cap"):
         ub = np.array([imp[t].ub for t in range(n)], dtype=float)
-        loose = float(np.sum(dt * ef * ub)) + 1.0 if d_cap_kg is None else float(d_cap_kg)
+        loose = float(np.sum(dt * ef * ub)) + 1.0 if cap_kg is None else float(cap_kg)
         steps = [t for t in range(n) if dt[t] * ef[t] != 0.0] or [0]   # a row even when all ef = 0
         m.emissions_cap = pyo.Constraint(expr=LinearExpression(
             constant=0.0, linear_coefs=[float(dt[t] * ef[t]) for t in steps],

@@ -12,6 +12,8 @@ column                             meaning
 ``fixed_load_kw``                  inflexible load (input) [kW]
 ``crane_load_kw``                  crane power, sum_j eps_j * moves / dt_h [kW]
 ``truck_load_kw``                  truck charging power [kW]
+``reefer_flex_load_kw``            compressor power of the optimised reefer classes
+                                   (their fans are in ``fixed_load_kw``) [kW]
 ``pv_available_kw``, ``pv_kw``,    PV available, used and curtailed (available -
 ``pv_curtailed_kw``                used) [kW]
 ``wind_available_kw``,             wind available, used, curtailed [kW]
@@ -35,6 +37,13 @@ column                             meaning
                                    so within the pool limit) [cranes]
 ``crane_moves_<pool>``             moves made in the step by the pool [moves]
 ``crane_load_<pool>_kw``           the pool's crane power [kW]
+``reefer_<class>_kw``              a reefer class's electric power, compressors +
+                                   fans (thermostat or optimised classes) [kW]
+``reefer_<class>_temp_c``          its temperature at the END of the step (the
+                                   set-point when the class holds no box) [°C]
+``reefer_<class>_boxes``           its boxes plugged in during the step [boxes]
+``shore_power_kw``,                shore power to vessels at berth, in total and per
+``shore_power_c<i>_kw``            connection (part of ``fixed_load_kw``) [kW]
 =================================  ===============================================
 
 KPIs (:attr:`Results.kpis`) are computed from these columns by :func:`energy.kpis.run_kpis`
@@ -53,7 +62,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from energy.emission_factors import FACTOR_COLUMNS, factors_on, sein_profile
 from energy.errors import SolveError
-from energy.kpis import bill_rates, run_kpis
+from energy.kpis import bill_rates, reefer_kpis, run_kpis, shore_power_kpis
 from energy.optimise.solve import SolveOutcome
 
 __all__ = ["Results", "extract"]
@@ -181,11 +190,23 @@ def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
     if pool_cols:
         data["crane_load_kw"] = sum(v for k, v in pool_cols.items() if k.startswith("crane_load_"))
     data.update(pool_cols)
+    reefer_cols = _reefer_columns(m, n)
+    if lay.has_reefers:  # only with optimised reefers (absent flows count as zero)
+        data["reefer_flex_load_kw"] = sum(reefer_cols.pop(f"reefer_{c}_compressor_kw") for c in lay.reefer_names)
+    data.update(reefer_cols)
+    data.update({c: s[c].to_numpy(dtype=float) for c in s.columns if c.startswith("shore_power_")})
     dispatch = pd.DataFrame(data, index=s.index.copy())
 
     b = inputs.battery
     usable = b.energy_kwh * (b.soc_max - b.soc_min) if inputs.has_battery else 0.0
-    kpis = run_kpis(dispatch, bill_rates(inputs), usable)
+    rates = bill_rates(inputs)
+    kpis = run_kpis(dispatch, rates, usable)
+    classes = {st.name: {"setpoint_c": st.setpoint_c, "band_low_c": st.band_low_c,
+                         "band_high_c": st.band_high_c} for st in inputs.reefer_stores}
+    kpis.update(reefer_kpis(dispatch, {**inputs.meta.get("reefer_classes", {}), **classes}))
+    sp = inputs.meta.get("shore_power", {})
+    if sp:
+        kpis.update(shore_power_kpis(dispatch, rates, sp["aux_engine_kg_per_kwh"]))
     outcome.extract_s = time.perf_counter() - t0
     kpis.update(_solver_kpis(outcome))
     return Results(
@@ -207,6 +228,30 @@ def _reported_factors(s: pd.DataFrame) -> dict:
         else:
             out[col] = factors_on(s.index, sein_profile(), FACTOR_COLUMNS[name])
     return out
+def _reefer_columns(m, n: int) -> dict:
+    """Per reefer class: electric power, temperature at the step end and boxes.
+
+    Optimised classes from the solution (``reefer_<c>_compressor_kw`` too, which the caller
+    sums into ``reefer_flex_load_kw``); thermostat classes from the input series.
+    """
+    lay, s = m.layout, m.inputs.series
+    cols: dict[str, np.ndarray] = {}
+    if lay.has_reefers:
+        power = _clean(np.clip(_values(m.reefer_power), 0.0, None))
+        temp = np.array([v.value if v.value is not None else v.lb for v in m.reefer_temp.values()], dtype=float)
+        for c, st in enumerate(m.inputs.reefer_stores):
+            p = power[c * n:(c + 1) * n]
+            cols[f"reefer_{st.name}_compressor_kw"] = p
+            cols[f"reefer_{st.name}_kw"] = p + st.fan_kw
+            cols[f"reefer_{st.name}_temp_c"] = temp[c * n:(c + 1) * n]
+            cols[f"reefer_{st.name}_boxes"] = st.mean_boxes
+        return cols
+    for name in m.inputs.meta.get("reefer_classes", {}):
+        for suffix in ("kw", "temp_c", "boxes"):
+            col = f"reefer_{name}_{suffix}"
+            if col in s.columns:
+                cols[col] = s[col].to_numpy(dtype=float)
+    return cols
 
 
 def _crane_tables(m, n: int, dt: np.ndarray) -> tuple[pd.DataFrame, dict]:

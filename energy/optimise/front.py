@@ -20,10 +20,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pyomo.environ as pyo
 
 from energy.errors import EnergyError, SolveError
 from energy.inputs import Inputs
+from energy.kpis import INVESTMENT_TERMS
+from energy.optimise.dispatch import sizes_of
 from energy.optimise.epsilon import UNSERVED_TOL_KWH, EpsilonModel, slack, unserved_slack
 from energy.optimise.extract import Results
 from energy.optimise.solve import DEFAULT_MIP_GAP
@@ -41,16 +46,45 @@ class FrontPoint:
         ``"cost_min"``, ``"epsilon"`` or ``"emissions_min"``.
     cap_kg : float or None
         The emissions cap the point was solved with (None at the cost-minimal end). [kgCO2]
-    results : energy.optimise.extract.Results
-        Dispatch, KPIs and solver outcome of the point.
+    results : energy.optimise.extract.Results or None
+        Dispatch, KPIs and solver outcome of the point (None on a sizing front).
     solve_s : float
-        HiGHS time of this point (both stages at the emission-minimal end). [s]
+        HiGHS time of this point. [s]
+    kpis : dict
+        ``results.kpis``; on a sizing front the objective's terms (bill and prorated
+        investment), ``total_cost_usd``, emissions under the three factors,
+        ``grid_import_mwh``, ``unserved_mwh``, ``status`` and ``mip_gap``.
+    sizes : dict
+        The chosen sizes on a sizing front (:func:`energy.optimise.dispatch.sizes_of`), else empty.
     """
 
     kind: str
     cap_kg: float | None
-    results: Results
+    results: Results | None
     solve_s: float
+    kpis: dict = field(default_factory=dict)
+    sizes: dict = field(default_factory=dict)
+
+
+def _sized_figures(em: EpsilonModel, out) -> tuple[dict, dict]:
+    """KPIs and sizes of a solved sizing model (the dispatch table of a sizing model is not extracted)."""
+    m = em.model
+    k = {term: float(pyo.value(m.bill[term])) for term in m.bill_terms}
+    k["total_cost_usd"] = float(pyo.value(m.total_cost))
+    k["investment_usd"] = sum(k.get(t, 0.0) for t in INVESTMENT_TERMS)
+    k["capacity_charge_usd"] = (k.get("capacity_charge_generation_usd", 0.0)
+                                + k.get("capacity_charge_distribution_usd", 0.0))
+    s, dt = m.inputs.series, m.inputs.dt_h
+    imp = np.array([m.grid_import[t].value or 0.0 for t in range(len(dt))])
+    k["emissions_tco2"] = em.emissions_kg() / 1000.0
+    for name in ("average", "marginal"):
+        col = f"grid_emission_{name}_kg_per_kwh"
+        k[f"emissions_{name}_tco2"] = (float(np.sum(dt * imp * s[col].to_numpy(float))) / 1000.0
+                                       if col in s.columns else float("nan"))
+    k["grid_import_mwh"] = float(np.sum(dt * imp)) / 1000.0
+    k["unserved_mwh"] = em.unserved_kwh() / 1000.0
+    k["status"], k["mip_gap"] = out.status, out.mip_gap
+    return k, sizes_of(m)
 
 
 def _checked(out, what: str):
@@ -66,7 +100,9 @@ def solve_front(inputs: Inputs, points: int = 10, *, time_limit_s: float | None 
     """Solve the cost-emissions front of ``inputs`` at ``points`` points (>= 2).
 
     ``inputs.emissions_cap_kg`` is ignored (the front sweeps the cap); the carbon
-    price stays in the cost (set it to 0 for a pure cost-emissions front).
+    price stays in the cost (set it to 0 for a pure cost-emissions front). With
+    ``inputs.sizing`` (:func:`energy.sizing.sizing_inputs`) the sizes are chosen at each
+    point and the cost is the operating bill + the prorated investment.
     ``time_limit_s`` applies to each solve.
 
     Returns
@@ -90,12 +126,19 @@ def solve_front(inputs: Inputs, points: int = 10, *, time_limit_s: float | None 
     em = EpsilonModel(uncapped, time_limit_s=time_limit_s, mip_gap=mip_gap, threads=threads, verbose=verbose)
     extract_s = 0.0
 
+    sized = inputs.sizing is not None
+
     def point(kind, cap, out, s0) -> FrontPoint:
         nonlocal extract_s
         t = time.perf_counter()
-        res = em.results(out)
+        if sized:
+            kpis, sizes = _sized_figures(em, out)
+            p = FrontPoint(kind, cap, None, em.solve_s - s0, kpis, sizes)
+        else:
+            res = em.results(out)
+            p = FrontPoint(kind, cap, res, em.solve_s - s0, res.kpis)
         extract_s += time.perf_counter() - t
-        return FrontPoint(kind, cap, res, em.solve_s - s0)
+        return p
 
     try:
         if progress:
@@ -111,7 +154,7 @@ def solve_front(inputs: Inputs, points: int = 10, *, time_limit_s: float | None 
         if progress:
             progress("pareto: emission-minimal end")
         s0 = em.solve_s
-        e_lo, out = em.least_emissions(u, e_hi, hi.results.kpis["total_cost_usd"])
+        e_lo, out = em.least_emissions(u, e_hi, hi.kpis["total_cost_usd"])
         e_lo_cap = slack(e_lo)
         lo = point("emissions_min", e_lo_cap, out, s0)
         mid = []

@@ -20,6 +20,7 @@ from energy.errors import EnergyError
 from energy.inputs import Inputs
 from energy.kpis import BillRates, bill_rates
 from energy.optimise.checks import StepMap, check_inputs
+from energy.reefers import MIN_BOXES
 from energy.timegrid import month_fractions, months_of
 
 __all__ = ["AVAILABLE_MIN_KW", "FIX_TOLERANCE", "UNIT_AVAILABLE_MIN_KW", "Layout", "ModelData", "prepare",
@@ -46,7 +47,10 @@ class Layout:
     n_steps : int
     dt_h : list of float
         Step lengths. [h]
-    has_battery, has_export, has_pv, has_wind, has_trucks, has_cranes : bool
+    has_battery, has_export, has_pv, has_wind, has_trucks, has_cranes, has_reefers : bool
+    reefer_names : list of str
+        Optimised reefer classes, in the order of ``Inputs.reefer_stores``; reefer
+        variable i is class ``i // n_steps`` at step ``i % n_steps``.
     pv_steps, wind_steps, truck_steps : list of int
         Steps where the variable exists (available power > 0, inside a window).
     truck_window, truck_step : numpy.ndarray
@@ -90,6 +94,8 @@ class Layout:
     has_wind: bool = False
     has_trucks: bool = False
     has_cranes: bool = False
+    has_reefers: bool = False
+    reefer_names: list = field(default_factory=list)
     pv_steps: list = field(default_factory=list)
     wind_steps: list = field(default_factory=list)
     truck_steps: list = field(default_factory=list)
@@ -145,6 +151,13 @@ class ModelData:
         Per step, the job-steps k at that step.
     pool_rows : list
         ``(pool, size, t, [k...])`` where the jobs' cranes could exceed the pool.
+    reefer_rows : list
+        Per reefer variable i (class c, step k), the scaled heat balance
+        ``(a_end, a_prev, b_power, rhs)`` of :mod:`energy.reefers` (``a_end*T[i] - a_prev*T[i-1]
+        + b_power*P[i] = rhs``; at k = 0, ``T[i-1]`` is the set-point, folded into ``rhs``),
+        or None where the class holds no box at the step end.
+    reefer_bounds : list
+        Per reefer variable i: ``(power_upper_kw, temp_low_c, temp_high_c)``.
     """
 
     inputs: Inputs
@@ -166,6 +179,8 @@ class ModelData:
     truck_steps_at: dict = field(default_factory=dict)
     crane_steps_at: list = field(default_factory=list)
     pool_rows: list = field(default_factory=list)
+    reefer_rows: list = field(default_factory=list)
+    reefer_bounds: list = field(default_factory=list)
 
 
 #: Available power per sized unit (kWp, turbine) below this is taken as none. [kW]
@@ -265,6 +280,36 @@ def prepare_trucks(d: ModelData, steps: StepMap) -> None:
     lay.has_trucks = bool(lay.truck_steps) and d.inputs.truck_charger_kw > 0
 
 
+def prepare_reefers(d: ModelData) -> None:
+    """Scaled heat-balance rows and bounds of every optimised reefer class and step.
+
+    Each row of :mod:`energy.reefers`' balance is divided by ``C*max(N_end, 1)`` so that the
+    end temperature has coefficient ~1. A step whose class ends empty has no row, its end
+    temperature is fixed at the set-point and its compressor at 0.
+    """
+    stores = d.inputs.reefer_stores
+    lay = d.layout
+    lay.reefer_names = [s.name for s in stores]
+    lay.has_reefers = bool(stores)
+    for s in stores:
+        c, nm, rated = s.thermal_mass_kwh_per_c, s.mean_boxes, s.rated_kw
+        for k in range(d.n):
+            n_end = float(s.boxes[k + 1])
+            if n_end < MIN_BOXES:
+                d.reefer_rows.append(None)
+                d.reefer_bounds.append((0.0, s.setpoint_c, s.setpoint_c))
+                continue
+            h = float(s.dt_h[k])
+            scale = 1.0 / (c * max(n_end, 1.0))
+            a_prev = (c * (float(s.boxes[k]) - float(s.leaving[k])) - h * nm[k] * s.ua_kw_per_c) * scale
+            rhs = (c * float(s.arriving[k]) * s.arrival_temp_c
+                   + h * nm[k] * (s.ua_kw_per_c * float(s.temp_air_c[k]) + s.internal_heat_kw_per_box)) * scale
+            if k == 0:
+                rhs += a_prev * s.setpoint_c
+            d.reefer_rows.append((c * n_end * scale, a_prev, h * float(s.cop[k]) * scale, rhs))
+            d.reefer_bounds.append((float(rated[k]), s.band_low_c, s.band_high_c))
+
+
 def prepare_grid(d: ModelData, pva: np.ndarray, wa: np.ndarray, load: np.ndarray) -> None:
     """Export, the tightest valid import bound, and the big-Ms of the grid mode binaries.
 
@@ -285,6 +330,8 @@ def prepare_grid(d: ModelData, pva: np.ndarray, wa: np.ndarray, load: np.ndarray
         sink[lay.truck_steps] += inputs.truck_charger_kw
     if lay.has_battery:
         sink += b.charge_power_kw
+    for st in inputs.reefer_stores:
+        sink += st.rated_kw
     limit = inputs.grid.import_limit_kw
     lay.import_mode_bound_kw = np.minimum(sink, limit).tolist()
     source = pva + wa + (b.discharge_power_kw if lay.has_battery else 0.0)
@@ -402,6 +449,7 @@ def prepare(inputs: Inputs) -> ModelData:
     )
     prepare_cranes(d, steps)
     prepare_trucks(d, steps)
+    prepare_reefers(d)
     prepare_grid(d, pva, wa, load)
     prepare_months(lay, s.index, steps.dt_h)
     prepare_inflexible(d)

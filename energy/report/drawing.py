@@ -47,6 +47,9 @@ COLOURS = {
     "cap_gen": "#2F4A66",
     "cap_dist": "#8497B0",
     "carbon": "#8C564B",
+    "shore": "#2CA02C",
+    "reefer": "#17BECF",
+    "band": "#CDEFF3",
 }
 
 DPI = 110

@@ -46,6 +46,7 @@ __all__ = [
     "figure_dispatch",
     "figure_monthly_costs",
     "figure_monthly_energy",
+    "figure_reefer_temperatures",
 ]
 
 
@@ -71,9 +72,10 @@ def figure_dispatch(dispatch: pd.DataFrame, pick: WeekPick, assumptions: dict | 
     imp, exp = column(d, "grid_import_kw"), column(d, "grid_export_kw")
     uns = column(d, "unserved_kw")
     fixed, crane, truck = column(d, "fixed_load_kw"), column(d, "crane_load_kw"), column(d, "truck_load_kw")
+    shore, reefer = column(d, "shore_power_kw"), column(d, "reefer_flex_load_kw")
     pva, wa = column(d, "pv_available_kw"), column(d, "wind_available_kw")
     supply = pv + wind + dis + imp + uns
-    demand = fixed + crane + truck + ch + exp
+    demand = fixed + crane + truck + reefer + ch + exp
     top_kw = float(max(supply.max(), demand.max(), pva.max(), 1e-9))
     scale, unit = power_scale(top_kw)
     battery = has_battery(dispatch, a)
@@ -99,10 +101,13 @@ def figure_dispatch(dispatch: pd.DataFrame, pick: WeekPick, assumptions: dict | 
     if np.any(wa - wind > 1e-6):
         ax_s.step(x, extend_last(wa / scale), where="post", color=COLOURS["wind"], lw=1.0, ls=(0, (3, 2)),
                   label="wind available (gap = curtailed)")
-    ax_s.step(x, extend_last((fixed + crane + truck) / scale), where="post", color=COLOURS["load"], lw=1.3,
-              label="site load (fixed + cranes + trucks)")
+    ax_s.step(x, extend_last((fixed + crane + truck + reefer) / scale), where="post", color=COLOURS["load"],
+              lw=1.3, label="site load (fixed + cranes + trucks" + (" + reefers)" if reefer.any() else ")"))
+    optional = [(name, v, COLOURS[c], None, None) for name, v, c in
+                (("shore power", shore, "shore"), ("reefer compressors", reefer, "reefer")) if v.any()]
     stack_steps(ax_d, x, [
-        ("fixed load", fixed, COLOURS["fixed"], None, None),
+        ("fixed load", fixed - shore, COLOURS["fixed"], None, None),
+        *optional,
         ("cranes", crane, COLOURS["crane"], None, None),
         ("trucks", truck, COLOURS["truck"], None, None),
         ("battery charge", ch, COLOURS["battery_light"], "///", COLOURS["battery"]),
@@ -416,6 +421,46 @@ def _short_usd(v: float) -> str:
     if a >= 1e3:
         return f"{v / 1e3:,.1f} k"
     return f"{v:,.0f}"
+
+
+def reefer_classes(dispatch: pd.DataFrame, assumptions: dict | None = None) -> dict:
+    """Reefer classes with a temperature column, and their band [°C] when the assumptions give it."""
+    bands = ((assumptions or {}).get("reefers") or {}).get("classes") or {}
+    names = [c.removeprefix("reefer_").removesuffix("_temp_c") for c in dispatch.columns
+             if c.startswith("reefer_") and c.endswith("_temp_c")]
+    return {n: bands.get(n, {}) for n in names}
+
+
+def figure_reefer_temperatures(dispatch: pd.DataFrame, pick: WeekPick,
+                               assumptions: dict | None = None) -> Figure | None:
+    """Each reefer class's temperature (end of step) in its band over one stretch, its power on the right."""
+    classes = reefer_classes(dispatch, assumptions)
+    if not classes:
+        return None
+    d = dispatch[(dispatch.index >= pick.start) & (dispatch.index < pick.end)]
+    ends = local_times(step_ends(d))
+    x = step_edges(d)
+    fig = new_figure(12.5, 2.3 * len(classes) + 0.8)
+    axes = np.atleast_1d(fig.subplots(len(classes), 1, sharex=True))
+    shade_peaks(axes, d)
+    for ax, (name, band) in zip(axes, classes.items(), strict=True):
+        t = column(d, f"reefer_{name}_temp_c")
+        if band:
+            ax.axhspan(band["band_low_c"], band["band_high_c"], color=COLOURS["band"], lw=0, label="allowed band")
+            ax.axhline(band["setpoint_c"], color=COLOURS["grid"], lw=1.0, ls=(0, (4, 2)), label="set-point")
+        ax.plot(ends, t, color=COLOURS["reefer"], lw=1.5, label="temperature")
+        ax.set_ylabel("[°C]")
+        ax.set_title(f"{name}", loc="left")
+        pw = ax.twinx()
+        pw.step(x, extend_last(column(d, f"reefer_{name}_kw")), where="post", color=COLOURS["fixed"], lw=0.8,
+                alpha=0.6, label="power (compressors + fans)")
+        pw.set_ylim(bottom=0)
+        pw.set_ylabel("[kW]")
+        handles = ax.get_legend_handles_labels()[0] + pw.get_legend_handles_labels()[0]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.06, 1.0))
+    time_axis(axes[-1], x[0], x[-1], tz_name(dispatch.index))
+    fig.suptitle(f"Reefer temperatures: {pick.title}", fontsize=12, x=0.01, ha="left")
+    return fig
 
 
 def figure_cashflow(cashflow: pd.DataFrame) -> Figure | None:

@@ -98,7 +98,7 @@ _COST_ROWS = [
     (("unserved_cost_usd",), "Unserved load", "usd", True),
 ]
 _ENERGY_ROWS = [
-    (("load_mwh",), "Load (fixed + cranes + trucks)", "mwh", False),
+    (("load_mwh",), "Load (fixed + cranes + trucks + scheduled reefers)", "mwh", False),
     (("grid_import_mwh",), "Grid import", "mwh", False),
     (("grid_export_mwh",), "Grid export", "mwh", False),
     (("peak_import_kw",), "Max import in peak hours", "kw", False),
@@ -116,6 +116,16 @@ _WORK_ROWS = [
     (("crane_energy_mwh",), "Crane energy", "mwh", False),
     (("crane_moves",), "Crane moves", "moves", False),
     (("truck_energy_mwh",), "Truck charging energy", "mwh", False),
+    (("reefer_energy_mwh",), "Reefer energy (compressors + fans)", "mwh", False),
+    (("reefer_flexible_energy_mwh",), "of which scheduled compressors", "mwh", True),
+    (("reefer_band_violations",), "Reefer steps outside the band", "count", False),
+    (("shore_power_mwh",), "Shore power supplied", "mwh", False),
+    (("shore_power_max_kw",), "Shore power, highest", "kw", True),
+    (("shore_power_at_peak_kw",), "Shore power at the monthly peak import", "kw", True),
+    (("shore_power_capacity_charge_usd",), "Capacity charge attributed to shore power", "usd", True),
+    (("ship_diesel_co2_avoided_t",), "Ship diesel CO2 avoided", "tco2", True),
+    (("shore_power_grid_co2_t",), "Grid CO2 of shore power", "tco2", True),
+    (("shore_power_net_co2_avoided_t",), "Net CO2 avoided by shore power", "tco2", True),
     (("unserved_mwh",), "Unserved load", "mwh", False),
 ]
 _SOLVER_ROWS = [

@@ -15,7 +15,8 @@ file                         what it shows
 ===========================  =====================================================
 ``dispatch_summer.png``,     one week: stacked supply (PV used, wind used, battery
 ``dispatch_winter.png``      discharge, grid import) over stacked demand (fixed
-(or ``dispatch.png`` for a   load, cranes, trucks, battery charge, export), peak
+(or ``dispatch.png`` for a   load, shore power, reefer compressors, cranes,
+                             trucks, battery charge, export), peak
 horizon of a week or less,   hours shaded, battery state of charge underneath;
 ``dispatch_<date>.png`` for  the summer week is the busiest crane week of Jan-Mar,
 a chosen week)               the winter one that of the garua season (Jun-Sep)
@@ -26,6 +27,8 @@ a chosen week)               the winter one that of the garua season (Jun-Sep)
 ``monthly_energy.png``       monthly PV, wind, grid import (bars) and load (line)
 ``monthly_cost.png``         monthly cost split: energy, capacity charges, wear,
                              carbon, unserved
+``reefer_temperatures.png``  each reefer class's temperature in its band over the
+                             first dispatch week; absent in fixed reefer mode
 ===========================  =====================================================
 
 plus ``report.html`` (:mod:`energy.report.html`). A comparison writes
@@ -67,6 +70,7 @@ from energy.report.figures import (
     figure_dispatch,
     figure_monthly_costs,
     figure_monthly_energy,
+    figure_reefer_temperatures,
 )
 from energy.report.periods import monthly_costs, monthly_energy, select_weeks
 from energy.report.tools import step_ends
@@ -127,9 +131,15 @@ def _draw_run_figures(dr: _Drawer, dispatch: pd.DataFrame, jobs: pd.DataFrame, k
     soc_txt = " Bottom: battery state of charge." if has_battery(dispatch, a) else ""
     for p in picks:
         dr.draw(p.name, p.title, f"{p.why}. Top: supply stacked (PV used, wind used, battery discharge, "
-                f"grid import); black line: site load. Middle: demand stacked (fixed load, cranes, trucks, "
-                f"battery charge, export). Shaded: {peak_txt}.{soc_txt}",
+                f"grid import); black line: site load. Middle: demand stacked (fixed load, shore power and "
+                f"scheduled reefer compressors when present, cranes, trucks, battery charge, export). Shaded: {peak_txt}.{soc_txt}",
                 lambda p=p: figure_dispatch(dispatch, p, a))
+    if picks:
+        dr.draw("reefer_temperatures", "Reefer temperatures in their bands",
+                f"{picks[0].title}: each reefer class's temperature at the end of every step (line) inside its "
+                f"allowed band (shaded) around the set-point (dashed); its electric power on the right axis. "
+                f"Shaded: {peak_txt}.",
+                lambda: figure_reefer_temperatures(dispatch, picks[0], a))
     dr.draw("battery", "Battery state of charge",
             "Stored energy (dashed: usable limits) and charge/discharge, daily for horizons over a month.",
             lambda: figure_battery(dispatch, a, kpis))

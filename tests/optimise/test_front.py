@@ -227,8 +227,8 @@ def test_cli_pareto_writes_the_folder_and_refuses_size_and_points(tmp_path, caps
     assert (folder / "pareto.csv").is_file()
     code, _, err = _run([*base, "--points", "3"], capsys)
     assert code == 1 and "holds an earlier run" in err
-    code, _, err = _run([*base, "--size"], capsys)
-    assert code == 1 and "--size" in err and "not available yet" in err
+    code, _, err = _run([*base, "--size", "--overwrite"], capsys)
+    assert code == 1 and "pareto --size: no asset has sizing bounds; expected pv.NAME.max_kwp" in err
     code, _, err = _run([*base, "--points", "1", "--overwrite"], capsys)
     assert code == 1 and "points: expected a whole number >= 2, found 1" in err
 
@@ -242,3 +242,25 @@ def test_cli_cap_refusal_exit_code_and_one_line(tmp_path, capsys):
     assert err.startswith("error: emissions.cap_t: a cap of 1.000 tCO2 cannot be met without shedding load")
     assert err.count("\n") == 1 and "least emissions any schedule reaches are" in err
     assert not (tmp_path / "r" / "small" / "base").exists()
+
+
+def test_sizing_front_chooses_sizes_and_costs_investment(tmp_path, capsys):
+    """--size: PV and battery sized at each point; cleaner points build more, cost rises."""
+    model = tmp_path / "sized.toml"
+    model.write_text(SMALL_MODEL.replace("capacity_kwp = 2000.0", "capacity_kwp = 0.0\nmax_kwp = 6000.0")
+                     .replace("discharge_power_kw = 1000.0",
+                              "discharge_power_kw = 1000.0\nenergy_kwh_max = 4000.0\npower_kw_max = 2000.0"))
+    code, out, err = _run(["pareto", model, "--start", "2025-01-06", "--end", "2025-01-08", "--points", "3",
+                           "--size", "--out", tmp_path / "r"], capsys)
+    assert code == 0, err
+    t = pd.read_csv(tmp_path / "r" / "small" / "base" / "pareto" / "pareto.csv")
+    for col in ("pv_roof_kwp", "battery_kwh", "battery_kw", "investment_usd"):
+        assert col in t.columns
+    assert t["emissions_tco2"].is_monotonic_decreasing
+    assert t["total_cost_usd"].is_monotonic_increasing
+    assert t["pv_roof_kwp"].iloc[-1] >= t["pv_roof_kwp"].iloc[0]
+    assert (t["investment_usd"] > 0).all() and (t["unserved_mwh"] == 0).all()
+    # the cost is bill + investment
+    bill = t[["energy_cost_usd", "capacity_charge_usd", "battery_wear_usd", "carbon_cost_usd",
+              "unserved_cost_usd"]].sum(axis=1)
+    np.testing.assert_allclose(t["total_cost_usd"], bill + t["investment_usd"], rtol=1e-6)

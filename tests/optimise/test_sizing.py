@@ -159,3 +159,19 @@ def test_size_writes_a_run_folder_and_flexibility_needs_no_more_battery(tmp_path
     assert k["battery_kwh"] <= k["inflexible_battery_kwh"] + 1e-6
     if k["pv_kwp"] >= 8000.0 - 1e-6:
         assert "pv.roof" in k["sizing_notes"] and "upper bound" in k["sizing_notes"]
+
+
+def test_cli_size_prints_sizes_and_report_redraws_the_cash_flow(tmp_path, capsys):
+    from energy.cli import main
+
+    model = sized_model(tmp_path)
+    args = ["size", str(model), "--end", "2025-01-08", "--out", str(tmp_path / "r"), "--no-plots"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "sizes: PV" in out and "NPV" in out and "wrote" in out
+    folder = tmp_path / "r" / "small" / "sized" / "base"
+    assert (folder / "cashflow.csv").exists() and not (folder / "report.html").exists()
+    assert main(["report", str(folder)]) == 0
+    assert (folder / "cashflow.png").exists()
+    assert "Investment against business as usual" in (folder / "report.html").read_text()
+    assert main(args) == 1  # an existing sizing is not replaced without --overwrite

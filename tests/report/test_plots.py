@@ -427,3 +427,32 @@ def test_read_run_restores_types(tmp_path):
     assert d2["is_peak"].dtype == bool and d2["is_peak"].equals(d["is_peak"])
     np.testing.assert_allclose(d2["grid_import_kw"], d["grid_import_kw"], rtol=1e-5)
     assert len(j2) == 0 and summary["kpis"]["status"] == "optimal"
+
+
+def test_reefer_temperature_plot_and_shore_power_in_the_stack(tmp_path):
+    """Issue 16: reefer temperatures in their band (a week) and shore power in the demand stack."""
+    dispatch, jobs, kpis, a = make_run(days=7.0)
+    n = len(dispatch)
+    h = dispatch.index.hour.to_numpy()
+    dispatch["reefer_fruit_temp_c"] = np.where((h >= 18) & (h < 23), 0.4, -0.3)
+    dispatch["reefer_fruit_kw"] = np.where((h >= 18) & (h < 23), 50.0, 400.0)
+    dispatch["reefer_fruit_boxes"] = np.full(n, 200.0)
+    dispatch["reefer_flex_load_kw"] = dispatch["reefer_fruit_kw"] - 120.0
+    dispatch["shore_power_c1_kw"] = np.where((h >= 8) & (h < 20), 1320.0, 0.0)
+    dispatch["shore_power_kw"] = dispatch["shore_power_c1_kw"]
+    dispatch["fixed_load_kw"] += dispatch["shore_power_kw"]
+    a["reefers"] = {"mode": "optimised",
+                    "classes": {"fruit": {"setpoint_c": 0.0, "band_low_c": -0.5, "band_high_c": 0.5}}}
+    pick = periods.select_weeks(dispatch, None, a)[0]
+    fig = figures.figure_reefer_temperatures(dispatch, pick, a)
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == "fruit"
+    assert {"allowed band", "set-point", "temperature"} <= set(ax.get_legend_handles_labels()[1])
+    stack = figures.figure_dispatch(dispatch, pick, a)
+    labels = set(stack.axes[1].get_legend_handles_labels()[1])
+    assert {"shore power", "reefer compressors", "fixed load"} <= labels
+    written = plots.write_run_plots(tmp_path, dispatch, jobs, kpis, a)
+    assert tmp_path / "reefer_temperatures.png" in written
+    assert_png(tmp_path / "reefer_temperatures.png")
+    d0, j0, k0, a0 = make_run(days=7.0)
+    assert figures.figure_reefer_temperatures(d0, pick, a0) is None
