@@ -229,7 +229,7 @@ def _calls_of_year(spec: _Schedule, year: int, tz) -> pd.DataFrame:
     y0 = pd.Timestamp(year=year, month=1, day=1, tz=tz)
     hours = (pd.Timestamp(year=year + 1, month=1, day=1, tz=tz) - y0) / pd.Timedelta("1h")
     moves_year = spec.throughput_teu_per_year / spec.teu_per_move * hours / 8760.0
-    n_calls = int(round(moves_year / float(shares @ means)))
+    n_calls = int(round(moves_year / float(shares @ means / shares.sum())))  # shares are relative
     if n_calls > MAX_CALLS_PER_YEAR:
         raise EnergyError(
             f"vessels: {n_calls} calls in {year} from throughput_teu_per_year = "
