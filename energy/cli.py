@@ -222,13 +222,18 @@ def run_cmd(
     week: Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.")] = None,
     set_: SetOption = None,
     inflexible: Inflexible = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Build the inputs afresh; neither read nor "
+                                           "write OUT/.cache.")] = False,
+    no_economics: Annotated[bool, typer.Option("--no-economics", help="Skip the appraisal against business "
+                                               "as usual (its second solve).")] = False,
 ) -> None:
     """Optimise the dispatch of one scenario and write its reports."""
     from energy.runner import run
 
     rr = run(model, scenario, out=out, start=start, end=end, resolution=resolution,
              time_limit_s=time_limit, mip_gap=mip_gap, threads=threads, overwrite=overwrite,
-             plots=not no_plots, week=week, inflexible=inflexible, overrides=overrides_of(set_))
+             plots=not no_plots, week=week, inflexible=inflexible, cache_inputs=not no_cache,
+             economics=not no_economics, overrides=overrides_of(set_))
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from energy.build import Profiles, build_inputs, build_profiles
 from energy.config import Config, deep_merge, horizon_bounds, load_config, revalidate
+from energy.inputcache import CACHE_FOLDER, cached_inputs
 from energy.inputs import Inputs
 from energy.kpis import bill_rates
 from energy.optimise.checks import check_inputs, check_model_size
@@ -24,6 +24,7 @@ from energy.report.runfolder import write_run
 from energy.timegrid import step_hours
 
 if TYPE_CHECKING:
+    from energy.build import Profiles
     from energy.optimise.extract import Results
 
 DEFAULT_REPORTS = Path("reports")
@@ -109,6 +110,8 @@ def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path 
     ProfilesRun
         The config, the profiles, their summary and the written path.
     """
+    from energy.build import build_profiles
+
     cfg = load_config(model, scenario, horizon_overrides(start, end, resolution, overrides=overrides))
     size_check(cfg)
     prof = build_profiles(cfg)
@@ -139,6 +142,7 @@ def presolve_checks(inputs: Inputs) -> None:
 
 def _check_one(cfg: Config, cache: dict) -> dict:
     """What one scenario's model and inputs hold, after building them (no solving)."""
+    from energy.build import build_inputs, build_profiles
     from energy.wind import nominal_power_kw
 
     size_check(cfg)
@@ -338,7 +342,20 @@ def run_assumptions(cfg: Config, inputs: Inputs) -> dict:
     }
 
 
-def bau_kpis(cfg: Config, cache: dict | None, solver: dict, inputs: Inputs | None = None) -> dict:
+def _inputs(cfg: Config, cache: dict | None, cache_folder: Path | None) -> tuple[Inputs, bool]:
+    """The run's inputs, from the disk cache when a folder is given (pvlib is then not imported)."""
+    def build(c: Config) -> Inputs:
+        from energy.build import build_inputs
+
+        return build_inputs(c, cache)
+
+    if cache_folder is None:
+        return build(cfg), False
+    return cached_inputs(cfg, cache_folder, build)
+
+
+def bau_kpis(cfg: Config, cache: dict | None, solver: dict, inputs: Inputs | None = None,
+             cache_folder: Path | None = None) -> dict:
     """KPIs of the business-as-usual run of ``cfg`` (only existing assets, dispatch optimised).
 
     Memoised in ``cache`` (shared by the scenarios of a comparison), keyed by the BAU
@@ -347,6 +364,7 @@ def bau_kpis(cfg: Config, cache: dict | None, solver: dict, inputs: Inputs | Non
     import json
 
     from energy.appraisal import bau_config
+    from energy.build import build_inputs
     from energy.optimise.optimise import optimise
 
     bau = bau_config(cfg)
@@ -354,14 +372,16 @@ def bau_kpis(cfg: Config, cache: dict | None, solver: dict, inputs: Inputs | Non
            json.dumps(solver, sort_keys=True))
     if cache is not None and key in cache:
         return cache[key]
-    kpis = optimise(inputs if inputs is not None else build_inputs(bau, cache), **solver).kpis
+    if inputs is None:
+        inputs = _inputs(bau, cache, cache_folder)[0] if cache_folder is not None else build_inputs(bau, cache)
+    kpis = optimise(inputs, **solver).kpis
     if cache is not None:
         cache[key] = kpis
     return kpis
 
 
 def add_economics(cfg: Config, results: Results, cache: dict | None, solver: dict,
-                  progress=None, assets=None) -> pd.DataFrame:
+                  progress=None, assets=None, cache_folder: Path | None = None) -> pd.DataFrame:
     """Appraise a run against business as usual: sizes and investment KPIs into ``results.kpis``.
 
     Returns
@@ -374,7 +394,7 @@ def add_economics(cfg: Config, results: Results, cache: dict | None, solver: dic
     if progress:
         progress("business as usual")
     new = has_new_assets(cfg) if assets is None else bool(assets)
-    bau = bau_kpis(cfg, cache, solver) if new else results.kpis
+    bau = bau_kpis(cfg, cache, solver, cache_folder=cache_folder) if new else results.kpis
     table, econ = appraise(cfg, results.kpis, results.dispatch, bau, assets)
     results.kpis.update(asset_sizes(cfg))
     results.kpis.update(econ)
@@ -386,7 +406,8 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         mip_gap: float | None = None, threads: int | None = None, overwrite: bool = False,
         plots: bool = True, write: bool = True, cache: dict | None = None,
         config: Config | None = None, progress=None, week: str | None = None,
-        inflexible: bool = False, economics: bool = True, overrides: dict | None = None) -> RunResult:
+        inflexible: bool = False, economics: bool = True, cache_inputs: bool = True,
+        overrides: dict | None = None) -> RunResult:
     """Optimise one scenario of a model and write its run folder.
 
     With ``economics`` (default) the run is appraised against business as usual (a
@@ -433,7 +454,8 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         check_week(week, *horizon_bounds(cfg))
     if progress:
         progress("building")
-    inputs = build_inputs(cfg, cache)
+    cache_folder = folder.parent.parent / CACHE_FOLDER if folder is not None and cache_inputs else None
+    inputs, cached = _inputs(cfg, cache, cache_folder)
     t_inputs = time.perf_counter() - t0
     S = cfg.solver
     results = optimise(
@@ -444,11 +466,13 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         progress=progress,
     )
     results.kpis["inputs_s"] = round(t_inputs, 3)
+    results.kpis["inputs_cached"] = cached
     results.kpis["flexibility"] = inputs.flexibility
     solver = {"time_limit_s": time_limit_s if time_limit_s is not None else S.time_limit_s,
               "mip_gap": mip_gap if mip_gap is not None else S.mip_gap,
               "threads": threads if threads is not None else S.threads}
-    cashflow = add_economics(cfg, results, cache, solver, progress) if economics else None
+    cashflow = (add_economics(cfg, results, cache, solver, progress, cache_folder=cache_folder)
+                if economics else None)
     rr = RunResult(cfg, results, folder, run_assumptions(cfg, inputs), {"inputs_s": t_inputs})
     rr.cashflow = cashflow
     if folder is not None:

@@ -24,7 +24,10 @@ u          ``unserved[t]``                 load not served [kW]
 q          ``truck_charge[i]``             truck charging power for window w at
                                            step t, i over (window, step) pairs [kW]
 n          ``crane_working[k]``            cranes working job j at step t [cranes]
+                                           (contested job-steps only: those in a
+                                           pool row; elsewhere n = ceil(mv/(rho*dt)))
 mv         ``crane_moves[k]``              moves of job j during step t [moves]
+                                           (<= rho*dt*K_j: K_j whole cranes at most)
 P_r, T_r   ``reefer_power[i]``,            compressor power of optimised reefer class
            ``reefer_temp[i]``              c at step k, i = c*n + k [kW]; its
                                            temperature at the END of step k [°C]
@@ -42,7 +45,7 @@ Constraints::
     battery_soc_balance[t]:   soc[t] = soc[t-1]*(1 - sigma*dt) + eta_ch*ch*dt - dis*dt/eta_dis
                               (soc[-1] = soc_initial*E)
     battery_end_soc:          soc[last] >= soc_initial*E
-    crane_moves_capacity[k]:  mv[k] <= rho_j * dt[t] * n[k]
+    crane_moves_capacity[k]:  mv[k] <= rho_j * dt[t] * n[k]   (contested k only)
     crane_job_moves[j]:       sum_t mv[j, t] = M_j
     crane_pool_limit[r]:      sum_j n[j, t] <= cranes in the pool    (r = (pool, t) pairs
                               where the jobs' max_cranes could exceed the pool)
@@ -277,14 +280,16 @@ def add_cranes(m: pyo.ConcreteModel, d: ModelData) -> None:
     rate = lay.crane_rate.tolist()
     n_ub = lay.crane_n_upper[lay.crane_job].tolist()
     m.crane_steps = pyo.RangeSet(0, len(rate) - 1)
-    domain = pyo.NonNegativeIntegers if d.inputs.integer_cranes else pyo.NonNegativeReals
-    m.crane_working = pyo.Var(m.crane_steps, domain=domain, bounds=lambda m, k: (0, n_ub[k]))
     m.crane_moves = pyo.Var(m.crane_steps, bounds=lambda m, k: (0.0, rate[k] * n_ub[k]))
+    # Counts only on contested job-steps (layout.prepare_cranes says why that is exact).
+    m.crane_count_steps = pyo.Set(initialize=lay.crane_count_steps, ordered=True)
+    domain = pyo.NonNegativeIntegers if d.inputs.integer_cranes else pyo.NonNegativeReals
+    m.crane_working = pyo.Var(m.crane_count_steps, domain=domain, bounds=lambda m, k: (0, n_ub[k]))
 
     def capacity(m, k):
         return _lin((1.0, -rate[k]), (m.crane_moves[k], m.crane_working[k])) <= 0.0
 
-    m.crane_moves_capacity = pyo.Constraint(m.crane_steps, rule=capacity)
+    m.crane_moves_capacity = pyo.Constraint(m.crane_count_steps, rule=capacity)
     job_ids = [j for j, steps in enumerate(d.job_steps) if len(steps)]
     m.crane_jobs = pyo.Set(initialize=job_ids, ordered=True)
 
@@ -376,8 +381,9 @@ def fix_inflexible(m: pyo.ConcreteModel, d: ModelData) -> None:
     if lay.has_cranes:
         for k, (n, mv) in enumerate(zip(lay.fixed_crane_working.tolist(), lay.fixed_crane_moves.tolist(),
                                         strict=True)):
-            m.crane_working[k].setlb(n)
-            m.crane_working[k].setub(n)
+            if k in m.crane_working:  # contested job-steps only (add_cranes)
+                m.crane_working[k].setlb(n)
+                m.crane_working[k].setub(n)
             m.crane_moves[k].setlb(mv)
             m.crane_moves[k].setub(mv)
     if lay.has_trucks:

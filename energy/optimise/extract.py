@@ -271,12 +271,15 @@ def _crane_tables(m, n: int, dt: np.ndarray) -> tuple[pd.DataFrame, dict]:
     # Moves are kept unrounded (the energy balance holds on them); rows of the
     # jobs table need at least 1e-6 moves.
     moves = np.clip(_values(m.crane_moves), 0.0, None)
-    n_solver = _values(m.crane_working)
     rate = lay.crane_rate
     if inputs.integer_cranes:
-        # Fewest whole cranes that make the moves; never above the solver's count.
+        # Fewest whole cranes that make the moves; never above the solver's count
+        # (where there is one: the contested job-steps) nor the job's most.
         need = np.ceil(moves / rate - 1e-6)
-        cranes = np.minimum(need, np.round(n_solver))
+        n_solver = lay.crane_n_upper[lay.crane_job].astype(float)
+        if lay.crane_count_steps:
+            n_solver[np.asarray(lay.crane_count_steps)] = np.round(_values(m.crane_working))
+        cranes = np.minimum(need, n_solver)
     else:
         cranes = moves / rate
     cranes = np.clip(cranes, 0.0, None)
@@ -324,4 +327,7 @@ def _solver_kpis(o: SolveOutcome) -> dict:
         "n_variables": o.n_variables,
         "n_constraints": o.n_constraints,
         "n_integer": o.n_integer,
+        "simplex_iterations": o.simplex_iterations,
+        "mip_nodes": o.mip_nodes,
+        "threads": o.threads,
     }

@@ -141,6 +141,9 @@ _SOLVER_ROWS = [
     (("n_variables",), "Variables", "count", False),
     (("n_constraints",), "Constraints", "count", False),
     (("n_integer",), "Integer variables", "count", False),
+    (("simplex_iterations",), "Simplex iterations", "count", False),
+    (("mip_nodes",), "Branch-and-bound nodes", "count", False),
+    (("threads",), "Solver threads option (0 = HiGHS's choice)", "count", False),
 ]
 _INVEST_ROWS = [
     (("bau_bill_usd_per_year",), "Bill before: business as usual (existing assets)", "usdyr", False),

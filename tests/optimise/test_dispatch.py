@@ -88,15 +88,34 @@ def test_pv_variables_only_where_available():
 def test_crane_variables_only_on_whole_steps_inside_the_window():
     # Window 01:30-04:00: the 01:00 step is only half inside, so steps 02:00 and 03:00.
     m = build_model(make_inputs(crane_pools={"sts": 6}, crane_jobs=[job(start="2025-01-06 01:30")]))
-    assert len(m.crane_working) == 2
+    assert len(m.crane_moves) == 2
     assert m.layout.crane_step.tolist() == [2, 3]
-    assert all(v.is_integer() and v.ub == 2 for v in m.crane_working.values())
     assert m.crane_moves[0].ub == pytest.approx(50.0)  # 25 moves/h x 1 h x 2 cranes
     assert "crane_pool_limit" not in names(m, pyo.Constraint)  # one job cannot exceed the pool
+    # Uncontested: no crane count, its moves' bound is the count's only effect.
+    assert len(m.crane_working) == 0 and len(m.crane_moves_capacity) == 0
+
+
+def overlapping_jobs():
+    """Two 2-crane jobs in a 3-crane pool, overlapping at the 02:00 step (job-steps 2 and 3)."""
+    return [
+        job("a", "2025-01-06 00:00", "2025-01-06 03:00", 20),
+        job("b", "2025-01-06 02:00", "2025-01-06 05:00", 20),
+    ]
+
+
+def test_crane_counts_only_on_contested_job_steps():
+    m = build_model(make_inputs(crane_pools={"sts": 3}, crane_jobs=overlapping_jobs()))
+    assert m.layout.crane_count_steps == [2, 3]
+    assert [m.layout.crane_step[k] for k in m.crane_working] == [2, 2]
+    assert all(v.is_integer() and v.ub == 2 for v in m.crane_working.values())
+    assert list(m.crane_moves_capacity) == [2, 3]
+    assert list(m.crane_moves_capacity[2].body.linear_coefs) == [1.0, -25.0]
 
 
 def test_continuous_cranes_when_asked():
-    m = build_model(make_inputs(crane_pools={"sts": 6}, crane_jobs=[job()], integer_cranes=False))
+    m = build_model(make_inputs(crane_pools={"sts": 3}, crane_jobs=overlapping_jobs(), integer_cranes=False))
+    assert len(m.crane_working) == 2
     assert not any(v.is_integer() for v in m.crane_working.values())
 
 

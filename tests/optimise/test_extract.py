@@ -310,8 +310,12 @@ def test_kpis_keys_and_consistency(week):
         "n_variables",
         "n_constraints",
         "n_integer",
+        "simplex_iterations",
+        "mip_nodes",
+        "threads",
     }
     assert set(k) == expected
+    assert k["simplex_iterations"] > 0 and k["mip_nodes"] >= 0
     parts = (
         "energy_cost_usd",
         "capacity_charge_usd",

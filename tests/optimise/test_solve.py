@@ -383,7 +383,7 @@ def test_outcome_fields_and_solve_accepts_inputs():
     assert isinstance(out, SolveOutcome)
     assert out.status == "optimal" and out.has_solution
     assert out.build_s > 0 and out.solve_s > 0 and out.translate_s > 0
-    assert out.n_integer == 3  # one crane count per step of the window
+    assert out.n_integer == 0  # one job alone cannot exceed its pool: no crane count needed
     assert out.n_variables > 0 and out.n_constraints > 0
     assert 0 <= out.mip_gap <= DEFAULT_MIP_GAP
     assert out.mode_binary_rounds == 0
@@ -412,3 +412,27 @@ def test_progress_is_told_the_phases():
     )
     assert phases[0] == "solving" and phases[-1] == "extracting"
     assert any("mode-binary round 1" in p for p in phases)
+
+
+def test_lp_first_whole_crane_counts_reach_the_hand_optimum_with_a_proven_gap():
+    # Two 60-move jobs (at most 2 cranes of 25 moves/h each) share a 3-crane pool over
+    # the same 3 hours; the middle hour is cheap. The pool takes 75 moves there (3 cranes),
+    # the other 45 moves go to the dear hours: 75*8*0.1 + 45*8*0.3 = 168 USD. The LP
+    # relaxation may split the cheap hour 1.5 + 1.5 cranes; whole counts 2 + 1 keep it.
+    jobs = [
+        CraneJob(f"v{i}", "sts", ts("2025-01-06 00:00"), ts("2025-01-06 03:00"), moves=60,
+                 max_cranes=2, moves_per_crane_hour=25, energy_kwh_per_move=8)
+        for i in range(2)
+    ]
+    inputs = small_inputs([0, 0, 0], price=[0.3, 0.1, 0.3], crane_pools={"sts": 3}, crane_jobs=jobs)
+    m = build_model(inputs)
+    out = solve(m, mip_gap=0.0)
+    assert out.status == "optimal" and out.objective_usd == pytest.approx(168.0, abs=1e-6)
+    assert out.mip_gap == pytest.approx(0.0, abs=1e-9) and out.mip_nodes == 0  # no branch and bound
+    counts = {k: v.value for k, v in m.crane_working.items()}
+    assert all(abs(n - round(n)) < 1e-9 for n in counts.values())
+    steps = m.layout.crane_step
+    for t in set(steps[list(counts)].tolist()):
+        assert sum(n for k, n in counts.items() if steps[k] == t) <= 3 + 1e-9
+    moves = np.array([v.value for v in m.crane_moves.values()])
+    assert (moves <= m.layout.crane_rate * np.array([counts.get(k, 2) for k in range(len(moves))]) + 1e-6).all()
