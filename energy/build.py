@@ -307,7 +307,8 @@ def vessel_calls(cfg: Config, pad_h: float = 0.0) -> pd.DataFrame:
             start, end, throughput_teu_per_year=V.throughput_teu_per_year, teu_per_move=V.teu_per_move,
             classes=V.classes, container_berths=V.container_berths, window_slack=V.window_slack,
             mooring_hours=V.mooring_hours, sts_count=sts.count, moves_per_crane_hour=sts.moves_per_crane_hour,
-            seed=V.seed,
+            seed=V.seed, arrival_delay_mean_h=V.arrival_delay_mean_h,
+            arrival_delay_erlang_k=V.arrival_delay_erlang_k,
         )
     except EnergyError as exc:
         raise EnergyError(f"{cfg.where}: {exc}") from None

@@ -50,7 +50,27 @@ Threads = Annotated[int | None, typer.Option("--threads", min=1, help="HiGHS thr
                                              metavar="N")]
 Week = Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.",
                                           metavar="DATE")]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", metavar="KEY=VALUE",
+                 help="Set a model key after the scenario, e.g. --set battery.energy_kwh=16000 "
+                      "(dotted key as in the model file, TOML value; repeatable)."),
+]
+"""``--set`` for any command: add ``set_: SetOption = None`` and pass ``overrides=overrides_of(set_)``."""
+Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes (or local Dask workers).")]
+Cluster = Annotated[
+    str | None,
+    typer.Option("--cluster", metavar="ADDRESS",
+                 help="Run on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for a "
+                      "local cluster of --jobs workers. Default: $DASK_SCHEDULER_ADDRESS if set."),
+]
 
+
+def overrides_of(items: list[str] | None) -> dict | None:
+    """The ``--set`` options as nested model-file overrides (None when there are none)."""
+    from energy.config import parse_overrides
+
+    return parse_overrides(items) or None
 Inflexible = Annotated[bool, typer.Option(
     "--inflexible", help="Work as early as it can at full rate (cranes from berthing, trucks from the "
     "window start), not scheduled by the optimisation; writes to <out>/<model>/inflexible/.")]
@@ -113,7 +133,7 @@ def profiles_cmd(model: Model, scenario: Scenario = None, out: Out = None, start
 
 @app.command("check")
 def check_cmd(model: Model, scenario: Scenario = None, start: Start = None, end: End = None,
-              resolution: Resolution = None, quiet: Quiet = False) -> None:
+              resolution: Resolution = None, quiet: Quiet = False, set_: SetOption = None) -> None:
     """Validate the model file and all its inputs without solving; print what was found.
 
     Checks the base and every scenario (or the base and --scenario). Scenarios
@@ -123,7 +143,8 @@ def check_cmd(model: Model, scenario: Scenario = None, start: Start = None, end:
     from energy.runner import check
 
     with Progress.for_cli(quiet) as progress:
-        rep = check(model, scenario, start=start, end=end, resolution=resolution, progress=progress)
+        rep = check(model, scenario, start=start, end=end, resolution=resolution, progress=progress,
+                    overrides=overrides_of(set_))
     base_lines: list[str] = []
     for r in rep["scenarios"]:
         lines = check_lines(r)
@@ -232,6 +253,7 @@ def run_cmd(
                                                     metavar="FILE")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show HiGHS's log while it solves.")] = False,
     quiet: Quiet = False,
+    set_: SetOption = None,
     inflexible: Inflexible = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Build the inputs afresh; neither read nor "
                                            "write OUT/.cache.")] = False,
@@ -251,7 +273,8 @@ def run_cmd(
                  time_limit_s=time_limit, mip_gap=mip_gap, threads=threads, overwrite=overwrite,
                  plots=not no_plots, week=week, progress=progress, solver_log=solver_log,
                  verbose=verbose, inflexible=inflexible, cache_inputs=not no_cache,
-                 economics=not no_economics)
+                 economics=not no_economics,
+                 overrides=overrides_of(set_))
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)
@@ -271,7 +294,8 @@ def compare_cmd(
     model: Model,
     scenarios: Annotated[str | None, typer.Option("--scenarios", help="Comma-separated names (default: all).",
                                                   metavar="A,B")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.", metavar="N")] = 1,
+    jobs: Jobs = 1,
+    cluster: Cluster = None,
     out: Out = None,
     start: Start = None,
     end: End = None,
@@ -283,6 +307,7 @@ def compare_cmd(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace earlier run folders.")] = False,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and HTML reports.")] = False,
     quiet: Quiet = False,
+    set_: SetOption = None,
     inflexible: Inflexible = False,
 ) -> None:
     """Run the base and scenarios and write one comparison CSV (k of N done and an ETA on the way)."""
@@ -292,7 +317,7 @@ def compare_cmd(
     table = compare(model, names, jobs, out=out, overwrite=overwrite, plots=not no_plots,
                     progress="none" if quiet else "auto", start=start, end=end, resolution=resolution,
                     time_limit_s=time_limit, mip_gap=mip_gap, threads=threads,
-                    inflexible=inflexible or None)
+                    inflexible=inflexible or None, overrides=overrides_of(set_), cluster=cluster)
     cols = ["scenario", "status", "total_cost_usd", "total_cost_usd_delta_pct", "emissions_tco2",
             "emissions_tco2_delta_pct", "peak_import_kw"]
     shown = table[[c for c in cols if c in table.columns]]
@@ -316,6 +341,61 @@ def scenarios_cmd(model: Model, quiet: Quiet = False) -> None:
         _echo(f"{row['scenario']:<20} {row['description']}")
         if row["changes"] and not quiet:
             _echo(f"{'':<20}   changes: {', '.join(row['changes'])}")
+
+
+@app.command("sweep")
+def sweep_cmd(
+    model: Model,
+    vary: Annotated[list[str] | None, typer.Option(
+        "--vary", metavar="KEY=VALUES",
+        help="A model key and its values: KEY=v1,v2,... or KEY=start:stop:count; with --samples also "
+             "KEY=normal(mu,sd), uniform(lo,hi) or triangular(lo,mode,hi). Repeatable.")] = None,
+    zip_: Annotated[bool, typer.Option("--zip", help="Pair the --vary lists instead of the grid.")] = False,
+    samples: Annotated[int | None, typer.Option("--samples", min=1, help="Monte Carlo: this many samples "
+                                                "of weather, vessel schedule and --vary draws.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 0,
+    weather_files: Annotated[str | None, typer.Option(
+        "--weather-files", help="Monte Carlo: comma-separated weather files to draw from "
+                                "(default: the synthetic weather's seed varies).")] = None,
+    delay: Annotated[float | None, typer.Option(
+        "--arrival-delay-h", min=0,
+        help="Monte Carlo: mean vessel arrival delay, Erlang of shape vessels.arrival_delay_erlang_k [h].")] = None,
+    scenario: Scenario = None,
+    size: Annotated[bool, typer.Option("--size", help="Size PV, wind and battery at each point (as `size`).")] = False,
+    jobs: Jobs = 1,
+    cluster: Cluster = None,
+    out: Out = None,
+    start: Start = None,
+    end: End = None,
+    resolution: Resolution = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per point [s].")] = None,
+    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier sweep folder.")] = False,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and sweep.html.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    set_: SetOption = None,
+) -> None:
+    """Run a grid of model keys (or Monte Carlo samples) and write sweep.csv, plots and sweep.html.
+
+    Finished points are kept: a stopped sweep started again runs only the rest.
+    Exits 4 if some points failed (the others still finish).
+    """
+    from energy.sweep import print_summary, sweep
+
+    table = sweep(model, vary, scenario=scenario, zip=zip_, samples=samples, seed=seed,
+                  weather_files=[f.strip() for f in weather_files.split(",") if f.strip()] if weather_files else None,
+                  arrival_delay_mean_h=delay, jobs=jobs, cluster=cluster, out=out, overwrite=overwrite,
+                  plots=not no_plots, progress="none" if quiet else "plain", overrides=overrides_of(set_),
+                  size=size, start=start, end=end, resolution=resolution, time_limit_s=time_limit,
+                  mip_gap=mip_gap)
+    keys = [c for c in table.columns if "." in c]
+    print_summary(table, keys)
+    _echo(f"wrote {table.attrs['path']}")
+    failed = table[table["status"] == "failed"]
+    for _, r in failed.iterrows():
+        typer.secho(f"error: point {r['point']} failed: {_one_line(Exception(r['error']))}", err=True, fg="red")
+    if len(failed):
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 def print_economics(k: dict) -> None:
@@ -350,6 +430,7 @@ def size_cmd(
         "--flexibility-value", help="Also size with inflexible work and report what the port's crane and "
         "truck scheduling is worth (USD/yr, battery kWh).")] = False,
     quiet: Quiet = False,
+    set_: SetOption = None,
 ) -> None:
     """Choose PV kWp, wind turbines and battery kWh/kW with the dispatch, then run at those sizes."""
     from energy.progress import Progress
@@ -358,7 +439,8 @@ def size_cmd(
     with Progress.for_cli(quiet) as progress:
         sr = size(model, scenario, out=out, start=start, end=end, resolution=resolution, time_limit_s=time_limit,
                   mip_gap=mip_gap, threads=threads, overwrite=overwrite, plots=not no_plots, inflexible=inflexible,
-                  flexibility_value=flexibility_value, progress=progress)
+                  flexibility_value=flexibility_value, progress=progress,
+                  overrides=overrides_of(set_))
     k = sr.kpis
     _echo(f"sizes: PV {_fmt(k['pv_kwp'])} kWp ("
           + ", ".join(f"{n.removeprefix('pv_kwp_')} {_fmt(v)}" for n, v in k.items() if n.startswith("pv_kwp_"))
@@ -394,6 +476,7 @@ def pareto_cmd(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier front's folder.")] = False,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip pareto.png and pareto.html.")] = False,
     quiet: Quiet = False,
+    set_: SetOption = None,
 ) -> None:
     """Solve the cost-emissions front of one scenario and write its pareto folder."""
     from energy.pareto import pareto
@@ -402,7 +485,8 @@ def pareto_cmd(
     with Progress.for_cli(quiet) as progress:
         pr = pareto(model, scenario, points=points, size=size, out=out, start=start, end=end,
                     resolution=resolution, time_limit_s=time_limit, mip_gap=mip_gap, threads=threads,
-                    overwrite=overwrite, plots=not no_plots, progress=progress)
+                    overwrite=overwrite, plots=not no_plots, progress=progress,
+                    overrides=overrides_of(set_))
     t = pr.table
     _echo(f"{pr.config.model.name} / {pr.config.scenario}: {len(t)} points of the cost-emissions front "
           f"in {pr.timings['total_s']:.1f} s (solve {pr.timings['solve_s']:.1f} s)")
@@ -463,13 +547,13 @@ def main(argv: list[str] | None = None) -> int:
         typer.secho(f"error: {where}: {exc.strerror or _one_line(exc)}; expected a readable file or a "
                     "writable reports folder (see --out)", err=True, fg="red")
         return EXIT_INPUT
-    except KeyboardInterrupt:
-        typer.secho("interrupted: no report was written or replaced", err=True, fg="red")
+    except (KeyboardInterrupt, typer.Abort):
+        typer.secho("interrupted: no report was written or replaced"
+                    + ("; the points finished so far are kept: run the same sweep again to go on"
+                       if "sweep" in args else ""), err=True, fg="red")
         return EXIT_INTERRUPTED
     except typer.Exit as exc:
         return exc.exit_code
-    except typer.Abort:
-        return EXIT_INTERRUPTED
     except Exception as exc:
         # usage errors: click's exception API (typer may vendor click, so duck-type it)
         if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):

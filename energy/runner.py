@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from energy.config import Config, horizon_bounds, load_config, revalidate
+from energy.config import Config, deep_merge, horizon_bounds, load_config, revalidate
 from energy.errors import EnergyError
 from energy.inputcache import CACHE_FOLDER, cached_inputs
 from energy.inputs import Inputs
@@ -33,13 +33,15 @@ if TYPE_CHECKING:
 DEFAULT_REPORTS = Path("reports")
 
 
-def horizon_overrides(start=None, end=None, resolution=None, inflexible: bool = False) -> dict:
-    """Command-line horizon options (and ``--inflexible``) as model-file overrides."""
+def horizon_overrides(start=None, end=None, resolution=None, inflexible: bool = False,
+                      overrides: dict | None = None) -> dict:
+    """Command-line horizon options (and ``--inflexible``) as model-file overrides, then
+    ``overrides`` (``--set``) on top."""
     h = {k: v for k, v in {"start": start, "end": end, "resolution": resolution}.items() if v is not None}
     out: dict = {"horizon": h} if h else {}
     if inflexible:
         out["flexibility"] = {"mode": "inflexible"}
-    return out
+    return deep_merge(out, overrides or {})
 
 
 def load_with_options(model: str | Path, scenario: str | None = None, overrides: dict | None = None) -> Config:
@@ -54,7 +56,8 @@ def load_with_options(model: str | Path, scenario: str | None = None, overrides:
         return load_config(model, scenario, overrides)
     except EnergyError as exc:
         given = (overrides or {}).get("horizon") or {}
-        msg = str(exc)
+        # overrides are blamed on ``--set`` by the loader; horizon keys came from the options
+        msg = str(exc).replace(f"{model}: overrides (--set): horizon", f"{model}: horizon")
         for key, value in given.items():
             for where in (f"{model}: horizon.{key}: ", f"horizon.{key}: "):
                 if where in msg:
@@ -139,7 +142,8 @@ class ProfilesRun:
 
 
 def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path | None = None,
-             start=None, end=None, resolution=None, write: bool = True) -> ProfilesRun:
+             start=None, end=None, resolution=None, write: bool = True,
+             overrides: dict | None = None) -> ProfilesRun:
     """Make the model's time series and write ``<out>/<model>/profiles.csv``.
 
     Parameters
@@ -167,7 +171,7 @@ def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path 
     """
     from energy.build import build_profiles
 
-    cfg = load_with_options(model, scenario, horizon_overrides(start, end, resolution))
+    cfg = load_with_options(model, scenario, horizon_overrides(start, end, resolution, overrides=overrides))
     size_check(cfg)
     prof = build_profiles(cfg)
     summ = profile_summary(prof, cfg)
@@ -269,6 +273,7 @@ def reefer_check(inputs: Inputs) -> dict:
 def check(
     model: str | Path, scenario: str | None = None, *, start=None, end=None, resolution=None,
     progress=None,
+    overrides: dict | None = None,
 ) -> dict:
     """Validate a model file and all its inputs without solving.
 
@@ -288,6 +293,8 @@ def check(
         Horizon overrides, as for :func:`run`.
     progress : energy.progress.Progress or callable, optional
         Told ``check <scenario>`` as each scenario starts.
+    overrides : dict, optional
+        Model keys set on top of every scenario checked, as for :func:`run`.
 
     Returns
     -------
@@ -311,7 +318,7 @@ def check(
         if scenario in (None, "")
         else list(dict.fromkeys(["base", scenario]))
     )
-    overrides = horizon_overrides(start, end, resolution)
+    overrides = horizon_overrides(start, end, resolution, overrides=overrides)
     cache: dict = {}
     reports = []
     name = None
@@ -542,7 +549,8 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         plots: bool = True, write: bool = True, cache: dict | None = None,
         config: Config | None = None, progress=None, week: str | None = None,
         solver_log: str | Path | None = None, verbose: bool = False,
-        inflexible: bool = False, economics: bool = True, cache_inputs: bool = True) -> RunResult:
+        inflexible: bool = False, economics: bool = True, cache_inputs: bool = True,
+        overrides: dict | None = None) -> RunResult:
     """Optimise one scenario of a model and (unless ``write=False``) write its run folder.
 
     With ``economics`` (default) the run is appraised against business as usual (a
@@ -596,6 +604,9 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         Write HiGHS's log (all mode-binary rounds) to this file.
     verbose : bool
         Show HiGHS's log through ``progress`` (or on stdout without one).
+    overrides : dict, optional
+        Nested model keys (e.g. ``{"battery": {"energy_kwh": 16000}}``, as from
+        ``--set``), applied after the scenario and validated like the file.
 
     Returns
     -------
@@ -623,10 +634,11 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     # solver options go through the schema like the model file's own [solver] keys
     solver = {k: v for k, v in {"time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}.items()
               if v is not None}
-    overrides = {**horizon_overrides(start, end, resolution, inflexible), **({"solver": solver} if solver else {})}
+    ov = deep_merge(horizon_overrides(start, end, resolution, inflexible, overrides),
+                    {"solver": solver} if solver else {})
     # a Config built or changed in Python is validated again, as a model file's would be
-    cfg = (revalidate(config, overrides) if config is not None
-           else load_with_options(model, scenario, overrides))
+    cfg = (revalidate(config, ov) if config is not None
+           else load_with_options(model, scenario, ov))
     size_check(cfg)
     folder = files.safe_path(model_reports_dir(cfg, out), cfg.scenario) if write else None
     if folder is not None:

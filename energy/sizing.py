@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from energy.build import build_inputs, build_profiles
-from energy.config import Config, load_config, updated
+from energy.config import Config, config_from_dict, deep_merge, load_config, updated
 from energy.economics import capital_recovery_factor
 from energy.inputs import Inputs, SizedAsset, SizedBattery, Sizing
 from energy.kpis import HOURS_PER_YEAR
@@ -202,13 +202,17 @@ def size(model: str | Path, scenario: str | None = None, *, out: str | Path | No
          end=None, resolution=None, time_limit_s: float | None = None, mip_gap: float | None = None,
          threads: int | None = None, overwrite: bool = False, plots: bool = True, write: bool = True,
          inflexible: bool = False, flexibility_value: bool = False, cache: dict | None = None,
-         progress=None) -> SizeResult:
+         progress=None, overrides: dict | None = None, config: Config | None = None) -> SizeResult:
     """Choose PV kWp, wind turbines and battery kWh and kW with the dispatch; run at those sizes.
 
     Parameters
     ----------
     model, scenario, out, start, end, resolution, time_limit_s, mip_gap, threads, overwrite, plots
         As for :func:`energy.runner.run`.
+    overrides : dict, optional
+        Model keys set after the scenario (``--set``), validated like the file.
+    config : Config, optional
+        An already resolved model (a sweep point sent to a worker); replaces loading ``model``.
     write : bool
         Write ``<out>/<model>/sized/<scenario>/`` (``.../inflexible/sized/...`` with inflexible work).
     inflexible : bool
@@ -240,7 +244,8 @@ def size(model: str | Path, scenario: str | None = None, *, out: str | Path | No
     if progress:
         progress("profiles")
     cache = {} if cache is None else cache
-    cfg = load_config(model, scenario, horizon_overrides(start, end, resolution, inflexible))
+    cfg = config if config is not None else load_config(
+        model, scenario, horizon_overrides(start, end, resolution, inflexible, overrides))
     size_check(cfg)
     folder = files.safe_path(model_reports_dir(cfg, out), "sized", cfg.scenario) if write else None
     if folder is not None:
@@ -261,7 +266,9 @@ def size(model: str | Path, scenario: str | None = None, *, out: str | Path | No
     if flexibility_value and not inflexible:
         if progress:
             progress("size inflexible")
-        fcfg = load_config(model, scenario, horizon_overrides(start, end, resolution, True))
+        fcfg = config_from_dict(deep_merge(cfg.model_dump(mode="json"), {"flexibility": {"mode": "inflexible"}}),
+                                path=cfg.path)
+        fcfg.scenario = cfg.scenario
         f_sizes, f_fig, _ = solve_sizing(model, fcfg, sizing_inputs(fcfg, cache), opts, cache)
         fixed = {"sizes": f_sizes, "figures": f_fig}
         k.update(_sizing_kpis("inflexible_", fcfg, f_sizes, f_fig, hours))

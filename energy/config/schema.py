@@ -879,6 +879,14 @@ class Vessels(Strict):
     """Time alongside without crane work. [h]"""
     seed: int = 0
     """Seed of the generated schedule."""
+    arrival_delay_mean_h: NonNeg = 0.0
+    """Mean delay of a call's arrival behind its slot (0 = on time); each delay is drawn
+    from an Erlang distribution of shape ``arrival_delay_erlang_k``. [h]"""
+    arrival_delay_erlang_k: Annotated[int, Field(ge=1)] = 1
+    """Shape of the Erlang distribution of arrival delays (1 = exponential; larger = less
+    spread). Song & Wang (2021, J. R. Stat. Soc. A 184(1) 354-367) found liner ships'
+    deviations from schedule to follow Erlang distributions; the default shape is an
+    estimate. [-]"""
     classes: Annotated[dict[str, VesselClass], Field(max_length=MAX_ENTRIES)] = Field(
         default_factory=lambda: {
             "neopanamax": VesselClass(share_of_calls=0.35, moves_mean=3000, max_cranes=4),

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-__all__ = ["Chart", "comparison_html", "pareto_html", "run_report_html"]
+__all__ = ["Chart", "comparison_html", "pareto_html", "run_report_html", "sweep_html"]
 
 
 @dataclass(frozen=True)
@@ -699,6 +699,47 @@ def comparison_html(*, model_name: str, comparison: pd.DataFrame, chart: Chart |
         body.append(_figures(charts))
     body.append("<footer>Written by port-energy.</footer>")
     return _page(f"{model_name}: scenario comparison - port-energy", "".join(body))
+
+
+def sweep_html(*, model_name: str, scenario: str, table: pd.DataFrame, keys: Sequence[str],
+               charts: Sequence[Chart], percentiles: pd.DataFrame | None = None) -> str:
+    """A sweep (or Monte Carlo) as one self-contained HTML page: figures, percentiles, points."""
+    c = table.reset_index(drop=True)
+    failed = (c["status"].astype(str) == "failed").to_numpy() if "status" in c else np.zeros(len(c), bool)
+    kind = "Monte Carlo" if percentiles is not None else "sweep"
+    body = [f"<header><h1>{_e(model_name)} / {_e(scenario)}: {kind}</h1><p class=\"sub\">port-energy | "
+            f"{len(c)} point(s), {int(failed.sum())} failed; varied: {_e(', '.join(keys) or 'nothing')}"
+            "</p></header>"]
+    if failed.any():
+        items = "".join(f"<li><b>point {int(c.loc[i, 'point'])}</b>: {_e(c.loc[i, 'error'])}</li>"
+                        for i in np.flatnonzero(failed))
+        body.append(f'<div class="box bad" role="alert"><strong class="head">{int(failed.sum())} '
+                    f"point(s) failed</strong>They are in the table but not plotted.<ul>{items}</ul></div>")
+    body.append(_figures(charts))
+    if percentiles is not None and len(percentiles):
+        head = "".join(f'<th class="n">{h}</th>' for h in ("P10", "P50", "P90", "mean", "samples"))
+        rows = "".join(
+            f"<tr><td>{_e(_label(str(r['kpi'])))}</td>"
+            + "".join(f'<td class="n">{_e(_plain(r[k]))}</td>' for k in ("p10", "p50", "p90", "mean"))
+            + f'<td class="n">{int(r["samples"])}</td></tr>' for _, r in percentiles.iterrows())
+        body.append(f"<h2>Percentiles</h2><table><thead><tr><th>KPI</th>{head}</tr></thead>"
+                    f"<tbody>{rows}</tbody></table><p class=\"sub\">P10, P50, P90: the 10th, 50th "
+                    "and 90th percentiles over the samples that ran.</p>")
+    cols = ["point", *keys, "status", "total_cost_usd", "emissions_tco2", "grid_import_mwh",
+            "peak_import_kw", "renewable_share", "error"]
+    cols = [x for x in cols if x in c.columns]
+    head = "".join(f"<th>{_e(x)}</th>" for x in cols)
+    rows = []
+    for i, r in c.iterrows():
+        cells = "".join(f'<td class="n">{_e(_plain(r[x]))}</td>' if x not in ("status", "error")
+                        else f"<td>{_e('' if pd.isna(r[x]) else r[x])}</td>" for x in cols)
+        tr = '<tr class="failed">' if failed[i] else "<tr>"
+        rows.append(f"{tr}{cells}</tr>")
+    body.append(f'<h2>Points</h2><div class="wide"><table><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table></div>")
+    body.append("<p class=\"sub\">The full table is <code>sweep.csv</code>; seconds per point are in "
+                "<code>timings.csv</code>.</p><footer>Written by port-energy.</footer>")
+    return _page(f"{model_name} / {scenario}: {kind} - port-energy", "".join(body))
 
 
 _PARETO_COLS = [
