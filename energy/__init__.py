@@ -10,6 +10,9 @@ Python API (the CLI calls the same functions)::
     sized = energy.size("models/chancay.toml", flexibility_value=True)  # what to build
     energy.rebuild_report("reports/chancay/base")          # redraw a run folder's report
     front = energy.pareto("models/chancay.toml", points=10)  # cost-emissions front
+    energy.run("models/chancay.toml", overrides={"battery": {"energy_kwh": 16000}})
+    grid = energy.sweep("models/chancay.toml", ["battery.energy_kwh=4000,8000,16000"], jobs=2)
+    mc = energy.sweep("models/chancay.toml", samples=50, arrival_delay_mean_h=12)
 """
 
 from energy.errors import EnergyError, SolveError
@@ -28,6 +31,7 @@ __all__ = [
     "rebuild_report",
     "run",
     "size",
+    "sweep",
 ]
 
 _LAZY = {
@@ -36,6 +40,7 @@ _LAZY = {
     "check": ("energy.runner", "check"),
     "profiles": ("energy.runner", "profiles"),
     "compare": ("energy.scenarios", "compare"),
+    "sweep": ("energy.sweep", "sweep"),
     "load_config": ("energy.config", "load_config"),
     "pareto": ("energy.pareto", "pareto"),
     "rebuild_report": ("energy.report.runfolder", "rebuild_report"),

@@ -307,7 +307,8 @@ def vessel_calls(cfg: Config, pad_h: float = 0.0) -> pd.DataFrame:
             start, end, throughput_teu_per_year=V.throughput_teu_per_year, teu_per_move=V.teu_per_move,
             classes=V.classes, container_berths=V.container_berths, window_slack=V.window_slack,
             mooring_hours=V.mooring_hours, sts_count=sts.count, moves_per_crane_hour=sts.moves_per_crane_hour,
-            seed=V.seed,
+            seed=V.seed, arrival_delay_mean_h=V.arrival_delay_mean_h,
+            arrival_delay_erlang_k=V.arrival_delay_erlang_k,
         )
     except EnergyError as exc:
         raise EnergyError(f"{cfg.where}: {exc}") from None
@@ -317,12 +318,12 @@ def _crane_job_error(cfg: Config, job, calls: pd.DataFrame, pool_size: int, hour
     """A crane job that cannot fit its window, explained in model-file terms (file row or key)."""
     why = f"at most {crane_limit_text(job, pool_size, hours, cfg.horizon.resolution)}"
     span = f"{job.start.isoformat()} .. {job.end.isoformat()}"
-    rows = (dict(zip(("vessel_" + calls["vessel"].astype(str)).tolist(), calls["row"].tolist(), strict=True))
+    rows = (dict(zip(calls["vessel"].astype(str).tolist(), calls["row"].tolist(), strict=True))
             if "row" in calls.columns else {})
     if job.kind == "vessel" and job.name in rows and cfg.vessels.calls_file is not None:
         return EnergyError(
             f"{cfg.resolve(cfg.vessels.calls_file.file)}: row {rows[job.name]}: vessel "
-            f"{echo(job.name.removeprefix('vessel_'))}: {job.moves:g} moves cannot be done in its berth window "
+            f"{echo(job.name)}: {job.moves:g} moves cannot be done in its berth window "
             f"{span}; {why}; expected fewer moves, more cranes or a longer window")
     if job.kind == "yard":
         return EnergyError(
@@ -330,7 +331,7 @@ def _crane_job_error(cfg: Config, job, calls: pd.DataFrame, pool_size: int, hour
             f"(yard.moves_per_quay_move x quay moves per day) are more than the yard cranes can do: {why}; "
             "expected a smaller yard.moves_per_quay_move or more cranes.armg")
     return EnergyError(
-        f"{cfg.where}: vessels: generated call {echo(job.name.removeprefix('vessel_'))} cannot do its "
+        f"{cfg.where}: vessels: generated call {echo(job.name)} cannot do its "
         f"{job.moves:g} moves in its berth window {span}; {why}; expected a finer horizon.resolution or a "
         "larger vessels.window_slack")
 
@@ -347,7 +348,7 @@ def _fit_jobs_to_steps(cfg: Config, calls: pd.DataFrame, crane_jobs: list, windo
     """
     start, res = index[0], cfg.horizon.resolution
     starts, ends = step_ends_ns(index, end)
-    cut = (set(("vessel_" + calls.loc[calls["cut"].to_numpy(dtype=bool), "vessel"].astype(str)).tolist())
+    cut = (set(calls.loc[calls["cut"].to_numpy(dtype=bool), "vessel"].astype(str).tolist())
            if "cut" in calls.columns else set())
     pools = {"sts": cfg.cranes.sts.count, "armg": cfg.cranes.armg.count}
     kept_jobs = []
@@ -355,7 +356,8 @@ def _fit_jobs_to_steps(cfg: Config, calls: pd.DataFrame, crane_jobs: list, windo
         hours = whole_step_hours(starts, ends, dt_h, job.start, job.end)
         at_edge = job.name in cut if job.kind == "vessel" else (job.start <= start or job.end >= end)
         if job.moves > 0 and hours == 0 and at_edge:
-            notes.append(f"{job.name}: the part of its window inside the horizon is shorter than one "
+            what = f"vessel call {job.name!r}" if job.kind == "vessel" else f"yard job {job.name!r}"
+            notes.append(f"{what}: the part of its window inside the horizon is shorter than one "
                          f"{res} step; its {job.moves:g} prorated moves are left out")
             continue
         pool_size = pools.get(job.pool, job.max_cranes)

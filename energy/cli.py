@@ -26,24 +26,69 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: units such as [s] stay visible, flags without <bool>
     help="Optimise a seaport's renewable energy supply (PV, wind, battery, grid, flexible load).",
 )
 
 _state = {"debug": False}
 
-Model = Annotated[Path, typer.Argument(help="Model file (TOML), e.g. models/chancay.toml.")]
-Out = Annotated[Path | None, typer.Option("--out", help="Reports folder (default: reports).")]
-Scenario = Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario name (default: base).")]
-Start = Annotated[str | None, typer.Option("--start", help="Horizon start date, e.g. 2025-03-01.")]
-End = Annotated[str | None, typer.Option("--end", help="Horizon end date (exclusive).")]
-Resolution = Annotated[str | None, typer.Option("--resolution", help="Step length: 1h or 15min.")]
+Model = Annotated[Path, typer.Argument(help="Model file (TOML), e.g. models/chancay.toml.", metavar="MODEL")]
+Out = Annotated[Path | None, typer.Option("--out", help="Reports folder (default: reports).", metavar="DIR")]
+Scenario = Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario name (default: base).",
+                                              metavar="NAME")]
+Start = Annotated[str | None, typer.Option("--start", help="Horizon start, local date, e.g. 2025-03-01.",
+                                           metavar="DATE")]
+End = Annotated[str | None, typer.Option("--end", help="Horizon end date (exclusive).", metavar="DATE")]
+Resolution = Annotated[str | None, typer.Option("--resolution", help="Step length: 1h or 15min.",
+                                                metavar="STEP")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
+TimeLimit = Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per run [s].",
+                                                 metavar="SECONDS")]
+MipGap = Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap [-], e.g. 0.001.",
+                                              metavar="GAP")]
+Threads = Annotated[int | None, typer.Option("--threads", min=1, help="HiGHS threads per run.",
+                                             metavar="N")]
+Week = Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.",
+                                          metavar="DATE")]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", metavar="KEY=VALUE",
+                 help="Set a model key after the scenario, e.g. --set battery.energy_kwh=16000 "
+                      "(dotted key as in the model file, TOML value; repeatable)."),
+]
+"""``--set`` for any command: add ``set_: SetOption = None`` and pass ``overrides=overrides_of(set_)``."""
+Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes (or local Dask workers).")]
+Cluster = Annotated[
+    str | None,
+    typer.Option("--cluster", metavar="ADDRESS",
+                 help="Run on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for a "
+                      "local cluster of --jobs workers. Default: $DASK_SCHEDULER_ADDRESS if set."),
+]
+
+
+def overrides_of(items: list[str] | None) -> dict | None:
+    """The ``--set`` options as nested model-file overrides (None when there are none)."""
+    from energy.config import parse_overrides
+
+    return parse_overrides(items) or None
 Inflexible = Annotated[bool, typer.Option(
     "--inflexible", help="Work as early as it can at full rate (cranes from berthing, trucks from the "
     "window start), not scheduled by the optimisation; writes to <out>/<model>/inflexible/.")]
 
+def _version(value: bool) -> None:
+    if value:
+        from energy import __version__
+
+        typer.echo(f"port-energy {__version__}")
+        raise typer.Exit(0)
+
 
 @app.callback()
-def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
     _state["debug"] = debug
 
 
@@ -60,11 +105,14 @@ def _fmt(v, nd=0) -> str:
 
 @app.command("profiles")
 def profiles_cmd(model: Model, scenario: Scenario = None, out: Out = None, start: Start = None,
-                 end: End = None, resolution: Resolution = None) -> None:
+                 end: End = None, resolution: Resolution = None, quiet: Quiet = False) -> None:
     """Write the model's time series (weather, PV, wind, loads, prices) to profiles.csv."""
+    from energy.progress import Progress
     from energy.runner import profiles
 
-    pr = profiles(model, scenario, out=out, start=start, end=end, resolution=resolution)
+    with Progress.for_cli(quiet) as progress:
+        progress("profiles")
+        pr = profiles(model, scenario, out=out, start=start, end=end, resolution=resolution)
     s = pr.summary
     _echo(f"wrote {pr.path}  ({len(pr.profiles.series)} steps of {pr.config.horizon.resolution})")
     if s["pv_capacity_kwp"]:
@@ -85,15 +133,18 @@ def profiles_cmd(model: Model, scenario: Scenario = None, out: Out = None, start
 
 @app.command("check")
 def check_cmd(model: Model, scenario: Scenario = None, start: Start = None, end: End = None,
-              resolution: Resolution = None) -> None:
+              resolution: Resolution = None, quiet: Quiet = False, set_: SetOption = None) -> None:
     """Validate the model file and all its inputs without solving; print what was found.
 
     Checks the base and every scenario (or the base and --scenario). Scenarios
     print only the lines that differ from the base.
     """
+    from energy.progress import Progress
     from energy.runner import check
 
-    rep = check(model, scenario, start=start, end=end, resolution=resolution)
+    with Progress.for_cli(quiet) as progress:
+        rep = check(model, scenario, start=start, end=end, resolution=resolution, progress=progress,
+                    overrides=overrides_of(set_))
     base_lines: list[str] = []
     for r in rep["scenarios"]:
         lines = check_lines(r)
@@ -192,25 +243,38 @@ def run_cmd(
     end: End = None,
     resolution: Resolution = None,
     out: Out = None,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit [s].")] = None,
-    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap, e.g. 0.001.")] = None,
-    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
+    time_limit: TimeLimit = None,
+    mip_gap: MipGap = None,
+    threads: Threads = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier run's folder.")] = False,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and the HTML report.")] = False,
-    week: Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.")] = None,
+    week: Week = None,
+    solver_log: Annotated[Path | None, typer.Option("--solver-log", help="Write HiGHS's log to this file.",
+                                                    metavar="FILE")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show HiGHS's log while it solves.")] = False,
+    quiet: Quiet = False,
+    set_: SetOption = None,
     inflexible: Inflexible = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Build the inputs afresh; neither read nor "
                                            "write OUT/.cache.")] = False,
     no_economics: Annotated[bool, typer.Option("--no-economics", help="Skip the appraisal against business "
                                                "as usual (its second solve).")] = False,
 ) -> None:
-    """Optimise the dispatch of one scenario and write its reports."""
+    """Optimise the dispatch of one scenario and write its reports.
+
+    Shows the phases (profiles, build, solve with HiGHS's elapsed time, gap and best
+    cost, extract, write, plots) with their seconds; -q hides them.
+    """
+    from energy.progress import Progress
     from energy.runner import run
 
-    rr = run(model, scenario, out=out, start=start, end=end, resolution=resolution,
-             time_limit_s=time_limit, mip_gap=mip_gap, threads=threads, overwrite=overwrite,
-             plots=not no_plots, week=week, inflexible=inflexible, cache_inputs=not no_cache,
-             economics=not no_economics)
+    with Progress.for_cli(quiet) as progress:
+        rr = run(model, scenario, out=out, start=start, end=end, resolution=resolution,
+                 time_limit_s=time_limit, mip_gap=mip_gap, threads=threads, overwrite=overwrite,
+                 plots=not no_plots, week=week, progress=progress, solver_log=solver_log,
+                 verbose=verbose, inflexible=inflexible, cache_inputs=not no_cache,
+                 economics=not no_economics,
+                 overrides=overrides_of(set_))
     _echo(f"{rr.config.model.name} / {rr.config.scenario}: {len(rr.dispatch)} steps of "
           f"{rr.config.horizon.resolution}")
     print_kpis(rr.kpis)
@@ -218,41 +282,119 @@ def run_cmd(
         _echo(f"warning: {note}")
     if "npv_usd" in rr.kpis:
         print_economics(rr.kpis)
+    if solver_log is not None:
+        _echo(f"wrote {solver_log} (HiGHS log)")
     _echo(f"wrote {rr.folder}")
+    if not no_plots:
+        _echo(f"report: {rr.folder / 'report.html'}")
 
 
 @app.command("compare")
 def compare_cmd(
     model: Model,
-    scenarios: Annotated[str | None, typer.Option("--scenarios", help="Comma-separated names (default: all).")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    scenarios: Annotated[str | None, typer.Option("--scenarios", help="Comma-separated names (default: all).",
+                                                  metavar="A,B")] = None,
+    jobs: Jobs = 1,
+    cluster: Cluster = None,
     out: Out = None,
     start: Start = None,
     end: End = None,
     resolution: Resolution = None,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per run [s].")] = None,
-    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap.")] = None,
+    time_limit: TimeLimit = None,
+    mip_gap: MipGap = None,
+    threads: Annotated[int | None, typer.Option("--threads", min=1, help="HiGHS threads per run (default 1).",
+                                                metavar="N")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace earlier run folders.")] = False,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and HTML reports.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    quiet: Quiet = False,
+    set_: SetOption = None,
     inflexible: Inflexible = False,
 ) -> None:
-    """Run the base and scenarios and write one comparison CSV."""
+    """Run the base and scenarios and write one comparison CSV (k of N done and an ETA on the way)."""
     from energy.scenarios import compare
 
     names = [s.strip() for s in scenarios.split(",") if s.strip()] if scenarios else None
     table = compare(model, names, jobs, out=out, overwrite=overwrite, plots=not no_plots,
                     progress="none" if quiet else "auto", start=start, end=end, resolution=resolution,
-                    time_limit_s=time_limit, mip_gap=mip_gap, inflexible=inflexible or None)
+                    time_limit_s=time_limit, mip_gap=mip_gap, threads=threads,
+                    inflexible=inflexible or None, overrides=overrides_of(set_), cluster=cluster)
     cols = ["scenario", "status", "total_cost_usd", "total_cost_usd_delta_pct", "emissions_tco2",
             "emissions_tco2_delta_pct", "peak_import_kw"]
     shown = table[[c for c in cols if c in table.columns]]
     _echo(shown.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
     _echo(f"wrote {table.attrs.get('path')}")
+    if not no_plots and table.attrs.get("path") is not None:
+        _echo(f"report: {Path(table.attrs['path']).with_name('comparison.html')}")
     failed = table.attrs.get("failed", [])
     if failed:
         for _, r in table[table["scenario"].isin(failed)].iterrows():
             typer.secho(f"error: scenario {r['scenario']!r} failed: {r['error']}", err=True, fg="red")
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command("scenarios")
+def scenarios_cmd(model: Model, quiet: Quiet = False) -> None:
+    """List the model's scenarios with their descriptions and what they change (instant: nothing is built)."""
+    from energy.scenarios import scenario_overview
+
+    for row in scenario_overview(model):
+        _echo(f"{row['scenario']:<20} {row['description']}")
+        if row["changes"] and not quiet:
+            _echo(f"{'':<20}   changes: {', '.join(row['changes'])}")
+
+
+@app.command("sweep")
+def sweep_cmd(
+    model: Model,
+    vary: Annotated[list[str] | None, typer.Option(
+        "--vary", metavar="KEY=VALUES",
+        help="A model key and its values: KEY=v1,v2,... or KEY=start:stop:count; with --samples also "
+             "KEY=normal(mu,sd), uniform(lo,hi) or triangular(lo,mode,hi). Repeatable.")] = None,
+    zip_: Annotated[bool, typer.Option("--zip", help="Pair the --vary lists instead of the grid.")] = False,
+    samples: Annotated[int | None, typer.Option("--samples", min=1, help="Monte Carlo: this many samples "
+                                                "of weather, vessel schedule and --vary draws.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 0,
+    weather_files: Annotated[str | None, typer.Option(
+        "--weather-files", help="Monte Carlo: comma-separated weather files to draw from "
+                                "(default: the synthetic weather's seed varies).")] = None,
+    delay: Annotated[float | None, typer.Option(
+        "--arrival-delay-h", min=0,
+        help="Monte Carlo: mean vessel arrival delay, Erlang of shape vessels.arrival_delay_erlang_k [h].")] = None,
+    scenario: Scenario = None,
+    size: Annotated[bool, typer.Option("--size", help="Size PV, wind and battery at each point (as `size`).")] = False,
+    jobs: Jobs = 1,
+    cluster: Cluster = None,
+    out: Out = None,
+    start: Start = None,
+    end: End = None,
+    resolution: Resolution = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per point [s].")] = None,
+    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier sweep folder.")] = False,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and sweep.html.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    set_: SetOption = None,
+) -> None:
+    """Run a grid of model keys (or Monte Carlo samples) and write sweep.csv, plots and sweep.html.
+
+    Finished points are kept: a stopped sweep started again runs only the rest.
+    Exits 4 if some points failed (the others still finish).
+    """
+    from energy.sweep import print_summary, sweep
+
+    table = sweep(model, vary, scenario=scenario, zip=zip_, samples=samples, seed=seed,
+                  weather_files=[f.strip() for f in weather_files.split(",") if f.strip()] if weather_files else None,
+                  arrival_delay_mean_h=delay, jobs=jobs, cluster=cluster, out=out, overwrite=overwrite,
+                  plots=not no_plots, progress="none" if quiet else "plain", overrides=overrides_of(set_),
+                  size=size, start=start, end=end, resolution=resolution, time_limit_s=time_limit,
+                  mip_gap=mip_gap)
+    keys = [c for c in table.columns if "." in c]
+    print_summary(table, keys)
+    _echo(f"wrote {table.attrs['path']}")
+    failed = table[table["status"] == "failed"]
+    for _, r in failed.iterrows():
+        typer.secho(f"error: point {r['point']} failed: {_one_line(Exception(r['error']))}", err=True, fg="red")
+    if len(failed):
         raise typer.Exit(EXIT_PARTIAL)
 
 
@@ -278,22 +420,27 @@ def size_cmd(
     end: End = None,
     resolution: Resolution = None,
     out: Out = None,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit [s].")] = None,
-    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap, e.g. 0.001.")] = None,
-    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
+    time_limit: TimeLimit = None,
+    mip_gap: MipGap = None,
+    threads: Threads = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier sizing's folder.")] = False,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip plots and the HTML report.")] = False,
     inflexible: Inflexible = False,
     flexibility_value: Annotated[bool, typer.Option(
         "--flexibility-value", help="Also size with inflexible work and report what the port's crane and "
         "truck scheduling is worth (USD/yr, battery kWh).")] = False,
+    quiet: Quiet = False,
+    set_: SetOption = None,
 ) -> None:
     """Choose PV kWp, wind turbines and battery kWh/kW with the dispatch, then run at those sizes."""
+    from energy.progress import Progress
     from energy.sizing import size
 
-    sr = size(model, scenario, out=out, start=start, end=end, resolution=resolution, time_limit_s=time_limit,
-              mip_gap=mip_gap, threads=threads, overwrite=overwrite, plots=not no_plots, inflexible=inflexible,
-              flexibility_value=flexibility_value)
+    with Progress.for_cli(quiet) as progress:
+        sr = size(model, scenario, out=out, start=start, end=end, resolution=resolution, time_limit_s=time_limit,
+                  mip_gap=mip_gap, threads=threads, overwrite=overwrite, plots=not no_plots, inflexible=inflexible,
+                  flexibility_value=flexibility_value, progress=progress,
+                  overrides=overrides_of(set_))
     k = sr.kpis
     _echo(f"sizes: PV {_fmt(k['pv_kwp'])} kWp ("
           + ", ".join(f"{n.removeprefix('pv_kwp_')} {_fmt(v)}" for n, v in k.items() if n.startswith("pv_kwp_"))
@@ -322,18 +469,24 @@ def pareto_cmd(
     end: End = None,
     resolution: Resolution = None,
     out: Out = None,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per point [s].")] = None,
-    mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap, e.g. 0.001.")] = None,
-    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads.")] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit per point [s].",
+                                                     metavar="SECONDS")] = None,
+    mip_gap: MipGap = None,
+    threads: Threads = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier front's folder.")] = False,
     no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip pareto.png and pareto.html.")] = False,
+    quiet: Quiet = False,
+    set_: SetOption = None,
 ) -> None:
     """Solve the cost-emissions front of one scenario and write its pareto folder."""
     from energy.pareto import pareto
+    from energy.progress import Progress
 
-    pr = pareto(model, scenario, points=points, size=size, out=out, start=start, end=end,
-                resolution=resolution, time_limit_s=time_limit, mip_gap=mip_gap, threads=threads,
-                overwrite=overwrite, plots=not no_plots)
+    with Progress.for_cli(quiet) as progress:
+        pr = pareto(model, scenario, points=points, size=size, out=out, start=start, end=end,
+                    resolution=resolution, time_limit_s=time_limit, mip_gap=mip_gap, threads=threads,
+                    overwrite=overwrite, plots=not no_plots, progress=progress,
+                    overrides=overrides_of(set_))
     t = pr.table
     _echo(f"{pr.config.model.name} / {pr.config.scenario}: {len(t)} points of the cost-emissions front "
           f"in {pr.timings['total_s']:.1f} s (solve {pr.timings['solve_s']:.1f} s)")
@@ -353,12 +506,19 @@ def _one_line(exc: BaseException) -> str:
 @app.command("report")
 def report_cmd(
     run_dir: Annotated[Path, typer.Argument(help="A finished run folder, e.g. reports/chancay/base.")],
-    week: Annotated[str | None, typer.Option("--week", help="Plot the dispatch week starting on this date.")] = None,
+    week: Week = None,
+    quiet: Quiet = False,
 ) -> None:
-    """Rebuild the plots and report.html of a finished run from its CSVs (no solving)."""
+    """Rebuild the plots and report.html of a finished run from its CSVs (no solving).
+
+    With --week the chosen week's dispatch plot replaces the default week plots.
+    """
+    from energy.progress import Progress
     from energy.report.runfolder import rebuild_report
 
-    path = rebuild_report(run_dir, week)
+    with Progress.for_cli(quiet) as progress:
+        progress("plots")
+        path = rebuild_report(run_dir, week)
     _echo(f"wrote {path}")
 
 
@@ -387,13 +547,13 @@ def main(argv: list[str] | None = None) -> int:
         typer.secho(f"error: {where}: {exc.strerror or _one_line(exc)}; expected a readable file or a "
                     "writable reports folder (see --out)", err=True, fg="red")
         return EXIT_INPUT
-    except KeyboardInterrupt:
-        typer.secho("interrupted: no report was written or replaced", err=True, fg="red")
+    except (KeyboardInterrupt, typer.Abort):
+        typer.secho("interrupted: no report was written or replaced"
+                    + ("; the points finished so far are kept: run the same sweep again to go on"
+                       if "sweep" in args else ""), err=True, fg="red")
         return EXIT_INTERRUPTED
     except typer.Exit as exc:
         return exc.exit_code
-    except typer.Abort:
-        return EXIT_INTERRUPTED
     except Exception as exc:
         # usage errors: click's exception API (typer may vendor click, so duck-type it)
         if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):

@@ -48,11 +48,13 @@ __all__ = [
     "bill_rates",
     "check_dispatch",
     "dispatch_column",
+    "intensity_kpis",
     "monthly_bill",
     "reefer_band_violations",
     "reefer_kpis",
     "run_kpis",
     "shore_power_kpis",
+    "step_bill",
 ]
 
 #: The terms of the bill that add up to ``total_cost_usd`` (also the objective's terms).
@@ -217,6 +219,53 @@ def monthly_bill(dispatch: pd.DataFrame, rates: BillRates) -> pd.DataFrame:
     return out
 
 
+def step_bill(dispatch: pd.DataFrame, rates: BillRates) -> pd.DataFrame:
+    """THE bill of :func:`monthly_bill`, step by step: what each step cost. [USD]
+
+    Energy cost, battery wear, carbon and unserved load fall in the step that
+    causes them. A month's capacity charges fall in the step that set them: the
+    generation charge on the first peak step with the month's highest peak-hour
+    import, the distribution charge on the first step with its highest import.
+    The columns therefore add up, over the steps of a month, to that month's
+    :func:`monthly_bill` row, and over the horizon to :func:`run_kpis`'s totals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The dispatch's index; ``energy_cost_usd`` (import cost - export revenue),
+        ``capacity_charge_usd`` (both charges), ``battery_wear_usd``,
+        ``carbon_cost_usd``, ``unserved_cost_usd``, ``cost_usd`` (their sum) [USD]
+        and ``emissions_kg`` [kgCO2].
+    """
+    d = dispatch
+    bill = monthly_bill(d, rates)
+    dt = d["dt_h"].to_numpy(dtype=float)
+    imp, exp = dispatch_column(d, "grid_import_kw"), dispatch_column(d, "grid_export_kw")
+    peak = d["is_peak"].to_numpy().astype(bool) if "is_peak" in d.columns else np.zeros(len(d), bool)
+    codes, _ = months_of(d.index)
+    emissions = dt * dispatch_column(d, "grid_emission_kg_per_kwh") * imp
+    capacity = np.zeros(len(d))
+    gen = bill["capacity_charge_generation_usd"].to_numpy()
+    dist = bill["capacity_charge_distribution_usd"].to_numpy()
+    for m in range(len(bill)):
+        in_month = codes == m
+        for charge, steps, level in ((gen[m], in_month & peak, bill["peak_import_kw"].iloc[m]),
+                                     (dist[m], in_month, bill["max_import_kw"].iloc[m])):
+            hits = np.flatnonzero(steps & (imp == level))
+            if charge and len(hits):
+                capacity[hits[0]] += charge
+    out = pd.DataFrame(index=d.index)
+    out["energy_cost_usd"] = dt * (dispatch_column(d, "import_price_usd_per_kwh") * imp
+                                   - dispatch_column(d, "export_price_usd_per_kwh") * exp)
+    out["capacity_charge_usd"] = capacity
+    out["battery_wear_usd"] = rates.battery_wear_usd_per_kwh * dt * dispatch_column(d, "battery_discharge_kw")
+    out["carbon_cost_usd"] = rates.carbon_price_usd_per_kg * emissions
+    out["unserved_cost_usd"] = rates.value_of_lost_load_usd_per_kwh * dt * dispatch_column(d, "unserved_kw")
+    out["cost_usd"] = out.sum(axis=1)
+    out["emissions_kg"] = emissions
+    return out
+
+
 def run_kpis(dispatch: pd.DataFrame, rates: BillRates, battery_usable_kwh: float = 0.0) -> dict:
     """Key figures of a run: the bill's totals (sums of :func:`monthly_bill`) and energy flows.
 
@@ -298,6 +347,46 @@ def run_kpis(dispatch: pd.DataFrame, rates: BillRates, battery_usable_kwh: float
         "crane_moves": float(sum(d[c].sum() for c in d.columns if c.startswith("crane_moves_"))),
         "truck_energy_mwh": e_truck / 1000.0,
         "unserved_mwh": e("unserved_kw") / 1000.0,
+    }
+
+
+def intensity_kpis(total_cost_usd: float, load_mwh: float, emissions_kg: float, quay_moves: float,
+                   teu_per_move: float) -> dict:
+    """Cost and energy per unit of work: what a port compares with other ports.
+
+    Parameters
+    ----------
+    total_cost_usd : float
+        The bill (:func:`run_kpis` ``total_cost_usd`` or a month's). [USD]
+    load_mwh : float
+        Site load served or not: fixed + cranes + trucks. [MWh]
+    emissions_kg : float
+        Emissions of grid import. [kgCO2]
+    quay_moves : float
+        Container moves of the ship-to-shore cranes (the port's throughput in moves). [moves]
+    teu_per_move : float
+        TEU per container move (``vessels.teu_per_move``). [TEU/move]
+
+    Returns
+    -------
+    dict
+        ``cost_usd_per_mwh`` = total cost / load [USD/MWh]; ``quay_moves`` [moves];
+        ``teu`` = moves x TEU per move [TEU]; ``kwh_per_teu`` = load / TEU [kWh/TEU];
+        ``usd_per_move`` = total cost / moves [USD/move]; ``kg_co2_per_teu`` [kgCO2/TEU].
+        NaN where the divisor is 0.
+    """
+    teu = quay_moves * teu_per_move
+
+    def per(a: float, b: float) -> float:
+        return a / b if b > 0 else math.nan
+
+    return {
+        "cost_usd_per_mwh": per(total_cost_usd, load_mwh),
+        "quay_moves": float(quay_moves),
+        "teu": float(teu),
+        "kwh_per_teu": per(load_mwh * 1000.0, teu),
+        "usd_per_move": per(total_cost_usd, quay_moves),
+        "kg_co2_per_teu": per(emissions_kg, teu),
     }
 
 

@@ -151,7 +151,8 @@ def _sized_inputs(cfg: Config):
 def pareto(model: str | Path, scenario: str | None = None, *, points: int = 10, size: bool = False,
            out: str | Path | None = None, start=None, end=None, resolution=None,
            time_limit_s: float | None = None, mip_gap: float | None = None, threads: int | None = None,
-           overwrite: bool = False, plots: bool = True, write: bool = True, progress=None) -> ParetoResult:
+           overwrite: bool = False, plots: bool = True, write: bool = True, progress=None,
+           overrides: dict | None = None) -> ParetoResult:
     """Solve and write the cost-emissions front of one scenario.
 
     Parameters
@@ -167,6 +168,8 @@ def pareto(model: str | Path, scenario: str | None = None, *, points: int = 10, 
         sizes and ``investment_usd``. The points' dispatch tables are not extracted.
     plots : bool
         Write ``pareto.png`` and ``pareto.html`` besides ``pareto.csv``.
+    overrides : dict, optional
+        Model keys set after the scenario (``--set``), validated like the file.
 
     Raises
     ------
@@ -181,7 +184,7 @@ def pareto(model: str | Path, scenario: str | None = None, *, points: int = 10, 
     if int(points) != points or points < 2:
         raise EnergyError(f"pareto: points: expected a whole number >= 2, found {points!r}")
     t0 = time.perf_counter()
-    cfg = load_config(model, scenario, horizon_overrides(start, end, resolution))
+    cfg = load_config(model, scenario, horizon_overrides(start, end, resolution, overrides=overrides))
     folder = model_reports_dir(cfg, out) / cfg.scenario / "pareto" if write else None
     if folder is not None:
         files.check_writable(folder, overwrite)

@@ -6,6 +6,7 @@ The CLI is a thin wrapper around these functions.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,13 +14,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from energy.config import Config, horizon_bounds, load_config, revalidate
+from energy.config import Config, deep_merge, horizon_bounds, load_config, revalidate
+from energy.errors import EnergyError
 from energy.inputcache import CACHE_FOLDER, cached_inputs
 from energy.inputs import Inputs
-from energy.kpis import bill_rates
+from energy.kpis import bill_rates, intensity_kpis
 from energy.optimise.checks import check_inputs, check_model_size
 from energy.plausible import is_warning
 from energy.report import files
+from energy.report.calls import call_windows
 from energy.report.runfolder import write_run
 from energy.timegrid import step_hours
 
@@ -30,13 +33,39 @@ if TYPE_CHECKING:
 DEFAULT_REPORTS = Path("reports")
 
 
-def horizon_overrides(start=None, end=None, resolution=None, inflexible: bool = False) -> dict:
-    """Command-line horizon options (and ``--inflexible``) as model-file overrides."""
+def horizon_overrides(start=None, end=None, resolution=None, inflexible: bool = False,
+                      overrides: dict | None = None) -> dict:
+    """Command-line horizon options (and ``--inflexible``) as model-file overrides, then
+    ``overrides`` (``--set``) on top."""
     h = {k: v for k, v in {"start": start, "end": end, "resolution": resolution}.items() if v is not None}
     out: dict = {"horizon": h} if h else {}
     if inflexible:
         out["flexibility"] = {"mode": "inflexible"}
-    return out
+    return deep_merge(out, overrides or {})
+
+
+def load_with_options(model: str | Path, scenario: str | None = None, overrides: dict | None = None) -> Config:
+    """:func:`energy.config.load_config` with command-line horizon options, blaming a bad option on itself.
+
+    A ``--start``, ``--end`` or ``--resolution`` the model file would accept in
+    ``[horizon]`` but that is wrong (not a date, end before start, a step that does
+    not divide the day) is reported as ``--start 'bogus': expected ...``, not as a
+    fault of the model file.
+    """
+    try:
+        return load_config(model, scenario, overrides)
+    except EnergyError as exc:
+        given = (overrides or {}).get("horizon") or {}
+        # overrides are blamed on ``--set`` by the loader; horizon keys came from the options
+        msg = str(exc).replace(f"{model}: overrides (--set): horizon", f"{model}: horizon")
+        for key, value in given.items():
+            for where in (f"{model}: horizon.{key}: ", f"horizon.{key}: "):
+                if where in msg:
+                    raise EnergyError(f"--{key} {value!r}: {msg.split(where, 1)[1]}") from None
+        if given and f"{model}: horizon: " in msg:
+            opts = " ".join(f"--{k} {v}" for k, v in given.items())
+            raise EnergyError(f"{opts} (command line): {msg.split(f'{model}: horizon: ', 1)[1]}") from None
+        raise
 
 
 def model_reports_dir(cfg: Config, out: str | Path | None) -> Path:
@@ -92,6 +121,20 @@ def profile_summary(prof: Profiles, cfg: Config) -> dict:
 
 @dataclass
 class ProfilesRun:
+    """The profiles of a model: its config, the series, their summary and the file written.
+
+    Attributes
+    ----------
+    config : energy.config.Config
+        The validated model (scenario applied).
+    profiles : energy.build.Profiles
+        The series on the model index (``.series``), their sources and notes.
+    summary : dict
+        :func:`profile_summary`.
+    path : Path or None
+        ``profiles.csv`` written (None with ``write=False``).
+    """
+
     config: Config
     profiles: Profiles
     summary: dict
@@ -99,8 +142,27 @@ class ProfilesRun:
 
 
 def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path | None = None,
-             start=None, end=None, resolution=None, write: bool = True) -> ProfilesRun:
+             start=None, end=None, resolution=None, write: bool = True,
+             overrides: dict | None = None) -> ProfilesRun:
     """Make the model's time series and write ``<out>/<model>/profiles.csv``.
+
+    Parameters
+    ----------
+    model : str or Path
+        The TOML model file.
+    scenario : str, optional
+        Scenario name; default the base.
+    out : str or Path, optional
+        Reports folder (default ``reports``).
+    start, end, resolution : str, optional
+        Horizon overrides, as for :func:`run`.
+    write : bool
+        Write ``profiles.csv``; ``False`` keeps the series in memory only.
+
+    Examples
+    --------
+    >>> pr = energy.profiles("models/chancay.toml", write=False)      # doctest: +SKIP
+    >>> pr.summary["pv_specific_yield_kwh_per_kwp"]                   # doctest: +SKIP
 
     Returns
     -------
@@ -109,7 +171,7 @@ def profiles(model: str | Path, scenario: str | None = None, *, out: str | Path 
     """
     from energy.build import build_profiles
 
-    cfg = load_config(model, scenario, horizon_overrides(start, end, resolution))
+    cfg = load_with_options(model, scenario, horizon_overrides(start, end, resolution, overrides=overrides))
     size_check(cfg)
     prof = build_profiles(cfg)
     summ = profile_summary(prof, cfg)
@@ -209,7 +271,9 @@ def reefer_check(inputs: Inputs) -> dict:
 
 
 def check(
-    model: str | Path, scenario: str | None = None, *, start=None, end=None, resolution=None
+    model: str | Path, scenario: str | None = None, *, start=None, end=None, resolution=None,
+    progress=None,
+    overrides: dict | None = None,
 ) -> dict:
     """Validate a model file and all its inputs without solving.
 
@@ -227,6 +291,10 @@ def check(
         Check the base and this scenario only; default: the base and every scenario.
     start, end, resolution : optional
         Horizon overrides, as for :func:`run`.
+    progress : energy.progress.Progress or callable, optional
+        Told ``check <scenario>`` as each scenario starts.
+    overrides : dict, optional
+        Model keys set on top of every scenario checked, as for :func:`run`.
 
     Returns
     -------
@@ -250,12 +318,14 @@ def check(
         if scenario in (None, "")
         else list(dict.fromkeys(["base", scenario]))
     )
-    overrides = horizon_overrides(start, end, resolution)
+    overrides = horizon_overrides(start, end, resolution, overrides=overrides)
     cache: dict = {}
     reports = []
     name = None
     for name in names:
-        cfg = load_config(path, name, overrides)
+        if progress:
+            progress(f"check {name}")
+        cfg = load_with_options(path, name, overrides)
         try:
             reports.append(_check_one(cfg, cache))
         except EnergyError as exc:
@@ -282,6 +352,9 @@ class RunResult:
         Every parameter that drove the run (written as ``assumptions.json``).
     timings : dict
         Seconds per phase (``inputs_s``, ``total_s``).
+    provenance : dict
+        Scenario, package version, run date and the model file's SHA-256
+        (:func:`run_provenance`).
     cashflow : pandas.DataFrame or None
         The yearly cash flow against business as usual (:func:`energy.economics.cashflow_table`).
     """
@@ -291,6 +364,8 @@ class RunResult:
     folder: Path | None
     assumptions: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+    call_windows: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     cashflow: pd.DataFrame | None = None
 
     @property
@@ -306,22 +381,60 @@ class RunResult:
 
     @property
     def dispatch(self) -> pd.DataFrame:
-        """One row per step: every flow [kW], SOC [kWh], prices, crane work."""
+        """One row per step: every flow [kW], SOC [kWh], prices, crane work, cost [USD]."""
         return self.results.dispatch
+
+    def monthly(self) -> pd.DataFrame:
+        """The run by calendar month (:func:`energy.report.periods.monthly_table`).
+
+        Energy [MWh], the bill's terms [USD], emissions [tCO2], USD/MWh, kWh per TEU
+        and USD per container move, one row per month.
+        """
+        from energy.report.periods import monthly_table
+
+        return monthly_table(self.dispatch, self.assumptions)
+
+    def energy_balance(self) -> pd.DataFrame:
+        """The horizon's energy from sources to uses (:func:`energy.report.periods.energy_balance`). [MWh]"""
+        from energy.report.periods import energy_balance
+
+        b = self.config.battery
+        return energy_balance(self.dispatch, b.energy_kwh * b.soc_initial if b.energy_kwh > 0 else None)
+
+    def calls(self) -> pd.DataFrame:
+        """One row per vessel call (:func:`energy.report.calls.call_table`): window, work, MWh, USD."""
+        from energy.report.calls import call_table
+
+        return call_table(self.call_windows, self.results.jobs, self.dispatch)
+
+    def __repr__(self) -> str:
+        k = self.kpis
+        where = f", folder={str(self.folder)!r}" if self.folder is not None else ", not written"
+        return (f"RunResult({self.config.model.name}/{self.config.scenario}: {len(self.dispatch)} steps, "
+                f"{k.get('status')}, total cost {k.get('total_cost_usd', float('nan')):,.0f} USD, "
+                f"{k.get('emissions_tco2', float('nan')):,.1f} tCO2{where})")
 
 
 def run_assumptions(cfg: Config, inputs: Inputs) -> dict:
-    """Every parameter that drove a run, and the bill rates its objective used."""
-    return {
-        "model_file": str(cfg.path) if cfg.path else None,
-        "site": cfg.site.model_dump(mode="json"),
-        "horizon": cfg.horizon.model_dump(mode="json"),
-        "pv": {k: v.model_dump(mode="json") for k, v in cfg.pv.items()},
-        "wind": {k: v.model_dump(mode="json") for k, v in cfg.wind.items()},
-        "battery": cfg.battery.model_dump(mode="json"),
-        "grid": cfg.grid.model_dump(mode="json"),
-        "tariff": cfg.tariff.model_dump(mode="json"),
-        "emissions": cfg.emissions.model_dump(mode="json"),
+    """Every parameter that drove a run, and the bill rates its objective used.
+
+    Returns
+    -------
+    dict
+        The model and scenario names, the model file, every table of the validated
+        model (site, horizon, weather, pv, wind, battery, grid, tariff, emissions,
+        loads, cranes, vessels, yard, trucks, solver; defaults filled in), the
+        ``bill_rates`` of :func:`energy.kpis.bill_rates`, the data ``sources``,
+        ``notes`` and work counts (vessel calls, quay moves, crane jobs, truck windows).
+    """
+    tables = ("site", "horizon", "weather", "battery", "grid", "tariff", "emissions", "loads", "cranes",
+              "vessels", "yard", "trucks", "solver")
+    out = {"model": cfg.model.name, "scenario": cfg.scenario,
+           "model_file": str(cfg.path) if cfg.path else None}
+    out.update({t: getattr(cfg, t).model_dump(mode="json") for t in tables})
+    out["pv"] = {k: v.model_dump(mode="json") for k, v in cfg.pv.items()}
+    out["wind"] = {k: v.model_dump(mode="json") for k, v in cfg.wind.items()}
+    out.update({
         "bill_rates": bill_rates(inputs).to_dict(),
         "sources": inputs.meta.get("sources", {}),
         "notes": inputs.meta.get("notes", []),
@@ -330,10 +443,45 @@ def run_assumptions(cfg: Config, inputs: Inputs) -> dict:
         "crane_jobs": len(inputs.crane_jobs),
         "truck_windows": len(inputs.truck_windows),
         "value_of_lost_load_usd_per_kwh": cfg.solver.value_of_lost_load_usd_per_kwh,
-        "solver": cfg.solver.model_dump(mode="json"),
         "reefers": {"mode": inputs.meta.get("reefer_mode"), "classes": inputs.meta.get("reefer_classes", {})},
         "shore_power": cfg.shore_power.model_dump(mode="json"),
+    })
+    return out
+
+
+def run_provenance(cfg: Config) -> dict:
+    """Where a run came from: scenario, package version, run date, model file and its SHA-256."""
+    import datetime
+    import hashlib
+
+    from energy import __version__
+
+    digest = None
+    if cfg.path is not None and Path(cfg.path).is_file():
+        digest = hashlib.sha256(Path(cfg.path).read_bytes()).hexdigest()
+    return {
+        "model": cfg.model.name,
+        "scenario": cfg.scenario,
+        "package_version": __version__,
+        "run_date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "model_file": str(cfg.path) if cfg.path else None,
+        "model_file_sha256": digest,
     }
+
+
+def add_intensities(kpis: dict, dispatch: pd.DataFrame, cfg: Config) -> None:
+    """Add :func:`energy.kpis.intensity_kpis` (USD/MWh, kWh/TEU, USD/move) and the asset sizes to a run's KPIs.
+
+    Asset sizes (:func:`energy.appraisal.asset_sizes`: ``pv_kwp``, ``wind_kw``,
+    ``battery_kwh``, ``battery_kw``, ...) also without economics, so that a comparison
+    shows what each scenario built.
+    """
+    from energy.appraisal import asset_sizes
+
+    moves = float(dispatch["crane_moves_sts"].sum()) if "crane_moves_sts" in dispatch else 0.0
+    kpis.update(intensity_kpis(kpis["total_cost_usd"], kpis["load_mwh"], kpis["emissions_tco2"] * 1000.0,
+                               moves, cfg.vessels.teu_per_move))
+    kpis.update(asset_sizes(cfg))
 
 
 def _inputs(cfg: Config, cache: dict | None, cache_folder: Path | None) -> tuple[Inputs, bool]:
@@ -400,8 +548,10 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         mip_gap: float | None = None, threads: int | None = None, overwrite: bool = False,
         plots: bool = True, write: bool = True, cache: dict | None = None,
         config: Config | None = None, progress=None, week: str | None = None,
-        inflexible: bool = False, economics: bool = True, cache_inputs: bool = True) -> RunResult:
-    """Optimise one scenario of a model and write its run folder.
+        solver_log: str | Path | None = None, verbose: bool = False,
+        inflexible: bool = False, economics: bool = True, cache_inputs: bool = True,
+        overrides: dict | None = None) -> RunResult:
+    """Optimise one scenario of a model and (unless ``write=False``) write its run folder.
 
     With ``economics`` (default) the run is appraised against business as usual (a
     second solve with only the existing assets, :func:`add_economics`): its KPIs gain
@@ -415,7 +565,59 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     ``summary.json``, ``summary.csv`` (and plots and ``report.html`` unless
     ``plots=False``; ``week`` = an ISO date picks the dispatch week plotted). The
     folder appears only when complete; an existing one is replaced only with
-    ``overwrite=True``.
+    ``overwrite=True``. In a notebook, ``write=False`` solves and returns the
+    :class:`RunResult` without touching the disk.
+
+    Parameters
+    ----------
+    model : str or Path
+        The TOML model file (ignored when ``config`` is given).
+    scenario : str, optional
+        Scenario name; default the base.
+    out : str or Path, optional
+        Reports folder (default ``reports``).
+    start, end, resolution : str, optional
+        Horizon overrides, e.g. ``"2025-03-01"``, ``"2025-04-01"``, ``"15min"``.
+    time_limit_s : float, optional
+        Solver time limit (default the model file's ``[solver]``). [s]
+    mip_gap : float, optional
+        Relative MIP gap at which HiGHS stops. [-]
+    threads : int, optional
+        HiGHS threads.
+    overwrite : bool
+        Replace an earlier run folder (only once the new one is complete).
+    plots : bool
+        Draw the PNG figures and ``report.html``.
+    write : bool
+        Write the run folder; ``False`` keeps everything in memory.
+    cache : dict, optional
+        Shared weather cache (used by :func:`energy.compare`).
+    config : energy.config.Config, optional
+        An already loaded model (then ``model`` and the horizon options are ignored).
+    progress : energy.progress.Progress or callable, optional
+        Told each phase (``profiles``, ``build``, ``solve``, ``extract``, ``business as
+        usual`` with economics, ``write``, ``plots``) and, a Progress, the solver's state
+        while it runs.
+    week : str, optional
+        ISO date of the dispatch week to plot.
+    solver_log : str or Path, optional
+        Write HiGHS's log (all mode-binary rounds) to this file.
+    verbose : bool
+        Show HiGHS's log through ``progress`` (or on stdout without one).
+    overrides : dict, optional
+        Nested model keys (e.g. ``{"battery": {"energy_kwh": 16000}}``, as from
+        ``--set``), applied after the scenario and validated like the file.
+
+    Returns
+    -------
+    RunResult
+        Config, results, assumptions and the folder written.
+
+    Examples
+    --------
+    >>> rr = energy.run("models/chancay.toml", start="2025-03-01", end="2025-03-08",
+    ...                 write=False)                                   # doctest: +SKIP
+    >>> rr.monthly()[["grid_import_mwh", "total_cost_usd"]]             # doctest: +SKIP
 
     Raises
     ------
@@ -424,16 +626,19 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     SolveError
         No usable solution (infeasible, solver error, time limit without incumbent).
     """
+    t0 = time.perf_counter()
+    if progress:
+        progress("profiles")
     from energy.optimise.optimise import optimise
 
-    t0 = time.perf_counter()
     # solver options go through the schema like the model file's own [solver] keys
     solver = {k: v for k, v in {"time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}.items()
               if v is not None}
-    overrides = {**horizon_overrides(start, end, resolution, inflexible), **({"solver": solver} if solver else {})}
+    ov = deep_merge(horizon_overrides(start, end, resolution, inflexible, overrides),
+                    {"solver": solver} if solver else {})
     # a Config built or changed in Python is validated again, as a model file's would be
-    cfg = (revalidate(config, overrides) if config is not None
-           else load_config(model, scenario, overrides))
+    cfg = (revalidate(config, ov) if config is not None
+           else load_with_options(model, scenario, ov))
     size_check(cfg)
     folder = files.safe_path(model_reports_dir(cfg, out), cfg.scenario) if write else None
     if folder is not None:
@@ -442,19 +647,19 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         from energy.report.periods import check_week
 
         check_week(week, *horizon_bounds(cfg))
-    if progress:
-        progress("building")
     cache_folder = folder.parent.parent / CACHE_FOLDER if folder is not None and cache_inputs else None
     inputs, cached = _inputs(cfg, cache, cache_folder)
     t_inputs = time.perf_counter() - t0
     S = cfg.solver
-    results = optimise(
-        inputs,
-        time_limit_s=S.time_limit_s,
-        mip_gap=S.mip_gap,
-        threads=S.threads,
-        progress=progress,
-    )
+    with _solver_log_sink(solver_log, progress if verbose else None, verbose) as log:
+        results = optimise(
+            inputs,
+            time_limit_s=S.time_limit_s,
+            mip_gap=S.mip_gap,
+            threads=S.threads,
+            progress=progress,
+            log=log,
+        )
     results.kpis["inputs_s"] = round(t_inputs, 3)
     results.kpis["inputs_cached"] = cached
     results.kpis["flexibility"] = inputs.flexibility
@@ -463,11 +668,39 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
               "threads": threads if threads is not None else S.threads}
     cashflow = (add_economics(cfg, results, cache, solver, progress, cache_folder=cache_folder)
                 if economics else None)
-    rr = RunResult(cfg, results, folder, run_assumptions(cfg, inputs), {"inputs_s": t_inputs})
+    add_intensities(results.kpis, results.dispatch, cfg)
+    rr = RunResult(cfg, results, folder, run_assumptions(cfg, inputs), {"inputs_s": t_inputs},
+                   run_provenance(cfg), call_windows(inputs.crane_jobs))
     rr.cashflow = cashflow
     if folder is not None:
         write_run(folder, dispatch=results.dispatch, jobs=results.jobs, kpis=results.kpis,
                   assumptions=rr.assumptions, model=cfg.model.name, scenario=cfg.scenario,
-                  overwrite=overwrite, plots=plots, week=week, cashflow=cashflow)
+                  overwrite=overwrite, plots=plots, week=week, progress=progress,
+                  provenance=rr.provenance, calls=rr.calls(), cashflow=cashflow)
     rr.timings["total_s"] = time.perf_counter() - t0
     return rr
+
+
+@contextmanager
+def _solver_log_sink(path: str | Path | None, progress, verbose: bool):
+    """A sink for HiGHS's log lines: the ``--solver-log`` file and/or the display (``-v``)."""
+    if path is None and not verbose:
+        yield None
+        return
+    sinks = []
+    fh = None
+    try:
+        if path is not None:
+            path = Path(path)
+            if path.is_dir():
+                raise EnergyError(f"--solver-log {path}: is a folder; expected a file name")
+            if not path.parent.is_dir():
+                raise EnergyError(f"--solver-log {path}: folder {path.parent} does not exist")
+            fh = path.open("w", encoding="utf-8")
+            sinks.append(fh.write)
+        if verbose:
+            sinks.append(getattr(progress, "log", None) or (lambda line: print(line, end="")))
+        yield lambda line: [sink(line) for sink in sinks]
+    finally:
+        if fh is not None:
+            fh.close()

@@ -1,11 +1,12 @@
 """Scenario comparison: run the base and named scenarios, side by side in one CSV.
 
 ``compare`` validates every requested scenario first (a bad override fails its
-own row, not the batch), computes the weather each distinct weather setting
-needs once, runs the scenarios serially or in worker processes, and writes
-``<out>/<model>/comparison.csv`` plus each scenario's own run folder.
+own row, not the batch), sends each scenario as data (:mod:`energy.tasks`) to
+the executor layer (:mod:`energy.executors`: serially, in worker processes or on
+a Dask cluster), and writes ``<out>/<model>/comparison.csv`` plus each
+scenario's own run folder (the driver writes them; workers only compute).
 Results do not depend on the number of workers: each scenario is an independent,
-deterministic solve.
+deterministic solve with one HiGHS thread.
 """
 
 from __future__ import annotations
@@ -13,13 +14,8 @@ from __future__ import annotations
 import ast
 import inspect
 import math
-import multiprocessing as mp
-import queue
 import sys
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -32,57 +28,6 @@ from energy.report import files
 DELTA_KPIS = ("total_cost_usd", "emissions_tco2", "grid_import_mwh", "peak_import_kw", "lcc_usd")
 TIMING_COLUMNS = ("build_s", "solve_s", "extract_s", "inputs_s", "elapsed_s")
 LEAD_COLUMNS = ("scenario", "description", "status", "error")
-
-
-@dataclass
-class _Task:
-    model: str
-    scenario: str
-    out: str | None
-    overwrite: bool
-    plots: bool
-    options: dict
-
-
-def _run_one(task: _Task, cache: dict | None, events=None) -> dict:
-    """Run one scenario; never raises: failures become a row with the error."""
-    from energy.runner import run
-
-    t0 = time.perf_counter()
-
-    def progress(phase: str) -> None:
-        if events is not None:
-            events.put((task.scenario, phase, time.perf_counter() - t0))
-
-    try:
-        rr = run(task.model, task.scenario, out=task.out, overwrite=task.overwrite, plots=task.plots,
-                 cache=cache, progress=progress, **task.options)
-        row = {"scenario": task.scenario, "error": "", **_scalar(rr.kpis)}
-        progress("done")
-    except EnergyError as exc:
-        row = {"scenario": task.scenario, "status": "failed", "error": str(exc)}
-        progress("failed")
-    except Exception as exc:
-        row = {"scenario": task.scenario, "status": "failed", "error": f"internal error: {type(exc).__name__}: {exc}"}
-        progress("failed")
-    row["elapsed_s"] = round(time.perf_counter() - t0, 3)
-    return row
-
-
-def _scalar(kpis: dict) -> dict:
-    return {k: v for k, v in kpis.items() if v is None or isinstance(v, str | int | float | bool)}
-
-
-def _worker_init(cache: dict) -> None:
-    global _WORKER_CACHE
-    _WORKER_CACHE = cache
-
-
-_WORKER_CACHE: dict | None = None
-
-
-def _run_in_worker(task: _Task, events) -> dict:
-    return _run_one(task, _WORKER_CACHE, events)
 
 
 def comparison_table(rows: list[dict], descriptions: dict[str, str]) -> pd.DataFrame:
@@ -108,7 +53,7 @@ def comparison_table(rows: list[dict], descriptions: dict[str, str]) -> pd.DataF
 
 
 class _Display:
-    """Progress per scenario: a live table on a terminal, plain lines otherwise."""
+    """Progress per scenario: a live table on a terminal, plain lines otherwise; k of N done and an ETA."""
 
     def __init__(self, names: list[str], mode: str):
         self.mode = mode
@@ -121,10 +66,23 @@ class _Display:
             self.live = Live(self._table(), refresh_per_second=4, transient=False)
             self.live.start()
 
+    def finished(self) -> int:
+        """Scenarios done or failed."""
+        return sum(s in ("done", "failed") for s, _ in self.state.values())
+
+    def headline(self) -> str:
+        """``'3 of 11 done, 42 s, ETA 1 min 50 s'``: the ETA from the mean time per finished scenario."""
+        k, n = self.finished(), len(self.state)
+        el = time.perf_counter() - self.t0
+        text = f"{k} of {n} done, {_duration(el)}"
+        if 0 < k < n:
+            text += f", ETA {_duration(el / k * (n - k))}"
+        return text
+
     def _table(self):
         from rich.table import Table
 
-        t = Table(title="scenarios", show_lines=False)
+        t = Table(title=f"scenarios: {self.headline()}", show_lines=False)
         t.add_column("scenario")
         t.add_column("state")
         t.add_column("elapsed [s]", justify="right")
@@ -134,20 +92,38 @@ class _Display:
         return t
 
     def update(self, name: str, phase: str, elapsed: float) -> None:
+        if self.state.get(name, ("",))[0] in ("done", "failed"):
+            return  # already reported (a Dask run reports on completion too)
         self.state[name] = (phase, elapsed)
         if self.mode == "live":
             self.live.update(self._table())
         elif self.mode == "plain":
-            print(f"[{time.perf_counter() - self.t0:7.1f} s] {name}: {phase}", flush=True)
+            tail = f" ({self.headline()})" if phase in ("done", "failed") else ""
+            print(f"[{time.perf_counter() - self.t0:7.1f} s] {name}: {phase}{tail}", flush=True)
+
+    def note(self, text: str) -> None:
+        """A line above the progress (e.g. where the work runs)."""
+        if self.mode == "live":
+            self.live.console.print(text)
+        elif self.mode == "plain":
+            print(text, flush=True)
 
     def close(self) -> None:
         if self.live is not None:
+            self.live.update(self._table())
             self.live.stop()
+
+
+def _duration(s: float) -> str:
+    """``'42 s'``, ``'3 min 05 s'``."""
+    s = max(0.0, s)
+    return f"{s:.0f} s" if s < 60 else f"{int(s // 60)} min {int(s % 60):02d} s"
 
 
 def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: int = 1, *,
             out: str | Path | None = None, overwrite: bool = False, plots: bool = True,
-            progress: str = "auto", write: bool = True, **options) -> pd.DataFrame:
+            progress: str = "auto", write: bool = True, overrides: dict | None = None,
+            cluster: str | None = None, **options) -> pd.DataFrame:
     """Run the base and scenarios of a model and return the comparison table.
 
     Parameters
@@ -157,15 +133,24 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
     scenarios : list of str, optional
         Scenario names; default all the file defines. The base always runs.
     jobs : int
-        Worker processes (1 = serial in this process).
+        Worker processes (1 = serial in this process); with ``cluster="local"`` the
+        local Dask cluster's workers.
     out : str or Path, optional
         Reports folder (default ``reports``).
     overwrite : bool
         Replace earlier run folders and comparison files.
     plots : bool
         Write plots and HTML reports.
+    write : bool
+        Write the run folders and the comparison files; ``False`` keeps everything in
+        memory (the returned table only).
     progress : {"auto", "live", "plain", "none"}
         Progress display; ``auto`` is live on a terminal, plain otherwise.
+    overrides : dict, optional
+        Model keys set on top of every scenario (``--set``), validated like the file.
+    cluster : str, optional
+        A Dask scheduler address, or ``"local"``; default ``DASK_SCHEDULER_ADDRESS``
+        if set, else local processes (:func:`energy.executors.open_pool`).
     **options
         Run options passed to :func:`energy.runner.run` (start, end, resolution,
         time_limit_s, mip_gap, threads, inflexible).
@@ -176,14 +161,14 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
         One row per scenario (see :func:`comparison_table`); ``df.attrs`` holds
         ``path`` (the CSV written) and ``failed`` (names of failed scenarios).
     """
-    from energy.runner import horizon_overrides, model_reports_dir, size_check
+    from energy.runner import horizon_overrides, load_with_options, model_reports_dir, size_check
 
     model_path = Path(model_path)
     raw = read_model_file(model_path)
     names, descriptions = _scenario_list(model_path, raw, scenarios)
     hov = horizon_overrides(options.get("start"), options.get("end"), options.get("resolution"),
-                            bool(options.get("inflexible")))
-    base_cfg = load_config(model_path, "base", hov)
+                            bool(options.get("inflexible")), overrides)
+    base_cfg = load_with_options(model_path, "base", hov)
     size_check(base_cfg)
     folder = model_reports_dir(base_cfg, out)
     if write and not overwrite:
@@ -191,17 +176,16 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
             files.check_writable(files.safe_path(folder, n), overwrite=False)
         if files.safe_path(folder, "comparison.csv").exists():
             raise EnergyError(f"{folder / 'comparison.csv'}: exists; pass --overwrite to replace it")
-    cache = _shared_weather(model_path, names, hov)
-    run_opts = {k: v for k, v in options.items() if v is not None}
+    run_opts = {k: v for k, v in options.items()
+                if v is not None and k not in ("start", "end", "resolution", "inflexible")}
     # one HiGHS thread per run unless asked otherwise: workers then use the cores, and a
     # serial and a parallel comparison solve the very same way (identical results)
     run_opts.setdefault("threads", 1)
-    tasks = [_Task(str(model_path), n, None if out is None else str(out), overwrite, plots, run_opts)
-             for n in names]
     mode = progress if progress != "auto" else ("live" if sys.stdout.isatty() else "plain")
     display = _Display(names, mode)
     try:
-        rows = _run_tasks(tasks, jobs, cache, display)
+        rows = _run_scenarios(model_path, names, hov, run_opts, jobs, cluster, display,
+                              folder if write else None, overwrite=overwrite, plots=plots)
     finally:
         display.close()
     table = comparison_table([rows[n] for n in names], descriptions)
@@ -214,6 +198,38 @@ def compare(model_path: str | Path, scenarios: list[str] | None = None, jobs: in
 
             write_comparison_report(folder, table, base_cfg.model.name)
     return table
+
+
+def scenario_overview(model_path: str | Path) -> list[dict]:
+    """The base and each scenario of a model file, read without building anything.
+
+    Returns
+    -------
+    list of dict
+        ``scenario``, ``description`` and ``changes`` (the dotted keys the scenario
+        overrides, e.g. ``pv.main.capacity_kwp``), base first.
+
+    Raises
+    ------
+    EnergyError
+        A missing or unparsable model file.
+    """
+    model_path = Path(model_path)
+    raw = read_model_file(model_path)
+    names, descriptions = _scenario_list(model_path, raw, None)
+    rows = []
+    for n in names:
+        over = {} if n == "base" else {k: v for k, v in raw["scenarios"][n].items() if k != "description"}
+        rows.append({"scenario": n, "description": descriptions[n], "changes": _dotted_keys(over)})
+    return rows
+
+
+def _dotted_keys(d: dict, prefix: str = "") -> list[str]:
+    out = []
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        out += _dotted_keys(v, key + ".") if isinstance(v, dict) and v else [key]
+    return out
 
 
 def _scenario_list(model_path: Path, raw: dict, scenarios: list[str] | None) -> tuple[list[str], dict]:
@@ -237,19 +253,58 @@ def _scenario_list(model_path: Path, raw: dict, scenarios: list[str] | None) -> 
     return names, descriptions
 
 
-def _shared_weather(model_path: Path, names: list[str], hov: dict) -> dict:
-    """Weather of every distinct weather setting, computed once and handed to every run."""
-    from energy.build import build_weather
-    from energy.config import horizon_bounds
+def _run_scenarios(model_path: Path, names: list[str], hov: dict, run_opts: dict, jobs: int,
+                   cluster: str | None, display: _Display, folder: Path | None, *,
+                   overwrite: bool, plots: bool) -> dict[str, dict]:
+    """Validate each scenario, run the valid ones on the pool, write their run folders."""
+    from energy.executors import open_pool
+    from energy.tasks import make_task, result_of, run_task, write_folder
 
-    cache: dict = {}
+    rows: dict[str, dict] = {}
+    tasks = []
     for n in names:
         try:
-            cfg = load_config(model_path, n, hov)
-            build_weather(cfg, cfg.index(), horizon_bounds(cfg)[1], cache)
-        except EnergyError:
-            pass  # reported by that scenario's own run
-    return cache
+            tasks.append(make_task(load_config(model_path, n, hov), n, options={**run_opts, "plots": plots},
+                                   keep_results=folder is not None))
+        except EnergyError as exc:  # a bad scenario fails its own row
+            rows[n] = {"scenario": n, "status": "failed", "error": str(exc), "elapsed_s": 0.0}
+            display.update(n, "failed", 0.0)
+    with open_pool(_local_jobs(jobs, len(tasks), cluster), cluster, on_event=display.update) as pool:
+        if pool.kind == "dask":
+            display.note(f"running on {pool.description}"
+                         + (f"; dashboard {pool.dashboard}" if pool.dashboard else ""))
+        elif folder is not None:
+            for t in tasks:
+                t.scratch = str(folder)  # same disk: scratch inside the reports folder
+        for t, fut in pool.run_all(run_task, tasks, memory=lambda t: t.memory_bytes):
+            res = result_of(fut, t)
+            display.update(t.label, "failed" if res.failed else "done", res.row["elapsed_s"])
+            if folder is not None and not res.failed:
+                write_folder(files.safe_path(folder, t.label), res.folder, overwrite=overwrite)
+            rows[t.label] = {"scenario": t.label, **res.row}
+    return rows
+
+
+def _local_jobs(jobs: int, n_tasks: int, cluster: str | None) -> int:
+    """Worker processes to use: never more than the scenarios; 1 where spawning would re-run a script.
+
+    From a script without ``if __name__ == "__main__":`` (:func:`unguarded_script_call`)
+    or inside a worker process, the scenarios run serially, with one line on stderr.
+    """
+    import multiprocessing as mp
+
+    from energy.executors import cluster_address
+
+    jobs = min(jobs, max(n_tasks, 1))
+    if jobs > 1 and cluster_address(cluster) is None:
+        script = unguarded_script_call()
+        if script is not None or mp.parent_process() is not None:
+            why = (f"{script} calls compare(jobs={jobs}) outside `if __name__ == \"__main__\":` (worker "
+                   "processes would run the script again)" if script else
+                   f"compare(jobs={jobs}) was called inside a worker process")
+            print(f"warning: {why}; running the {n_tasks} scenario(s) serially", file=sys.stderr, flush=True)
+            jobs = 1
+    return jobs
 
 
 def unguarded_script_call() -> str | None:
@@ -287,63 +342,3 @@ def _is_main_guard(test: ast.expr) -> bool:
     sides = [test.left, test.comparators[0]]
     return (any(isinstance(x, ast.Name) and x.id == "__name__" for x in sides)
             and any(isinstance(x, ast.Constant) and x.value == "__main__" for x in sides))
-
-
-def _run_tasks(tasks: list[_Task], jobs: int, cache: dict, display: _Display) -> dict[str, dict]:
-    """Run the scenarios serially (jobs <= 1) or in ``jobs`` spawned worker processes.
-
-    From a script without ``if __name__ == "__main__":`` (:func:`unguarded_script_call`)
-    or inside a worker process, the scenarios run serially, with one line on stderr.
-    """
-    rows: dict[str, dict] = {}
-    jobs = min(jobs, len(tasks))  # never more workers than scenarios
-    if jobs > 1:
-        script = unguarded_script_call()
-        if script is not None or mp.parent_process() is not None:
-            why = (f"{script} calls compare(jobs={jobs}) outside `if __name__ == \"__main__\":` (worker "
-                   "processes would run the script again)" if script else
-                   f"compare(jobs={jobs}) was called inside a worker process")
-            print(f"warning: {why}; running the {len(tasks)} scenario(s) serially", file=sys.stderr, flush=True)
-            jobs = 1
-    if jobs <= 1:
-        direct = _Direct(display)
-        for t in tasks:
-            rows[t.scenario] = _run_one(t, cache, direct)
-        return rows
-    ctx = mp.get_context("spawn")
-    with ctx.Manager() as manager:
-        events = manager.Queue()
-        done = threading.Event()
-        pump = threading.Thread(target=_pump, args=(events, display, done), daemon=True)
-        pump.start()
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
-                                 initargs=(cache,)) as pool:
-            futs = {t.scenario: pool.submit(_run_in_worker, t, events) for t in tasks}
-            for n, f in futs.items():
-                rows[n] = f.result()
-        done.set()
-        pump.join()
-    return rows
-
-
-class _Direct:
-    """Progress events of a serial run go straight to the display."""
-
-    def __init__(self, display: _Display):
-        self.display = display
-
-    def put(self, event: tuple) -> None:
-        self.display.update(*event)
-
-
-def _pump(events, display: _Display, done: threading.Event) -> None:
-    while True:
-        try:
-            name, phase, elapsed = events.get(timeout=0.1)
-        except queue.Empty:
-            if done.is_set():
-                return
-            continue
-        except (EOFError, OSError):
-            return
-        display.update(name, phase, elapsed)

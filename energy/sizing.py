@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from energy.build import build_inputs, build_profiles
-from energy.config import Config, load_config, updated
+from energy.config import Config, config_from_dict, deep_merge, load_config, updated
 from energy.economics import capital_recovery_factor
 from energy.inputs import Inputs, SizedAsset, SizedBattery, Sizing
 from energy.kpis import HOURS_PER_YEAR
@@ -201,13 +201,18 @@ def _sizing_kpis(prefix: str, cfg: Config, sizes: dict, figures: dict, hours: fl
 def size(model: str | Path, scenario: str | None = None, *, out: str | Path | None = None, start=None,
          end=None, resolution=None, time_limit_s: float | None = None, mip_gap: float | None = None,
          threads: int | None = None, overwrite: bool = False, plots: bool = True, write: bool = True,
-         inflexible: bool = False, flexibility_value: bool = False, cache: dict | None = None) -> SizeResult:
+         inflexible: bool = False, flexibility_value: bool = False, cache: dict | None = None,
+         progress=None, overrides: dict | None = None, config: Config | None = None) -> SizeResult:
     """Choose PV kWp, wind turbines and battery kWh and kW with the dispatch; run at those sizes.
 
     Parameters
     ----------
     model, scenario, out, start, end, resolution, time_limit_s, mip_gap, threads, overwrite, plots
         As for :func:`energy.runner.run`.
+    overrides : dict, optional
+        Model keys set after the scenario (``--set``), validated like the file.
+    config : Config, optional
+        An already resolved model (a sweep point sent to a worker); replaces loading ``model``.
     write : bool
         Write ``<out>/<model>/sized/<scenario>/`` (``.../inflexible/sized/...`` with inflexible work).
     inflexible : bool
@@ -217,6 +222,9 @@ def size(model: str | Path, scenario: str | None = None, *, out: str | Path | No
         ``flexibility_value_usd_per_year`` (annual cost with inflexible work minus with
         optimised work, both at their own optimal sizes) and ``flexibility_battery_kwh``
         (battery energy the inflexible port would need beyond the flexible one).
+    progress : energy.progress.Progress or callable, optional
+        Told the phases ``profiles``, ``size`` (the sizing solves and the run at the
+        chosen sizes), ``size inflexible`` (with ``flexibility_value``), ``write``, ``plots``.
 
     Returns
     -------
@@ -233,8 +241,11 @@ def size(model: str | Path, scenario: str | None = None, *, out: str | Path | No
     from energy.runner import horizon_overrides, model_reports_dir, size_check
 
     t0 = time.perf_counter()
+    if progress:
+        progress("profiles")
     cache = {} if cache is None else cache
-    cfg = load_config(model, scenario, horizon_overrides(start, end, resolution, inflexible))
+    cfg = config if config is not None else load_config(
+        model, scenario, horizon_overrides(start, end, resolution, inflexible, overrides))
     size_check(cfg)
     folder = files.safe_path(model_reports_dir(cfg, out), "sized", cfg.scenario) if write else None
     if folder is not None:
@@ -242,6 +253,8 @@ def size(model: str | Path, scenario: str | None = None, *, out: str | Path | No
     opts = _solver_options(cfg, time_limit_s, mip_gap, threads)
     inputs = sizing_inputs(cfg, cache)
     hours = float(np.sum(inputs.dt_h))
+    if progress:
+        progress("size")
     sizes, figures, rr = solve_sizing(model, cfg, inputs, opts, cache)
     k = rr.kpis
     k.update(_sizing_kpis("", cfg, sizes, figures, hours))
@@ -251,7 +264,11 @@ def size(model: str | Path, scenario: str | None = None, *, out: str | Path | No
     k["sizing_lower_bound_usd"] = figures["lower_bound_usd"]
     fixed = None
     if flexibility_value and not inflexible:
-        fcfg = load_config(model, scenario, horizon_overrides(start, end, resolution, True))
+        if progress:
+            progress("size inflexible")
+        fcfg = config_from_dict(deep_merge(cfg.model_dump(mode="json"), {"flexibility": {"mode": "inflexible"}}),
+                                path=cfg.path)
+        fcfg.scenario = cfg.scenario
         f_sizes, f_fig, _ = solve_sizing(model, fcfg, sizing_inputs(fcfg, cache), opts, cache)
         fixed = {"sizes": f_sizes, "figures": f_fig}
         k.update(_sizing_kpis("inflexible_", fcfg, f_sizes, f_fig, hours))
@@ -262,7 +279,7 @@ def size(model: str | Path, scenario: str | None = None, *, out: str | Path | No
         write_run(folder, dispatch=rr.results.dispatch, jobs=rr.results.jobs, kpis=k,
                   assumptions={**rr.assumptions, "sizing": {"sizes": sizes, "notes": k["sizing_notes"]}},
                   model=cfg.model.name, scenario=f"{cfg.scenario} (sized)", overwrite=overwrite, plots=plots,
-                  cashflow=rr.cashflow)
+                  cashflow=rr.cashflow, progress=progress, provenance=rr.provenance, calls=rr.calls())
         rr.folder = folder
     return SizeResult(sizes, figures, rr, fixed)
 

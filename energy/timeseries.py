@@ -10,7 +10,10 @@ timestamp column and checks, in this order, that
    columns;
 2. every timestamp parses (ISO 8601 with or without offset, or day-first dates
    such as ``31/01/2025 18:15`` when ``dayfirst = true``; ISO dates are never
-   read day-first); Excel serial numbers and ``24:00`` are refused with a hint;
+   read day-first); Excel serial numbers are refused with a hint, and so is
+   ``24:00`` unless timestamps mark interval ends (``timestamp_label = "end"``);
+   a date and a time column may be joined (``time_column``); month-first dates
+   that are unevenly spaced but evenly spaced day-first ask for ``dayfirst = true``;
 3. timestamps without an offset exist in the file's zone (no DST gap or
    ambiguous hour); timestamps with an offset are converted to the model's zone;
 4. every value is a number, not NaN, not negative (unless the series allows
@@ -22,6 +25,10 @@ timestamp column and checks, in this order, that
 
 Every failure raises :class:`~energy.errors.EnergyError` naming the file and the
 row (the line number in the file, header = line 1).
+
+Values are power (kW, MW, W) or energy per interval (kWh, MWh, Wh: divided by the
+interval's length in hours to give its mean power). Timestamps marking interval
+ends are moved back by one step to the interval starts the model uses.
 
 Resampling rule onto the model resolution: when the file is finer, the value of
 a model step is the **mean** of the file intervals inside it (energy-preserving
@@ -47,6 +54,9 @@ from energy.timegrid import FIRST_YEAR, LAST_YEAR
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _NUMERIC = re.compile(r"^\s*\d+(\.\d+)?\s*$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?(?=[\d,])(\d*|\d{1,3}(\.\d{3})+)(,\d+)?$")
+
+#: Energy per interval, turned into the interval's mean power: value / interval length [h].
+ENERGY_UNITS: dict[str, dict[str, float]] = {"power_kw": {"kWh": 1.0, "MWh": 1000.0, "Wh": 0.001}}
 
 UNITS: dict[str, dict[str, float]] = {
     "power_kw": {"kW": 1.0, "MW": 1000.0, "W": 0.001},
@@ -216,7 +226,8 @@ def parse_timestamps(raw: pd.Series, path: Path, column: str, *, tz: str, file_t
         i = int(np.flatnonzero(bad.to_numpy())[0])
         hint = " (day-first dates need dayfirst = true)" if not dayfirst and "/" in s.iloc[i] else ""
         if not hint and re.search(r"\b24:00", s.iloc[i]):
-            hint = " (24:00 is not a time of day; expected each timestamp to start its interval, 00:00-23:59)"
+            hint = (" (24:00 ends a day: for timestamps that mark the end of their interval set "
+                    "timestamp_label = \"end\")")
         if not hint:
             hint = _parse_reason(s.iloc[i], dayfirst)
         raise EnergyError(
@@ -382,21 +393,69 @@ def read_series_csv(spec, index: pd.DatetimeIndex, end: pd.Timestamp, *, quantit
         Values on the model index, in the canonical unit of ``quantity``.
     """
     path = Path(path if path is not None else spec.file)
-    units = UNITS[quantity]
+    units = {**UNITS[quantity], **ENERGY_UNITS.get(quantity, {})}
     if spec.units not in units:
         raise EnergyError(f"{path}: units {echo(spec.units)} not understood; expected one of {', '.join(units)}")
     df = read_table(path, delimiter=spec.delimiter, what="time-series file")
-    require_columns(df, path, [spec.timestamp_column, spec.value_column], spec.delimiter)
-    idx = parse_timestamps(df[spec.timestamp_column], path, spec.timestamp_column,
-                           tz=str(index.tz), file_tz=spec.timezone, dayfirst=spec.dayfirst)
+    time_col = getattr(spec, "time_column", None)
+    require_columns(df, path, [spec.timestamp_column, *([time_col] if time_col else []), spec.value_column],
+                    spec.delimiter)
+    label = getattr(spec, "timestamp_label", "start")
+    idx, step = _meter_times(df, spec, path, str(index.tz), time_col, label)
     vals = parse_numbers(df[spec.value_column], path, spec.value_column, decimal=spec.decimal,
                          allow_negative=allow_negative) * units[spec.units]
-    step = check_spacing(idx, path)
+    if spec.units in ENERGY_UNITS.get(quantity, {}):
+        vals = vals / (step / pd.Timedelta(hours=1))  # energy per interval -> mean power
     out, note = to_model_index(vals, idx, step, path, index, end)
     notes = [note] if note else []
     if spec.decimal == ",":
         notes += thousands_warning(df[spec.value_column], f"{path}: column {echo(spec.value_column)}")
     return SeriesRead(pd.Series(out, index=index), notes)
+
+
+_HOUR_24 = re.compile(r"^(.*?)(?:[ T])?24:00(?::00)?$")
+
+
+def _meter_times(df: pd.DataFrame, spec, path: Path, tz: str, time_col: str | None,
+                 label: str) -> tuple[pd.DatetimeIndex, pd.Timedelta]:
+    """Interval starts of a series file, and its step.
+
+    Joins a date and a time column (``Fecha;Hora``), reads ``24:00`` as the next
+    day's midnight when timestamps mark interval ends, shifts interval ends back to
+    starts, and, when month-first timestamps are not evenly spaced but day-first
+    ones would be, says to set ``dayfirst = true``.
+    """
+    raw = df[spec.timestamp_column].astype(str).str.strip()
+    column = spec.timestamp_column
+    if time_col:
+        raw = raw + " " + df[time_col].astype(str).str.strip()
+        column = f"{spec.timestamp_column} + {time_col}"
+    next_day = np.zeros(len(raw), dtype=bool)
+    if label == "end":
+        m = raw.str.extract(_HOUR_24)[0]
+        next_day = m.notna().to_numpy()
+        raw = raw.where(~next_day, m.fillna("").str.strip() + " 00:00")
+
+    def parse(dayfirst: bool) -> tuple[pd.DatetimeIndex, pd.Timedelta]:
+        idx = parse_timestamps(raw, path, column, tz=tz, file_tz=spec.timezone, dayfirst=dayfirst)
+        if next_day.any():
+            idx = idx + pd.to_timedelta(next_day.astype(int), unit="D")
+        step = check_spacing(idx, path)
+        return (idx - step if label == "end" else idx), step
+
+    try:
+        return parse(spec.dayfirst)
+    except EnergyError as exc:
+        if spec.dayfirst or not raw.str.contains(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}").any():
+            raise
+        try:
+            parse(True)
+        except EnergyError:
+            raise exc from None
+        raise EnergyError(
+            f"{path}: timestamps in column {column!r} such as {raw.iloc[0]!r} are not evenly spaced when read "
+            "month first, but they are when read day first; expected dayfirst = true for this file"
+        ) from None
 
 
 def read_vessel_calls(spec, tz: str, *, path: Path | None = None, pool_size: int | None = None) -> pd.DataFrame:

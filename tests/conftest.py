@@ -44,3 +44,9 @@ def small_model(tmp_path: Path) -> Path:
     p = tmp_path / "small.toml"
     p.write_text(SMALL_MODEL)
     return p
+
+
+@pytest.fixture(autouse=True)
+def _no_cluster_from_the_environment(monkeypatch):
+    """A DASK_SCHEDULER_ADDRESS in the caller's shell must not send the tests to a cluster."""
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)

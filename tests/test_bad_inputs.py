@@ -132,8 +132,8 @@ CASES = [
          replace=(('resolution = "1h"', 'resolution = "7h"'),)),
     Case("resolution_not_dividing_horizon", ["small.toml", "horizon", "'1h' to divide the horizon"],
          replace=(("end = 2025-01-13", "end = 2025-01-13T00:30:00"),)),
-    Case("resolution_option_bad", ["small.toml", "horizon.resolution", "'7min'"], options=("--resolution", "7min")),
-    Case("start_option_garbage", ["small.toml", "horizon.start", "'someday'"], options=("--start", "someday")),
+    Case("resolution_option_bad", ["--resolution '7min': expected a step length"], options=("--resolution", "7min")),
+    Case("start_option_garbage", ["--start 'someday': expected a date"], options=("--start", "someday")),
     Case("end_before_start", ["small.toml", "horizon", "expected end after start"],
          replace=(("end = 2025-01-13", "end = 2025-01-01"),)),
     Case("horizon_mixes_offsets", ["small.toml", "horizon", "both with a UTC offset or both without"],
@@ -205,7 +205,7 @@ CASES = [
          files={"load.csv": text(["timestamp,value"]
                                  + [f"{d} {h:02d}:00,1000" for d in ("2025-02-27", "2025-02-28", "2025-02-29",
                                                                         "2025-03-01") for h in range(24)])}),
-    Case("load_hour_24", ["load.csv", "row 25", "'06/01/2025 24:00'", "start its interval"],
+    Case("load_hour_24", ["load.csv", "row 25", "'06/01/2025 24:00'", "timestamp_label"],
          add=METERED.replace('units = "kW"', 'units = "kW"\ndayfirst = true'),
          files={"load.csv": text(["timestamp,value"] + [f"{d:02d}/01/2025 {h:02d}:00,1000"
                                                         for d in range(6, 13) for h in range(1, 25)])}),
@@ -468,7 +468,7 @@ def test_calls_cut_by_the_horizon_edge_are_kept_with_a_warning(tmp_path, capsys)
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "2 vessel call(s) cut by the horizon" in out
-    assert "vessel_B: the part of its window inside the horizon is shorter than one 1h step" in out
+    assert "vessel call 'B': the part of its window inside the horizon is shorter than one 1h step" in out
 
 
 # ---------------------------------------------------------------- as a user runs it: a real process

@@ -89,7 +89,14 @@ def test_plain_progress_lines_when_not_a_terminal(model, tmp_path, capsys):
     compare(model, ["more_pv"], out=tmp_path / "r", plots=False, progress="auto")
     out = capsys.readouterr().out  # captured output is not a terminal: plain lines
     for scenario in ("base", "more_pv"):
-        phases = [line.split(": ")[1] for line in out.splitlines() if f"] {scenario}: " in line]
-        assert phases == ["building", "solving", "extracting", "business as usual", "done"], out
+        phases = [line.split(": ")[1].split(" (")[0] for line in out.splitlines() if f"] {scenario}: " in line]
+        assert phases == ["profiles", "build", "solve", "extract", "business as usual", "write", "done"], out
+    assert "(1 of 2 done, " in out and "ETA" in out and "(2 of 2 done, " in out
     compare(model, ["more_pv"], out=tmp_path / "q", plots=False, progress="none")
     assert capsys.readouterr().out == ""
+
+
+def test_compare_without_writing_leaves_no_file(model, tmp_path):
+    table = compare(model, ["more_pv"], out=tmp_path / "r", plots=False, progress="none", write=False)
+    assert list(table["scenario"]) == ["base", "more_pv"] and (table["status"] == "optimal").all()
+    assert not (tmp_path / "r").exists()

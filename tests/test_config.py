@@ -133,3 +133,26 @@ def test_deep_merge_does_not_mutate():
     a = {"x": {"y": 1, "z": [1]}}
     b = deep_merge(a, {"x": {"y": 2}})
     assert b == {"x": {"y": 2, "z": [1]}} and a == {"x": {"y": 1, "z": [1]}}
+
+
+def test_bundled_model_cites_no_file_missing_from_the_repo():
+    """Issue 13: comments and file keys of models/chancay.toml name only files the repo holds."""
+    import re
+
+    from tests.conftest import ROOT
+
+    text = CHANCAY.read_text(encoding="utf-8")
+    named = re.findall(r"[\w./-]+\.(?:md|csv|epw|json|py|toml|txt|xlsx)\b", text)
+    assert named, "the model file names its sample files"
+    for name in named:
+        assert (CHANCAY.parent / name).exists() or (ROOT / name).exists(), name
+
+
+def test_rampup_2025_matches_chancay_first_year_figures():
+    """rampup_2025: 352,591 TEU projected for 2025 and 67 % of 289 calls in containers (EFE, 14 Nov 2025)."""
+    from energy.build import vessel_calls
+
+    calls = vessel_calls(load_config(CHANCAY, "rampup_2025"))
+    teu = calls["moves"].sum() * 1.6
+    assert teu == pytest.approx(352_591, rel=1e-3)
+    assert len(calls) == pytest.approx(0.67 * 289, rel=0.05)

@@ -25,7 +25,7 @@ def test_interrupt_during_solve_keeps_earlier_run(small_model, tmp_path):
     before = _snapshot(folder)
 
     def interrupt(phase):
-        if phase == "solving":
+        if phase == "solve":
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):

@@ -113,8 +113,8 @@ def test_emission_units(tmp_path, units, factor):
 
 def test_unknown_units_list_the_known_ones(tmp_path):
     p = write(tmp_path / "a.csv", "2025-03-01 00:00", 6, "1h")
-    with pytest.raises(EnergyError, match=r"a\.csv: units 'kWh' not understood; expected one of kW, MW, W$"):
-        read(p, units="kWh")
+    with pytest.raises(EnergyError, match=r"a\.csv: units 'kVA' not understood; expected one of kW, MW, W, kWh, MWh, Wh$"):
+        read(p, units="kVA")  # energy per interval (kWh, MWh, Wh) is understood since issue 13
 
 
 @pytest.mark.parametrize(("td", "text"), [("15min", "15min"), ("1h", "1h"), ("2h", "2h"), ("1D", "1D"),

@@ -89,3 +89,19 @@ def test_check_path_and_package_import_load_no_solver():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pyomo', 'highspy', 'matplotlib')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_public_api_has_numpydoc_docstrings():
+    """Issue 13: the notebook API documents its parameters, returns and an example."""
+    import inspect
+
+    import energy
+    from energy.runner import RunResult
+
+    for name in ("run", "compare", "check", "profiles", "rebuild_report", "load_config"):
+        doc = inspect.getdoc(getattr(energy, name)) or ""
+        assert "Parameters\n----------" in doc and "Returns\n-------" in doc, name
+    assert "write=False" in inspect.getdoc(energy.run)
+    assert "Examples\n--------" in inspect.getdoc(energy.run)
+    for method in ("monthly", "energy_balance", "calls"):
+        assert inspect.getdoc(getattr(RunResult, method)), method

@@ -169,7 +169,8 @@ def test_vessel_jobs_carry_the_call():
     jobs = vessel_jobs(c, energy_kwh_per_move=8.0, moves_per_crane_hour=28.0)
     assert len(jobs) == len(c) > 0
     for job, r in zip(jobs, c.itertuples(), strict=True):
-        assert job == CraneJob(name=f"vessel_{r.vessel}", pool="sts", start=r.arrival, end=r.departure,
+        # named as the vessel is, no prefix (issue 13)
+        assert job == CraneJob(name=str(r.vessel), pool="sts", start=r.arrival, end=r.departure,
                                moves=float(r.moves), max_cranes=int(r.max_cranes), moves_per_crane_hour=28.0,
                                energy_kwh_per_move=8.0, kind="vessel")
         assert isinstance(job.moves, float) and isinstance(job.max_cranes, int)

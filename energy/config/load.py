@@ -15,6 +15,12 @@ Scenarios are partial overrides of the base model::
 
 Tables merge key by key; any other value (numbers, strings, lists) replaces the
 base value. A key that the schema does not know is an error naming it.
+
+Overrides (``--set KEY=VALUE`` on the command line, ``overrides={...}`` in the API)
+apply after the scenario, with the same merge and the same validation::
+
+    parse_overrides(["battery.energy_kwh=16000", "horizon.resolution=15min"])
+    # {"battery": {"energy_kwh": 16000}, "horizon": {"resolution": "15min"}}
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ __all__ = [
     "config_from_dict",
     "deep_merge",
     "load_config",
+    "parse_override",
+    "parse_overrides",
     "read_model_file",
     "revalidate",
     "scenario_names",
@@ -184,6 +192,45 @@ def deep_merge(base: dict, override: dict) -> dict:
     return out
 
 
+def parse_override(item: str) -> dict:
+    """One ``KEY=VALUE`` as a nested dict: a dotted TOML key, a TOML literal value.
+
+    A value that is not a TOML literal (``15min``, ``E-82/2300``) is taken as a
+    string, so quotes are needed only to force a string (``'"2025"'``).
+
+    Raises
+    ------
+    EnergyError
+        No ``=``, an empty or malformed key, or a key under ``scenarios``.
+    """
+    key, sep, value = item.partition("=")
+    key, value = key.strip(), value.strip()
+    if not sep or not key:
+        raise EnergyError(f"--set {item!r}: expected KEY=VALUE with a dotted key as in the model "
+                          "file, e.g. battery.energy_kwh=16000")
+    for text in (f"{key} = {value}", f"{key} = {json.dumps(value)}"):
+        try:
+            parsed = tomllib.loads(text)
+            break
+        except tomllib.TOMLDecodeError:
+            continue
+    else:
+        raise EnergyError(f"--set {item!r}: {key!r} is not a dotted key as in the model file; "
+                          "expected e.g. pv.roof.capacity_kwp")
+    if "scenarios" in parsed:
+        raise EnergyError(f"--set {item!r}: overrides cannot change scenarios; expected --scenario NAME "
+                          "and keys of the model itself")
+    return parsed
+
+
+def parse_overrides(items: list[str] | tuple[str, ...] | None) -> dict:
+    """Several ``KEY=VALUE`` (:func:`parse_override`) merged; a later one wins."""
+    out: dict = {}
+    for item in items or ():
+        out = deep_merge(out, parse_override(item))
+    return out
+
+
 def read_model_file(path: str | Path) -> dict:
     """Parse a TOML model file into a dict; errors name the file and line.
 
@@ -246,8 +293,19 @@ def load_config(path: str | Path, scenario: str | None = None, overrides: dict |
     scenario : str, optional
         Name of a scenario under ``[scenarios]``; None or ``"base"`` for the base.
     overrides : dict, optional
-        Nested overrides applied after the scenario's (e.g. from command-line
-        options: ``{"horizon": {"resolution": "15min"}}``).
+        Nested overrides applied after the scenario's (e.g. from ``--set`` or
+        horizon options: ``{"horizon": {"resolution": "15min"}}``), validated
+        like the file; an error in them names them (``overrides (--set)``).
+
+    Returns
+    -------
+    Config
+        The validated model with every default filled in.
+
+    Examples
+    --------
+    >>> cfg = load_config("models/chancay.toml", "pv_wind")          # doctest: +SKIP
+    >>> cfg.battery.energy_kwh                                      # doctest: +SKIP
 
     Raises
     ------
@@ -287,14 +345,29 @@ def config_from_dict(raw: dict, *, path: Path | None = None, scenario: str | Non
         data = deep_merge(raw, override)
         where = f"{where}: scenario {echo(name)}"
     if overrides:
+        if not isinstance(overrides, dict) or "scenarios" in overrides:
+            raise EnergyError(f"{where}: overrides: expected a table of model keys (not scenarios), "
+                              f"found {_short_repr(overrides)}")
+        base = data
         data = deep_merge(data, overrides)
     try:
         cfg = Config.model_validate(data)
     except ValidationError as exc:
+        if overrides and _valid(base):
+            where = f"{where}: overrides (--set)"
         raise EnergyError(validation_message(where, exc)) from None
     cfg.path = path
     cfg.scenario = name
     return cfg
+
+
+def _valid(data: dict) -> bool:
+    """Whether ``data`` validates (to tell an override's error from the file's own)."""
+    try:
+        Config.model_validate(data)
+    except ValidationError:
+        return False
+    return True
 
 
 def revalidate(cfg: Config, overrides: dict | None = None) -> Config:

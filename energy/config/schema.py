@@ -276,12 +276,11 @@ class Horizon(Strict):
 
 def _series_units(spec: SeriesFile | None, quantity: str) -> SeriesFile | None:
     """Refuse units a series file of this quantity cannot have (e.g. kVA for a load)."""
-    from energy.timeseries import UNITS
+    from energy.timeseries import ENERGY_UNITS, UNITS
 
-    if spec is not None and spec.units not in UNITS[quantity]:
-        raise ValueError(
-            f"units: expected one of {', '.join(UNITS[quantity])}, found {spec.units!r}"
-        )
+    known = [*UNITS[quantity], *ENERGY_UNITS.get(quantity, {})]
+    if spec is not None and spec.units not in known:
+        raise ValueError(f"units: expected one of {', '.join(known)}, found {spec.units!r}")
     return spec
 
 
@@ -294,12 +293,17 @@ class SeriesFile(Strict):
     file: Path
     """The CSV, relative to the model file's folder."""
     timestamp_column: str = "timestamp"
-    """Column of the interval-start timestamps."""
+    """Column of the timestamps (the date alone when ``time_column`` is given)."""
+    time_column: str | None = None
+    """Column of the time of day, for exports with date and time apart (``Fecha;Hora``)."""
+    timestamp_label: Literal["start", "end"] = "start"
+    """What a timestamp marks: the ``start`` of its interval, or its ``end`` (meter
+    exports: ``00:15`` closes the first quarter hour; ``24:00`` the day's last)."""
     value_column: str = "value"
     """Column of the values."""
     units: str
-    """Units of the values (load: kW, MW, W; price: USD/kWh, USD/MWh; emission factor:
-    kg/kWh, g/kWh, t/MWh)."""
+    """Units of the values (load: power kW, MW, W, or energy per interval kWh, MWh, Wh;
+    price: USD/kWh, USD/MWh; emission factor: kg/kWh, g/kWh, t/MWh)."""
     timezone: str = "America/Lima"
     """Zone of timestamps written without a UTC offset."""
     delimiter: str = ","
@@ -875,6 +879,14 @@ class Vessels(Strict):
     """Time alongside without crane work. [h]"""
     seed: int = 0
     """Seed of the generated schedule."""
+    arrival_delay_mean_h: NonNeg = 0.0
+    """Mean delay of a call's arrival behind its slot (0 = on time); each delay is drawn
+    from an Erlang distribution of shape ``arrival_delay_erlang_k``. [h]"""
+    arrival_delay_erlang_k: Annotated[int, Field(ge=1)] = 1
+    """Shape of the Erlang distribution of arrival delays (1 = exponential; larger = less
+    spread). Song & Wang (2021, J. R. Stat. Soc. A 184(1) 354-367) found liner ships'
+    deviations from schedule to follow Erlang distributions; the default shape is an
+    estimate. [-]"""
     classes: Annotated[dict[str, VesselClass], Field(max_length=MAX_ENTRIES)] = Field(
         default_factory=lambda: {
             "neopanamax": VesselClass(share_of_calls=0.35, moves_mean=3000, max_cranes=4),

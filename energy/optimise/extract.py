@@ -37,6 +37,15 @@ column                             meaning
                                    so within the pool limit) [cranes]
 ``crane_moves_<pool>``             moves made in the step by the pool [moves]
 ``crane_load_<pool>_kw``           the pool's crane power [kW]
+``site_load_kw``                   total site load: fixed + cranes + trucks [kW]
+``pv_<array>_available_kw``,       one PV array: available, and used (the step's
+``pv_<array>_used_kw``             curtailment shared pro rata) [kW]
+``energy_cost_usd``                import cost - export revenue of the step [USD]
+``capacity_charge_usd``            the month's capacity charges, on the step that
+                                   set each (:func:`energy.kpis.step_bill`) [USD]
+``cost_usd``                       the step's whole bill: energy, capacity, wear,
+                                   carbon, unserved; sums to ``total_cost_usd`` [USD]
+``emissions_kg``                   emissions of the step's import [kgCO2]
 ``reefer_<class>_kw``              a reefer class's electric power, compressors +
                                    fans (thermostat or optimised classes) [kW]
 ``reefer_<class>_temp_c``          its temperature at the END of the step (the
@@ -62,10 +71,13 @@ from pyomo.common.gc_manager import PauseGC
 
 from energy.emission_factors import FACTOR_COLUMNS, factors_on, sein_profile
 from energy.errors import SolveError
-from energy.kpis import bill_rates, reefer_kpis, run_kpis, shore_power_kpis
+from energy.kpis import bill_rates, reefer_kpis, run_kpis, shore_power_kpis, step_bill
 from energy.optimise.solve import SolveOutcome
 
 __all__ = ["Results", "extract"]
+
+#: Columns of :func:`energy.kpis.step_bill` the dispatch table carries. [USD], [kgCO2]
+STEP_BILL_COLUMNS = ("energy_cost_usd", "capacity_charge_usd", "cost_usd", "emissions_kg")
 
 #: Flows below this are reported as exactly zero (solver round-off). [kW]
 _ZERO_KW = 1e-9
@@ -195,11 +207,17 @@ def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
         data["reefer_flex_load_kw"] = sum(reefer_cols.pop(f"reefer_{c}_compressor_kw") for c in lay.reefer_names)
     data.update(reefer_cols)
     data.update({c: s[c].to_numpy(dtype=float) for c in s.columns if c.startswith("shore_power_")})
+    data["site_load_kw"] = (data["fixed_load_kw"] + data["crane_load_kw"] + data["truck_load_kw"]
+                            + data.get("reefer_flex_load_kw", zeros))
+    data.update(_pv_arrays(s, pv, pva))
     dispatch = pd.DataFrame(data, index=s.index.copy())
 
     b = inputs.battery
     usable = b.energy_kwh * (b.soc_max - b.soc_min) if inputs.has_battery else 0.0
     rates = bill_rates(inputs)
+    steps = step_bill(dispatch, rates)
+    for col in STEP_BILL_COLUMNS:
+        dispatch[col] = steps[col].to_numpy()
     kpis = run_kpis(dispatch, rates, usable)
     classes = {st.name: {"setpoint_c": st.setpoint_c, "band_low_c": st.band_low_c,
                          "band_high_c": st.band_high_c} for st in inputs.reefer_stores}
@@ -212,6 +230,19 @@ def _extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
     return Results(
         dispatch=dispatch, jobs=jobs_df, kpis=kpis, outcome=outcome, meta=dict(inputs.meta)
     )
+
+
+def _pv_arrays(series: pd.DataFrame, pv: np.ndarray, pva: np.ndarray) -> dict:
+    """Per array: ``pv_<name>_available_kw`` and ``pv_<name>_used_kw`` (curtailment shared pro rata)."""
+    names = [c[3:-3] for c in series.columns
+             if c.startswith("pv_") and c.endswith("_kw") and c not in ("pv_available_kw", "pv_kw")]
+    share = np.divide(pv, pva, out=np.zeros_like(pv), where=pva > 0)
+    out = {}
+    for name in names:
+        avail = series[f"pv_{name}_kw"].to_numpy(dtype=float)
+        out[f"pv_{name}_available_kw"] = avail
+        out[f"pv_{name}_used_kw"] = _clean(avail * share)
+    return out
 
 
 def _reported_factors(s: pd.DataFrame) -> dict:
@@ -228,6 +259,8 @@ def _reported_factors(s: pd.DataFrame) -> dict:
         else:
             out[col] = factors_on(s.index, sein_profile(), FACTOR_COLUMNS[name])
     return out
+
+
 def _reefer_columns(m, n: int) -> dict:
     """Per reefer class: electric power, temperature at the step end and boxes.
 

@@ -32,11 +32,12 @@ def optimise(
     threads: int | None = None,
     verbose: bool = False,
     progress: Callable[[str], None] | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> Results:
     """Build, solve (with the mode-binary rounds) and extract, timing each phase.
 
     Parameters are those of :func:`energy.optimise.solve.solve`; ``progress`` is also
-    told ``"solving"`` and ``"extracting"``.
+    told the phases ``"build"``, ``"solve"`` and ``"extract"`` as they start.
 
     Returns
     -------
@@ -68,14 +69,16 @@ def optimise(
     # traverse the ~0.8 M live objects of a year model (0.2-0.4 s) for nothing.
     # The model is disposed of at the end, so little is left for it afterwards.
     with PauseGC():
+        if progress:
+            progress("build")
         t = time.perf_counter()
         model = build_model(inputs)
         build_s = time.perf_counter() - t
         if progress:
-            progress("solving")
+            progress("solve")
         try:
             outcome = solve(model, time_limit_s=time_limit_s, mip_gap=mip_gap, threads=threads,
-                            verbose=verbose, progress=progress)
+                            verbose=verbose, progress=progress, log=log)
             outcome.build_s = build_s
             capped = inputs.emissions_cap_kg is not None
             if not outcome.has_solution and not (capped and outcome.status == "infeasible"):
@@ -83,7 +86,7 @@ def optimise(
             shed = outcome.has_solution and unserved_kwh(model) > UNSERVED_TOL_KWH
             if outcome.has_solution and not (shed and capped):
                 if progress:
-                    progress("extracting")
+                    progress("extract")
                 res = extract(model, outcome)
                 if not shed:
                     return res

@@ -65,6 +65,7 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from energy.config import default_of, schema
 from energy.inputs import Inputs
 from energy.optimise.dispatch import add_mode_binaries, build_model, mode_conflicts
+from energy.progress import SolverState
 
 __all__ = ["DEFAULT_MIP_GAP", "DEFAULT_THREADS", "SolveOutcome", "only_crane_counts", "relax_and_repair",
            "release_counts", "resolve_threads", "solve"]
@@ -378,6 +379,7 @@ def solve(
     threads: int | None = None,
     verbose: bool = False,
     progress: Callable[[str], None] | None = None,
+    log: Callable[[str], None] | None = None,
     write_model: str | os.PathLike | None = None,
 ) -> SolveOutcome:
     """Solve the dispatch model with HiGHS, adding mode binaries only where needed.
@@ -397,8 +399,12 @@ def solve(
         for a fixed value; HiGHS's random seed is fixed.
     verbose : bool
         Show HiGHS's log.
-    progress : callable, optional
-        Called with a short phase text when a mode-binary round starts.
+    progress : callable or energy.progress.Progress, optional
+        Called with a short phase text when a mode-binary round starts; a
+        :class:`~energy.progress.Progress` is also given HiGHS's elapsed time, gap and
+        best cost while it runs (:meth:`~energy.progress.Progress.solver`).
+    log : callable, optional
+        Receives HiGHS's log, line by line, over all rounds (``--solver-log``, ``-v``).
     write_model : path, optional
         Write the model HiGHS is given (``Highs.writeModel``: ``.mps`` or ``.lp``) before
         each round, so the last round's model can be solved by HiGHS alone
@@ -426,9 +432,12 @@ def solve(
     with PauseGC():
         while True:
             remaining = None if time_limit_s is None else time_limit_s - (time.perf_counter() - start)
-            c = _run_round(m, out, remaining, mip_gap, threads, verbose, write_model)
+            c = _run_round(m, out, remaining, mip_gap, threads, verbose, write_model,
+                           _Watch(progress, log, out.mode_binary_rounds))
             if not _read_round(c, m, out):
                 break
+            if hook := getattr(progress, "solver", None):
+                hook(SolverState(out.solve_s, out.mip_gap, out.objective_usd), final=True)
             battery, grid = mode_conflicts(m)
             if not (battery or grid):
                 out.message = _success_message(out, out.mode_binary_rounds)
@@ -442,12 +451,43 @@ def solve(
             add_mode_binaries(m, battery, grid)
             out.mode_binary_rounds += 1
             if progress:
-                progress(f"solving: mode-binary round {out.mode_binary_rounds}")
+                progress(f"solve, round {out.mode_binary_rounds + 1}")
     return out
 
 
+class _Watch:
+    """HiGHS's callbacks: solver state to a progress display, log lines to a sink."""
+
+    def __init__(self, progress, log, round_no: int):
+        self.hook = getattr(progress, "solver", None)
+        self.log = log
+        self.round_no = round_no
+        self.last = -math.inf
+
+    def attach(self, h: highspy.Highs) -> None:
+        if self.hook is not None:
+            h.cbMipInterrupt.subscribe(self._mip)
+            self.hook(SolverState())  # HiGHS starts: the clock runs from here
+        if self.log is not None:
+            h.setOptionValue("output_flag", True)
+            h.setOptionValue("log_to_console", False)
+            h.cbLogging.subscribe(self._log)
+            self.log(f"--- HiGHS round {self.round_no} ---\n")
+
+    def _mip(self, e) -> None:
+        now = time.perf_counter()
+        if now - self.last < 0.2:  # a few updates a second are enough
+            return
+        self.last = now
+        d = e.data_out
+        self.hook(SolverState(float(d.running_time), float(d.mip_gap), float(d.mip_primal_bound)))
+
+    def _log(self, e) -> None:
+        self.log(e.message)
+
+
 def _run_round(m: pyo.ConcreteModel, out: SolveOutcome, remaining, mip_gap, threads, verbose,
-               write_model=None) -> _Compiled:
+               write_model=None, watch: _Watch | None = None) -> _Compiled:
     """Compile the model as it stands and run HiGHS on it, timing both into ``out``.
 
     When the only integers are crane counts, :func:`_relax_and_repair` comes first; the
@@ -459,6 +499,8 @@ def _run_round(m: pyo.ConcreteModel, out: SolveOutcome, remaining, mip_gap, thre
     if write_model is not None:
         c.highs.writeModel(os.fspath(write_model))
     _configure(c.highs, remaining, mip_gap, threads, verbose)
+    if watch is not None:
+        watch.attach(c.highs)
     t = time.perf_counter()
     start = _relax_and_repair(c, m, out, mip_gap, remaining) if _only_crane_counts(c, m) else None
     if c.proven_gap is None:

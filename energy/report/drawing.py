@@ -88,18 +88,22 @@ def extend_last(a: np.ndarray) -> np.ndarray:
 
 
 def tz_name(idx: pd.DatetimeIndex) -> str:
+    """Name of the index's time zone for axis labels (``"local"`` when naive)."""
     return str(idx.tz) if idx.tz is not None else "local"
 
 
 def power_scale(max_kw: float) -> tuple[float, str]:
+    """Divisor and unit for a power axis: MW from 2,000 kW up, else kW."""
     return (1000.0, "MW") if max_kw >= 2000.0 else (1.0, "kW")
 
 
 def energy_scale(max_kwh: float) -> tuple[float, str]:
+    """Divisor and unit for an energy axis: MWh from 2,000 kWh up, else kWh."""
     return (1000.0, "MWh") if max_kwh >= 2000.0 else (1.0, "kWh")
 
 
 def thousands(ax_axis, decimals: int = 0) -> None:
+    """Tick labels with thousands separators and ``decimals`` decimals."""
     ax_axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.{decimals}f}"))
 
 
@@ -133,6 +137,7 @@ def shade_peaks(axes, d: pd.DataFrame, over: bool = False) -> bool:
 
 
 def peak_patch(assumptions: dict, over: bool = False) -> Patch:
+    """Legend patch of the peak-hour shading (``over``: the veil drawn over bars)."""
     if over:
         return Patch(facecolor=PEAK_VEIL, alpha=0.35, edgecolor=COLOURS["price"],
                      label=peak_label(assumptions))
@@ -140,6 +145,7 @@ def peak_patch(assumptions: dict, over: bool = False) -> Patch:
 
 
 def peak_label(assumptions: dict) -> str:
+    """``"peak hours 18-23 h"`` from the tariff of the assumptions."""
     t = (assumptions or {}).get("tariff") or {}
     a, b = t.get("peak_start_hour"), t.get("peak_end_hour")
     if a is not None and b is not None:
@@ -177,6 +183,7 @@ def time_axis(ax, t0, t1, tzname: str, label: bool = True) -> None:
 
 
 def fill_steps(ax, x, lo, hi, colour, label, hatch=None, edge=None):
+    """Fill between two step series (values held over each step)."""
     ax.fill_between(x, extend_last(lo), extend_last(hi), step="post", facecolor=colour, label=label, hatch=hatch,
                     edgecolor=edge if edge is not None else colour, linewidth=0.0)
 
@@ -212,12 +219,14 @@ def save_png(fig: Figure, path: Path) -> bytes:
 
 
 def new_figure(w: float, h: float) -> Figure:
+    """A constrained-layout figure of ``w`` x ``h`` inches on an Agg canvas (no pyplot)."""
     fig = Figure(figsize=(w, h), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
 
 def battery_energy_kwh(assumptions: dict) -> float:
+    """Battery energy of the assumptions; 0 when absent or unreadable. [kWh]"""
     b = (assumptions or {}).get("battery") or {}
     try:
         return float(b.get("energy_kwh") or 0.0)
@@ -226,6 +235,7 @@ def battery_energy_kwh(assumptions: dict) -> float:
 
 
 def has_battery(d: pd.DataFrame, assumptions: dict) -> bool:
+    """Whether the run had a battery (by the assumptions, else by non-zero battery columns)."""
     if battery_energy_kwh(assumptions) > 0:
         return True
     cols = ("battery_soc_kwh", "battery_charge_kw", "battery_discharge_kw")

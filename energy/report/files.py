@@ -114,10 +114,10 @@ def write_json(path: Path, data: dict) -> Path:
     return write_text(path, json.dumps(_jsonable(data), indent=2, ensure_ascii=False) + "\n")
 
 
-#: Subfolders of a run folder that other commands write (``port-energy pareto`` writes
-#: ``<scenario>/pareto/``): a folder holding only these (or hidden staging folders) is
+#: Subfolders of a run folder that other commands write (``port-energy pareto`` and ``sweep`` write
+#: ``<scenario>/pareto/``, ``<scenario>/sweep/``): a folder holding only these (or hidden staging folders) is
 #: not an earlier run, and replacing a folder carries them over unchanged.
-KEPT_SUBFOLDERS = ("pareto",)
+KEPT_SUBFOLDERS = ("pareto", "sweep", ".sweep-points")
 
 
 def _own_entries(target: Path) -> list[Path]:

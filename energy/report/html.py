@@ -18,7 +18,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-__all__ = ["Chart", "comparison_html", "pareto_html", "run_report_html"]
+__all__ = ["Chart", "comparison_html", "pareto_html", "run_report_html", "sweep_html"]
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,17 @@ tr.total td { font-weight: 650; border-top: 2px solid var(--ink); }
 tr.failed td { background: var(--bad-bg); }
 .wide { overflow-x: auto; }
 .wide td:first-child { white-space: nowrap; }
+.wide td.name { white-space: normal; }
 .ok { color: var(--good); font-weight: 600; }
 .notok { color: var(--bad-line); font-weight: 700; }
 .better { color: var(--good); }
 .worse { color: var(--worse); }
+.noise { color: #9A9A9A; }
+table.cmp { font-size: 13px; table-layout: auto; }
+table.cmp th { font-size: 12px; }
+table.cmp td.name { min-width: 150px; max-width: 230px; }
+table.cmp td.name .desc { display: block; font-size: 11.5px; color: var(--muted); line-height: 1.3; }
+table.cmp td, table.cmp th { padding: 4px 6px; }
 figure { margin: 18px 0 26px; }
 figure img { max-width: 100%; height: auto; display: block; border: 1px solid var(--line); border-radius: 4px; }
 figcaption { color: var(--muted); font-size: 13.5px; margin-top: 4px; }
@@ -115,6 +122,12 @@ _ENERGY_ROWS = [
 _WORK_ROWS = [
     (("crane_energy_mwh",), "Crane energy", "mwh", False),
     (("crane_moves",), "Crane moves", "moves", False),
+    (("quay_moves",), "Container moves (ship-to-shore)", "moves", False),
+    (("teu",), "Throughput", "teu", False),
+    (("cost_usd_per_mwh",), "Cost per MWh of load", "usd_mwh", False),
+    (("kwh_per_teu",), "Energy per TEU", "kwh_teu", False),
+    (("usd_per_move",), "Cost per container move", "usd_move", False),
+    (("kg_co2_per_teu",), "Emissions per TEU", "kg_teu", False),
     (("truck_energy_mwh",), "Truck charging energy", "mwh", False),
     (("reefer_energy_mwh",), "Reefer energy (compressors + fans)", "mwh", False),
     (("reefer_flexible_energy_mwh",), "of which scheduled compressors", "mwh", True),
@@ -166,7 +179,8 @@ _INVEST_ROWS = [
 ]
 _UNITS = {"usdyr": "USD/yr", "yr": "years", "usdkwh": "USD/kWh", "usdt": "USD/tCO2", "kwp": "kWp",
           "kwh": "kWh", "usd": "USD", "mwh": "MWh", "kw": "kW", "tco2": "tCO2", "pct": "", "cycles": "",
-          "moves": "moves", "s": "s", "count": "", "gap": "", "text": ""}
+          "moves": "moves", "s": "s", "count": "", "gap": "", "text": "", "teu": "TEU",
+          "usd_mwh": "USD/MWh", "kwh_teu": "kWh/TEU", "usd_move": "USD/move", "kg_teu": "kgCO2/TEU"}
 _KNOWN = {k for rows in (_COST_ROWS, _ENERGY_ROWS, _WORK_ROWS, _SOLVER_ROWS, _INVEST_ROWS)
           for keys, *_ in rows for k in keys}
 
@@ -200,12 +214,16 @@ def _fmt(v, kind: str) -> str:
         return f"{v:.4f}"
     if kind in ("mwh", "tco2"):
         return f"{v:,.1f}" if abs(v) < 1e5 else f"{v:,.0f}"
-    if kind in ("kw", "moves", "count"):
+    if kind in ("kw", "moves", "count", "teu", "kwp", "kwh"):
         return f"{v:,.0f}"
+    if kind in ("usd_mwh", "kwh_teu", "usd_move", "kg_teu"):
+        return f"{v:,.2f}"
     if kind == "pct":
         return f"{100.0 * v:.1f} %"
     if kind == "gap":
-        return f"{100.0 * v:.3g} %"
+        if abs(v) < 1e-8:
+            return "0 %"
+        return f"{100.0 * v:.3g} %" if abs(100.0 * v) >= 1e-3 else "< 0.001 %"
     if kind == "cycles":
         return f"{v:,.1f}"
     if kind == "s":
@@ -423,13 +441,29 @@ def _monthly_table(me: pd.DataFrame | None, mc: pd.DataFrame | None) -> str:
               ("carbon_cost_usd", "carbon [USD]"), ("unserved_cost_usd", "unserved [USD]"),
               ("total_cost_usd", "total [USD]"), ("peak_import_kw", "peak-hour max import [kW]"),
               ("emissions_tco2", "emissions [tCO2]"), ("emissions_average_tco2", "emissions, average [tCO2]"),
-              ("emissions_marginal_tco2", "emissions, marginal [tCO2]")]
+              ("emissions_marginal_tco2", "emissions, marginal [tCO2]"), ("cost_usd_per_mwh", "cost [USD/MWh]"),
+              ("kwh_per_teu", "energy [kWh/TEU]"), ("usd_per_move", "cost [USD/move]")]
+    # ratios: the horizon row divides the sums (numerator, denominator, factor)
+    ratios = {"cost_usd_per_mwh": ("total_cost_usd", "load_mwh", 1.0),
+              "kwh_per_teu": ("load_mwh", "teu", 1000.0), "usd_per_move": ("total_cost_usd", "quay_moves", 1.0)}
     mc = mc.assign(**{f"emissions{k[9:-3]}_tco2": mc[k] / 1000.0 for k in
                       ("emissions_kg", "emissions_average_kg", "emissions_marginal_kg") if k in mc.columns})
     cols_e = [c for c in cols_e if c[0] in me.columns and (c[0] == "load_mwh" or me[c[0]].abs().sum() > 0)]
     cols_c = [c for c in cols_c if c[0] in mc.columns and
               (c[0] in ("energy_cost_usd", "total_cost_usd", "peak_import_kw", "emissions_tco2")
                or mc[c[0]].abs().sum() > 0)]
+
+    def kind(c: str) -> str:
+        return "usd_mwh" if c in ratios else _kind_of(c)
+
+    def horizon(c: str):
+        if c in ratios:
+            num, den, f = ratios[c]
+            src = lambda k: me[k].sum() if k in me.columns else mc[k].sum()  # noqa: E731
+            d = src(den)
+            return f * src(num) / d if d else math.nan
+        return mc[c].max() if c.endswith("_kw") else mc[c].sum()
+
     head = "<th>month</th>" + "".join(f'<th class="n">{_e(t)}</th>' for _, t in cols_e + cols_c)
     body = []
     for p in me.index:
@@ -438,12 +472,11 @@ def _monthly_table(me: pd.DataFrame | None, mc: pd.DataFrame | None) -> str:
         if f < 0.999:
             lab += f" ({me.loc[p, 'hours'] / 24:.0f} d)" if "hours" in me.columns else " (part)"
         cells = [f'<td class="n">{_e(_fmt(me.loc[p, c], "mwh"))}</td>' for c, _ in cols_e]
-        cells += [f'<td class="n">{_e(_fmt(mc.loc[p, c], _kind_of(c)))}</td>' for c, _ in cols_c]
+        cells += [f'<td class="n">{_e(_fmt(mc.loc[p, c], kind(c)))}</td>' for c, _ in cols_c]
         body.append(f"<tr><td>{_e(lab)}</td>{''.join(cells)}</tr>")
     if len(me) > 1:
         cells = [f'<td class="n">{_e(_fmt(me[c].sum(), "mwh"))}</td>' for c, _ in cols_e]
-        cells += [f'<td class="n">{_e(_fmt(mc[c].max() if c.endswith("_kw") else mc[c].sum(), _kind_of(c)))}</td>'
-                  for c, _ in cols_c]
+        cells += [f'<td class="n">{_e(_fmt(horizon(c), kind(c)))}</td>' for c, _ in cols_c]
         body.append(f'<tr class="total"><td>horizon</td>{"".join(cells)}</tr>')
     return (f'<h3>By month</h3><div class="wide"><table><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>")
@@ -539,7 +572,6 @@ _CMP_COLS = [
     ("emissions_tco2", "emissions [tCO2]", "tco2"),
     ("emissions_tco2_delta_pct", "vs base [%]", "dpct"),
     ("grid_import_mwh", "grid import [MWh]", "mwh"),
-    ("grid_import_mwh_delta_pct", "vs base [%]", "dpct"),
     ("peak_import_kw", "peak-hour max import [kW]", "kw"),
     ("peak_import_kw_delta_pct", "vs base [%]", "dpct"),
     ("renewable_share", "renewable share", "pct"),
@@ -551,19 +583,58 @@ _CMP_COLS = [
 ]
 
 
-def _delta_cell(v, kind: str) -> str:
+def _delta_cell(v, kind: str, noise: bool = False) -> str:
     if not _finite(v):
         return '<td class="n">-</td>'
     v = float(v)
-    cls = "better" if v < -1e-9 else "worse" if v > 1e-9 else ""
+    cls = "noise" if noise else "better" if v < -1e-9 else "worse" if v > 1e-9 else ""
     txt = f"{v:+,.0f}" if kind == "dusd" else f"{v:+.1f} %"
     if abs(v) <= 1e-9:
         txt = "0" if kind == "dusd" else "0.0 %"
-    return f'<td class="n {cls}">{_e(txt)}</td>'
+    tip = ' title="within the MIP gap: solver noise, not a difference"' if noise else ""
+    return f'<td class="n {cls}"{tip}>{_e(txt)}</td>'
+
+
+#: Columns of the comparison's second table (investment against business as usual).
+_INVEST_KEYS = {"capex_usd", "annualised_capex_usd", "npv_usd", "lcc_usd", "lcc_usd_delta", "irr",
+                "simple_payback_years", "lcoe_usd_per_kwh", "usd_per_tco2_avoided"}
+
+
+def _cmp_table(c: pd.DataFrame, failed: np.ndarray, cols, extra, noise_usd: float) -> str:
+    """One table of the comparison: a row per scenario (name and description, status, ``cols``)."""
+    head = "<th>scenario</th><th>status</th>"
+    head += "".join(f'<th class="n">{_e(t)}</th>' for _, t, _ in cols)
+    head += "".join('<th class="n">MIP gap</th>' for _ in extra) + "<th>report / error</th>"
+    rows = []
+    for i, r in c.iterrows():
+        st = str(r.get("status", "")) if pd.notna(r.get("status", None)) else ""
+        desc = r.get("description", "")
+        desc = str(desc) if desc is not None and pd.notna(desc) else ""
+        cells = [f"<td class=\"name\"><b>{_e(r['scenario'])}</b>"
+                 + (f'<span class="desc">{_e(desc)}</span>' if desc else "") + "</td>",
+                 f'<td class="{"ok" if st == "optimal" else "notok"}">{_e(st or "-")}</td>']
+        cost_delta = r.get("total_cost_usd_delta")
+        noisy = _finite(cost_delta) and str(r["scenario"]) != "base" and abs(float(cost_delta)) <= noise_usd
+        for key, _, kind in cols:
+            v = r.get(key)
+            cells.append(_delta_cell(v, kind, noisy and key.startswith("total_cost_usd_delta"))
+                         if kind in ("dusd", "dpct") else f'<td class="n">{_e(_fmt(v, kind))}</td>')
+        cells += [f'<td class="n">{_e(_fmt(r.get(key), "gap"))}</td>' for key in extra]
+        err = r.get("error", "")
+        err = "" if err is None or (isinstance(err, float) and math.isnan(err)) else str(err)
+        if failed[i]:
+            cells.append(f"<td>{_e(err or 'failed')}</td>")
+        else:
+            cells.append(f'<td><a href="{_e(quote(str(r["scenario"])) + "/report.html")}">report</a></td>')
+        tr = '<tr class="failed">' if failed[i] else "<tr>"
+        rows.append(f"{tr}{''.join(cells)}</tr>")
+    return (f'<div class="wide"><table class="cmp"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def comparison_html(*, model_name: str, comparison: pd.DataFrame, chart: Chart | None = None,
-                    failed: Sequence[bool] | None = None) -> str:
+                    failed: Sequence[bool] | None = None, charts: Sequence[Chart] = (),
+                    noise_usd: float = 0.0) -> str:
     """The scenario comparison as one self-contained HTML page.
 
     Parameters
@@ -577,6 +648,11 @@ def comparison_html(*, model_name: str, comparison: pd.DataFrame, chart: Chart |
         The cost-against-emissions figure.
     failed : sequence of bool, optional
         Which rows failed (default: status ``failed`` or an error message).
+    charts : sequence of Chart
+        More figures (asset sizes, cost split, waterfall), shown below the table.
+    noise_usd : float
+        Cost differences at or below this (the MIP gap x the base cost) are greyed as
+        solver noise. [USD]
 
     Returns
     -------
@@ -608,40 +684,62 @@ def comparison_html(*, model_name: str, comparison: pd.DataFrame, chart: Chart |
                     "status and gap columns.</div>")
     if chart is not None:
         body.append(_figures([chart]))
-    cols = [x for x in _CMP_COLS if x[0] in c.columns]
-    extra = [x for x in ("mip_gap",) if x in c.columns]
-    head = "<th>scenario</th><th>description</th><th>status</th>"
-    head += "".join(f'<th class="n">{_e(t)}</th>' for _, t, _ in cols)
-    head += "".join('<th class="n">MIP gap</th>' for _ in extra) + "<th>report / error</th>"
-    rows = []
-    for i, r in c.iterrows():
-        st = str(r.get("status", "")) if pd.notna(r.get("status", None)) else ""
-        st_cls = "ok" if st == "optimal" else "notok"
-        cells = [f"<td><b>{_e(r['scenario'])}</b></td>",
-                 f"<td>{_e(r.get('description', '') if pd.notna(r.get('description', '')) else '')}</td>",
-                 f'<td class="{st_cls}">{_e(st or "-")}</td>']
-        for key, _, kind in cols:
-            v = r.get(key)
-            cells.append(_delta_cell(v, kind) if kind in ("dusd", "dpct")
-                         else f'<td class="n">{_e(_fmt(v, kind))}</td>')
-        for key in extra:
-            cells.append(f'<td class="n">{_e(_fmt(r.get(key), "gap"))}</td>')
-        err = r.get("error", "")
-        err = "" if err is None or (isinstance(err, float) and math.isnan(err)) else str(err)
-        if failed[i]:
-            cells.append(f"<td>{_e(err or 'failed')}</td>")
-        else:
-            href = quote(str(r["scenario"])) + "/report.html"
-            cells.append(f'<td><a href="{_e(href)}">report</a></td>')
-        tr = '<tr class="failed">' if failed[i] else "<tr>"
-        rows.append(f"{tr}{''.join(cells)}</tr>")
-    body.append(f'<h2>Scenarios</h2><div class="wide"><table><thead><tr>{head}</tr></thead>'
-                f"<tbody>{''.join(rows)}</tbody></table></div>")
+    operation = [x for x in _CMP_COLS if x[0] in c.columns and x[0] not in _INVEST_KEYS]
+    invest = [x for x in _CMP_COLS if x[0] in c.columns and x[0] in _INVEST_KEYS]
+    body.append("<h2>Scenarios</h2>")
+    body.append(_cmp_table(c, failed, operation, ["mip_gap"] if "mip_gap" in c.columns else [], noise_usd))
+    if invest:  # a second table, so that each fits a 1280 px screen
+        body.append("<h3>Investment against business as usual</h3>")
+        body.append(_cmp_table(c, failed, invest, [], noise_usd))
     body.append("<p class=\"sub\">Differences are against the base scenario; green is lower (better), "
-                "red higher. The full table is <code>comparison.csv</code>; each scenario's own "
-                "report is in its folder.</p>")
+                f"red higher, grey a cost difference within the MIP gap (at most {noise_usd:,.0f} USD: "
+                "solver noise, not a difference). The full table is <code>comparison.csv</code>; each "
+                "scenario's own report is in its folder.</p>")
+    if charts:
+        body.append(_figures(charts))
     body.append("<footer>Written by port-energy.</footer>")
     return _page(f"{model_name}: scenario comparison - port-energy", "".join(body))
+
+
+def sweep_html(*, model_name: str, scenario: str, table: pd.DataFrame, keys: Sequence[str],
+               charts: Sequence[Chart], percentiles: pd.DataFrame | None = None) -> str:
+    """A sweep (or Monte Carlo) as one self-contained HTML page: figures, percentiles, points."""
+    c = table.reset_index(drop=True)
+    failed = (c["status"].astype(str) == "failed").to_numpy() if "status" in c else np.zeros(len(c), bool)
+    kind = "Monte Carlo" if percentiles is not None else "sweep"
+    body = [f"<header><h1>{_e(model_name)} / {_e(scenario)}: {kind}</h1><p class=\"sub\">port-energy | "
+            f"{len(c)} point(s), {int(failed.sum())} failed; varied: {_e(', '.join(keys) or 'nothing')}"
+            "</p></header>"]
+    if failed.any():
+        items = "".join(f"<li><b>point {int(c.loc[i, 'point'])}</b>: {_e(c.loc[i, 'error'])}</li>"
+                        for i in np.flatnonzero(failed))
+        body.append(f'<div class="box bad" role="alert"><strong class="head">{int(failed.sum())} '
+                    f"point(s) failed</strong>They are in the table but not plotted.<ul>{items}</ul></div>")
+    body.append(_figures(charts))
+    if percentiles is not None and len(percentiles):
+        head = "".join(f'<th class="n">{h}</th>' for h in ("P10", "P50", "P90", "mean", "samples"))
+        rows = "".join(
+            f"<tr><td>{_e(_label(str(r['kpi'])))}</td>"
+            + "".join(f'<td class="n">{_e(_plain(r[k]))}</td>' for k in ("p10", "p50", "p90", "mean"))
+            + f'<td class="n">{int(r["samples"])}</td></tr>' for _, r in percentiles.iterrows())
+        body.append(f"<h2>Percentiles</h2><table><thead><tr><th>KPI</th>{head}</tr></thead>"
+                    f"<tbody>{rows}</tbody></table><p class=\"sub\">P10, P50, P90: the 10th, 50th "
+                    "and 90th percentiles over the samples that ran.</p>")
+    cols = ["point", *keys, "status", "total_cost_usd", "emissions_tco2", "grid_import_mwh",
+            "peak_import_kw", "renewable_share", "error"]
+    cols = [x for x in cols if x in c.columns]
+    head = "".join(f"<th>{_e(x)}</th>" for x in cols)
+    rows = []
+    for i, r in c.iterrows():
+        cells = "".join(f'<td class="n">{_e(_plain(r[x]))}</td>' if x not in ("status", "error")
+                        else f"<td>{_e('' if pd.isna(r[x]) else r[x])}</td>" for x in cols)
+        tr = '<tr class="failed">' if failed[i] else "<tr>"
+        rows.append(f"{tr}{cells}</tr>")
+    body.append(f'<h2>Points</h2><div class="wide"><table><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table></div>")
+    body.append("<p class=\"sub\">The full table is <code>sweep.csv</code>; seconds per point are in "
+                "<code>timings.csv</code>.</p><footer>Written by port-energy.</footer>")
+    return _page(f"{model_name} / {scenario}: {kind} - port-energy", "".join(body))
 
 
 _PARETO_COLS = [

@@ -26,8 +26,10 @@ from energy.timegrid import month_fractions, months_of
 __all__ = [
     "WeekPick",
     "check_week",
+    "energy_balance",
     "monthly_costs",
     "monthly_energy",
+    "monthly_table",
     "parse_week",
     "rates_of",
     "select_weeks",
@@ -257,3 +259,90 @@ def rates_of(assumptions: dict) -> BillRates:
         raise EnergyError("assumptions: expected 'bill_rates' (the rates the optimisation used, written "
                           "by port-energy run), found none; rerun the model to write them")
     return BillRates.from_dict(rates, where="assumptions: bill_rates")
+
+
+#: The flows of :func:`energy_balance`: ``(side, flow, dispatch column)``.
+BALANCE_FLOWS = (
+    ("source", "PV used", "pv_kw"),
+    ("source", "wind used", "wind_kw"),
+    ("source", "grid import", "grid_import_kw"),
+    ("source", "battery discharge", "battery_discharge_kw"),
+    ("source", "unserved", "unserved_kw"),
+    ("use", "fixed load", "fixed_load_kw"),
+    ("use", "cranes", "crane_load_kw"),
+    ("use", "trucks", "truck_load_kw"),
+    ("use", "battery charge", "battery_charge_kw"),
+    ("use", "grid export", "grid_export_kw"),
+)
+
+
+def energy_balance(dispatch: pd.DataFrame, soc_initial_kwh: float | None = None) -> pd.DataFrame:
+    """Energy of the horizon from each source to each use. [MWh]
+
+    Sources (PV and wind used, grid import, battery discharge, unserved load) equal
+    uses (fixed load, cranes, trucks, battery charge, export) step by step, so the two
+    sides have the same total. Curtailed PV and wind are listed as ``not used`` (not
+    part of either total); given the battery's initial stored energy, its losses are
+    charge - discharge - the stored energy gained over the horizon.
+
+    Parameters
+    ----------
+    dispatch : pandas.DataFrame
+        The dispatch table.
+    soc_initial_kwh : float, optional
+        Stored energy at the start of the horizon. [kWh]
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``side`` (source, use, not used, battery), ``flow``, ``mwh`` and ``share`` (of
+        its side's total; NaN for the last two sides).
+    """
+    d = dispatch
+    check_dispatch(d)
+    dt = step_lengths(d)
+    rows = [(side, flow, float(np.dot(column(d, col), dt)) / 1000.0) for side, flow, col in BALANCE_FLOWS]
+    rows += [("not used", "PV curtailed", float(np.dot(column(d, "pv_curtailed_kw"), dt)) / 1000.0),
+             ("not used", "wind curtailed", float(np.dot(column(d, "wind_curtailed_kw"), dt)) / 1000.0)]
+    if soc_initial_kwh is not None and "battery_soc_kwh" in d.columns:
+        ch, dis = (float(np.dot(column(d, c), dt)) / 1000.0 for c in ("battery_charge_kw", "battery_discharge_kw"))
+        stored = (float(column(d, "battery_soc_kwh")[-1]) - soc_initial_kwh) / 1000.0
+        rows.append(("battery", "losses", ch - dis - stored))
+        rows.append(("battery", "stored energy gained", stored))
+    out = pd.DataFrame(rows, columns=["side", "flow", "mwh"])
+    totals = out.groupby("side")["mwh"].transform("sum")
+    out["share"] = np.where(out["side"].isin(["source", "use"]) & (totals > 0),
+                            out["mwh"] / totals.where(totals > 0), np.nan)
+    return out
+
+
+def monthly_table(dispatch: pd.DataFrame, assumptions: dict) -> pd.DataFrame:
+    """The run by calendar month: energy, THE bill, emissions and cost per unit of work.
+
+    Parameters
+    ----------
+    dispatch : pandas.DataFrame
+        The dispatch table.
+    assumptions : dict
+        The run's assumptions (``bill_rates``; ``vessels.teu_per_move`` for TEU).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by month: the columns of :func:`monthly_energy` [MWh] and of
+        :func:`energy.kpis.monthly_bill` [USD], ``emissions_tco2`` [tCO2],
+        ``cost_usd_per_mwh`` [USD/MWh], ``quay_moves``, ``teu``, ``kwh_per_teu``
+        [kWh/TEU], ``usd_per_move`` [USD/move], ``kg_co2_per_teu`` [kgCO2/TEU].
+    """
+    from energy.kpis import intensity_kpis
+
+    me = monthly_energy(dispatch)
+    mc = monthly_costs(dispatch, assumptions)
+    out = me.join(mc.drop(columns=["month_fraction"]))
+    out["emissions_tco2"] = out["emissions_kg"] / 1000.0
+    codes, _ = months_of(dispatch.index)
+    moves = np.bincount(codes, weights=column(dispatch, "crane_moves_sts"), minlength=len(out))
+    teu_per_move = float(((assumptions or {}).get("vessels") or {}).get("teu_per_move") or np.nan)
+    rows = [intensity_kpis(c, e, k, m, teu_per_move) for c, e, k, m in
+            zip(out["total_cost_usd"], out["load_mwh"], out["emissions_kg"], moves, strict=True)]
+    return out.join(pd.DataFrame(rows, index=out.index))

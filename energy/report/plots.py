@@ -27,6 +27,11 @@ a chosen week)               the winter one that of the garua season (Jun-Sep)
 ``monthly_energy.png``       monthly PV, wind, grid import (bars) and load (line)
 ``monthly_cost.png``         monthly cost split: energy, capacity charges, wear,
                              carbon, unserved
+``energy_balance.png``,      the overview figures of :mod:`energy.report.charts`
+``import_duration.png``,     (energy balance, import duration curve, import
+``import_heatmap.png``,      heat map, monthly emissions, berth/crane timeline)
+``monthly_emissions.png``,
+``call_gantt.png``
 ``reefer_temperatures.png``  each reefer class's temperature in its band over the
                              first dispatch week; absent in fixed reefer mode
 ===========================  =====================================================
@@ -53,6 +58,17 @@ from energy.errors import EnergyError
 from energy.kpis import check_dispatch
 from energy.report import files
 from energy.report import html as html_mod
+from energy.report.charts import (
+    figure_call_gantt,
+    figure_comparison_assets,
+    figure_comparison_costs,
+    figure_comparison_waterfall,
+    figure_energy_balance,
+    figure_import_duration,
+    figure_import_heatmap,
+    figure_monthly_emissions,
+    noise_threshold_usd,
+)
 from energy.report.drawing import (
     COLOURS,
     STYLE,
@@ -72,7 +88,13 @@ from energy.report.figures import (
     figure_monthly_energy,
     figure_reefer_temperatures,
 )
-from energy.report.periods import monthly_costs, monthly_energy, select_weeks
+from energy.report.periods import (
+    energy_balance,
+    monthly_costs,
+    monthly_energy,
+    monthly_table,
+    select_weeks,
+)
 from energy.report.tools import step_ends
 
 __all__ = ["figure_comparison", "write_comparison_report", "write_run_plots"]
@@ -157,9 +179,43 @@ def _draw_run_figures(dr: _Drawer, dispatch: pd.DataFrame, jobs: pd.DataFrame, k
             lambda: figure_monthly_costs(mc, me["hours"].to_numpy(dtype=float)))
 
 
+def _draw_overview_figures(dr: _Drawer, dispatch: pd.DataFrame, jobs: pd.DataFrame, a: dict,
+                           calls: pd.DataFrame | None, monthly: pd.DataFrame) -> None:
+    """The overview figures of :mod:`energy.report.charts`."""
+    soc0 = None
+    b = a.get("battery") or {}
+    try:
+        if float(b.get("energy_kwh") or 0) > 0:
+            soc0 = float(b["energy_kwh"]) * float(b["soc_initial"])
+    except (KeyError, TypeError, ValueError):
+        soc0 = None
+    balance = energy_balance(dispatch, soc0)
+    dr.draw("energy_balance", "Energy balance of the horizon",
+            "Sources (PV and wind used, grid import, battery discharge, unserved) and uses (fixed load, "
+            "cranes, trucks, battery charge, export) of all the energy over the horizon; equal totals.",
+            lambda: figure_energy_balance(balance))
+    dr.draw("import_duration", "Grid import duration curve",
+            "Grid import of every step, sorted from highest to lowest, against the hours it is reached or "
+            "exceeded; red dots: steps in peak hours (they set the generation capacity charge).",
+            lambda: figure_import_duration(dispatch))
+    dr.draw("import_heatmap", "Grid import by hour and day",
+            "Mean grid import in each hour of each day (local time): the battery's evening peak shaving and "
+            "the PV midday show as dark bands.",
+            lambda: figure_import_heatmap(dispatch))
+    dr.draw("monthly_emissions", "Monthly emissions",
+            "Emissions of grid import per month [tCO2] and per MWh of site load [kgCO2/MWh].",
+            lambda: figure_monthly_emissions(monthly))
+    if calls is not None and len(calls):
+        dr.draw("call_gantt", "Vessel calls: berth and crane timeline",
+                "Each call's berth window (light bar) on a berth lane, calls packed in arrival order; the "
+                "darker cells are steps with crane work, darker for more cranes.",
+                lambda: figure_call_gantt(calls, jobs, dispatch))
+
+
 def write_run_plots(folder: Path, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis: dict,
                     assumptions: dict, week: str | None = None, *, model_name: str | None = None,
-                    scenario: str | None = None, cashflow: pd.DataFrame | None = None) -> list[Path]:
+                    scenario: str | None = None, calls: pd.DataFrame | None = None,
+                    cashflow: pd.DataFrame | None = None) -> list[Path]:
     """Write a run's figures (PNG) and ``report.html`` into ``folder``.
 
     Parameters
@@ -181,6 +237,8 @@ def write_run_plots(folder: Path, dispatch: pd.DataFrame, jobs: pd.DataFrame, kp
         Names for the report's heading (default: ``assumptions["model"]`` and
         ``["scenario"]`` when present, else the folder layout
         ``<reports>/<model>/<scenario>``, staging folder included).
+    calls : pandas.DataFrame, optional
+        The per-call table (:func:`energy.report.calls.call_table`) for the berth timeline.
     cashflow : pandas.DataFrame, optional
         The yearly cash flow against business as usual: drawn as ``cashflow.png``.
 
@@ -210,6 +268,9 @@ def write_run_plots(folder: Path, dispatch: pd.DataFrame, jobs: pd.DataFrame, kp
             "salvage in the last year); solid: cumulative, dashed: cumulative discounted at the real "
             "discount rate. Where a line crosses zero is the (discounted) payback.",
             lambda: figure_cashflow(cashflow))
+    mt = monthly_table(dispatch, a)  # the bill per month and emissions, USD/MWh, kWh/TEU, USD/move
+    _draw_overview_figures(dr, dispatch, jobs, a, calls, mt)
+    mc = mt
     m, s = _names(folder, a, model_name, scenario)
     page = html_mod.run_report_html(model_name=m, scenario=s, kpis=k, assumptions=a, charts=dr.charts,
                                     monthly_energy=me, monthly_costs=mc, problems=dr.problems,
@@ -339,7 +400,8 @@ def write_comparison_report(folder: Path, comparison: pd.DataFrame, model_name: 
     Returns
     -------
     list of Path
-        ``[comparison.png, comparison.html]``.
+        ``[comparison.png, comparison_assets.png, comparison_costs.png,
+        comparison_waterfall.png, comparison.html]`` (a chart with nothing to show is left out).
     """
     folder = Path(folder)
     if "scenario" not in comparison.columns:
@@ -352,6 +414,20 @@ def write_comparison_report(folder: Path, comparison: pd.DataFrame, model_name: 
     chart = html_mod.Chart(png_path.name, "Cost against emissions",
                            "One point per scenario that ran; failed scenarios are listed below the "
                            "chart and in the table.", png)
+    failed = _failed_mask(comparison.reset_index(drop=True))
+    ok = comparison.reset_index(drop=True)[~failed]
+    dr = _Drawer(folder)
+    dr.draw("comparison_assets", "Asset sizes",
+            "PV [MWp], wind [MW] and battery energy [MWh] / power [MW] built in each scenario.",
+            lambda: figure_comparison_assets(ok))
+    dr.draw("comparison_costs", "Cost split",
+            "Each scenario's bill over the horizon, term by term; the number is the total [USD].",
+            lambda: figure_comparison_costs(ok))
+    dr.draw("comparison_waterfall", "Against the base, term by term",
+            "From the base's total cost (grey bar) through the change of each bill term to the "
+            "scenario's total; changes within the MIP gap are grey: solver noise, not a difference.",
+            lambda: figure_comparison_waterfall(ok))
     page = html_mod.comparison_html(model_name=model_name, comparison=comparison, chart=chart,
-                                    failed=_failed_mask(comparison.reset_index(drop=True)))
-    return [png_path, files.write_text(folder / "comparison.html", page)]
+                                    failed=failed, charts=dr.charts,
+                                    noise_usd=noise_threshold_usd(ok) if len(ok) else 0.0)
+    return [png_path, *dr.paths, files.write_text(folder / "comparison.html", page)]

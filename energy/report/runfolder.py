@@ -1,6 +1,7 @@
 """The run folder: writing it (:func:`write_run`) and reading it back (:func:`read_run`).
 
-A run folder ``<reports>/<model>/<scenario>/`` holds ``dispatch.csv``, ``jobs.csv``,
+A run folder ``<reports>/<model>/<scenario>/`` holds ``dispatch.csv`` and its column
+dictionary ``dispatch_columns.csv``, ``jobs.csv``, ``calls.csv`` (one row per vessel call),
 ``assumptions.json`` (every parameter that drove the run, and the ``bill_rates`` the
 optimisation used), ``summary.csv``, the plots and ``report.html``, and last
 ``summary.json``, whose presence marks it complete. It is written in a hidden staging
@@ -19,10 +20,13 @@ import pandas as pd
 from energy.errors import EnergyError, echo
 from energy.kpis import dispatch_column
 from energy.report import files
+from energy.report.columns import column_dictionary
+from energy.report.periods import monthly_table
 from energy.report.tools import lookup
 from energy.timegrid import months_of
 
-__all__ = ["RUN_FILES", "emissions_by_month", "read_run", "rebuild_report", "summary_row", "write_run"]
+__all__ = ["RUN_FILES", "emissions_by_month", "read_calls", "read_run", "rebuild_report", "rounded_moves",
+           "summary_row", "write_run"]
 
 RUN_FILES = ("dispatch.csv", "jobs.csv", "summary.json", "assumptions.json")
 
@@ -92,7 +96,7 @@ def read_run(run_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict]:
         dispatch["is_peak"] = pd.to_numeric(dispatch["is_peak"], errors="coerce").fillna(0).astype(bool)
     jpath = run_dir / "jobs.csv"
     try:
-        jobs = pd.read_csv(jpath)
+        jobs = pd.read_csv(jpath, dtype={"job": str})
     except pd.errors.EmptyDataError:
         jobs = pd.DataFrame(columns=["job", "pool", "kind", "timestamp", "cranes", "moves", "energy_kwh"])
     except (OSError, ValueError, pd.errors.ParserError) as exc:
@@ -105,6 +109,42 @@ def read_run(run_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict]:
 def summary_row(kpis: dict) -> dict:
     """KPIs as one flat row (scalars only)."""
     return {k: v for k, v in kpis.items() if np.isscalar(v) or v is None}
+
+
+#: Decimals kept for container moves in CSV files (a hundredth of a move; the solver's
+#: round-off, e.g. 23.9999997, disappears). Cranes working are whole numbers already.
+MOVES_DECIMALS = 2
+
+
+def rounded_moves(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy with move columns (``crane_moves_<pool>``, ``moves``) rounded to :data:`MOVES_DECIMALS`."""
+    out = df.copy()
+    for c in out.columns:
+        if c == "moves" or c.startswith("crane_moves_"):
+            out[c] = out[c].astype(float).round(MOVES_DECIMALS)
+    return out
+
+
+def _calls_csv(calls: pd.DataFrame) -> pd.DataFrame:
+    out = rounded_moves(calls).rename(columns={"moves_planned": "moves_planned"})
+    for c in ("arrival", "departure", "first_work_step", "last_work_step"):
+        t = pd.DatetimeIndex(out[c])
+        out[c] = [s if ok else "" for s, ok in zip(files.iso_index(t), ~t.isna(), strict=True)]
+    return out
+
+
+def read_calls(run_dir: Path, tz) -> pd.DataFrame | None:
+    """``calls.csv`` of a run folder (timestamps tz-aware, vessel names as text), or None."""
+    path = Path(run_dir) / "calls.csv"
+    if not path.is_file():
+        return None
+    try:
+        calls = pd.read_csv(path, dtype={"vessel": str})
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise EnergyError(f"{path}: not a readable CSV ({exc})") from exc
+    for c in ("arrival", "departure"):
+        calls[c] = _parse_times(calls[c], tz, str(path))
+    return calls
 
 
 def emissions_by_month(dispatch: pd.DataFrame) -> dict:
@@ -133,6 +173,7 @@ def emissions_by_month(dispatch: pd.DataFrame) -> dict:
 
 def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis: dict, assumptions: dict,
               model: str, scenario: str, overwrite: bool, plots: bool, week: str | None = None,
+              progress=None, provenance: dict | None = None, calls: pd.DataFrame | None = None,
               cashflow: pd.DataFrame | None = None) -> Path:
     """Write a run folder atomically: tables, assumptions, plots, then ``summary.json`` last.
 
@@ -144,23 +185,35 @@ def write_run(folder: Path, *, dispatch: pd.DataFrame, jobs: pd.DataFrame, kpis:
     energy.errors.EnergyError
         ``folder`` holds an earlier run and ``overwrite`` is False.
     """
+    if progress:
+        progress("write")
     with files.staged_folder(folder, overwrite=overwrite) as stage:
-        files.write_csv(stage / "dispatch.csv", files.series_frame(dispatch))
-        jobs_csv = jobs.copy()
+        table = files.series_frame(rounded_moves(dispatch))
+        files.write_csv(stage / "dispatch.csv", table)
+        files.write_csv(stage / "dispatch_columns.csv", column_dictionary(table.columns))
+        jobs_csv = rounded_moves(jobs)
         if "timestamp" in jobs_csv.columns and len(jobs_csv):
             jobs_csv["timestamp"] = files.iso_index(pd.DatetimeIndex(jobs_csv["timestamp"]))
         files.write_csv(stage / "jobs.csv", jobs_csv)
         files.write_json(stage / "assumptions.json", assumptions)
+        if calls is not None:
+            files.write_csv(stage / "calls.csv", _calls_csv(calls))
+        files.write_csv(stage / "monthly.csv", monthly_table(dispatch, assumptions).reset_index()
+                        .assign(month=lambda t: t["month"].astype(str)), float_format=None)
         if cashflow is not None:
             files.write_csv(stage / "cashflow.csv", cashflow, float_format=None)
         if plots:
+            if progress:
+                progress("plots")
             from energy.report.plots import write_run_plots
 
             write_run_plots(stage, dispatch, jobs, kpis, assumptions, week=week, model_name=model,
-                            scenario=scenario, cashflow=cashflow)
-        files.write_csv(stage / "summary.csv", pd.DataFrame([summary_row(kpis)]), float_format=None)
+                            scenario=scenario, calls=calls, cashflow=cashflow)
+        prov = {"model": model, "scenario": scenario, **(provenance or {})}
+        files.write_csv(stage / "summary.csv", pd.DataFrame([{**prov, **summary_row(kpis)}]),
+                        float_format=None)
         # summary.json last: its presence marks a complete run folder
-        files.write_json(stage / files.COMPLETE_MARK, {"model": model, "scenario": scenario, "kpis": kpis,
+        files.write_json(stage / files.COMPLETE_MARK, {**prov, "kpis": kpis,
                                                        "emissions_by_month_tco2": emissions_by_month(dispatch)})
     return Path(folder)
 
@@ -175,6 +228,10 @@ def rebuild_report(run_dir: Path, week: str | None = None) -> Path:
         ``assumptions.json``.
     week : str, optional
         ISO date of a week to draw instead of the default weeks.
+
+    The dispatch-week plots of the earlier report that this one does not draw
+    (the default summer and winter weeks when ``week`` is given, or an earlier
+    chosen week) are removed, so the folder holds what its report shows.
 
     Returns
     -------
@@ -197,7 +254,12 @@ def rebuild_report(run_dir: Path, week: str | None = None) -> Path:
             cashflow = pd.read_csv(run_dir / "cashflow.csv")
         except (OSError, ValueError, pd.errors.ParserError) as exc:
             raise EnergyError(f"{run_dir / 'cashflow.csv'}: not a readable CSV ({exc})") from exc
+    calls = read_calls(run_dir, dispatch.index.tz)
     paths = write_run_plots(run_dir, dispatch, jobs, summary["kpis"], assumptions, week,
                             model_name=summary.get("model"), scenario=summary.get("scenario"),
-                            cashflow=cashflow)
+                            calls=calls, cashflow=cashflow)
+    drawn = {p.name for p in paths}
+    for old in run_dir.glob("dispatch*.png"):  # week plots this report replaced (e.g. by --week)
+        if old.name not in drawn:
+            old.unlink()
     return paths[-1]

@@ -236,7 +236,11 @@ def test_dispatch_columns_index_and_jobs_table(week):
         for pool in ("sts", "armg")
         for p, s in (("cranes_", "_working"), ("crane_moves_", ""), ("crane_load_", "_kw"))
     ]
-    assert list(d.columns) == BASE_COLUMNS + pool_cols
+    arrays = [c for c in d.columns if c.startswith("pv_") and c.endswith(("_available_kw", "_used_kw"))
+              and c != "pv_available_kw"]
+    assert list(d.columns) == (BASE_COLUMNS + pool_cols + ["site_load_kw"] + arrays
+                               + ["energy_cost_usd", "capacity_charge_usd", "cost_usd", "emissions_kg"])
+    assert np.allclose(d["site_load_kw"], d["fixed_load_kw"] + d["crane_load_kw"] + d["truck_load_kw"])
     assert d.index.equals(inputs.index) and str(d.index.tz) == TZ
     assert d["is_peak"].dtype == bool
     assert np.allclose(d["crane_load_kw"], d["crane_load_sts_kw"] + d["crane_load_armg_kw"])

@@ -410,8 +410,29 @@ def test_progress_is_told_the_phases():
         small_inputs([10, 10], price=-0.1, battery=BatteryParams(100, 50, 50)),
         progress=phases.append,
     )
-    assert phases[0] == "solving" and phases[-1] == "extracting"
-    assert any("mode-binary round 1" in p for p in phases)
+    assert phases[:2] == ["build", "solve"] and phases[-1] == "extract"
+    assert "solve, round 2" in phases  # the first mode-binary round re-solves
+
+
+def test_progress_object_gets_solver_states_and_log_lines():
+    """A Progress is told HiGHS's state (final at each round's end); the log sink gets HiGHS's log."""
+    from energy.progress import Progress
+
+    states, lines = [], []
+
+    class Recorder(Progress):
+        def solver(self, state, final=False):
+            states.append((state, final))
+
+    with Recorder("none") as p:
+        res = optimise(small_inputs([10, 10], price=-0.1, battery=BatteryParams(100, 50, 50)),
+                       progress=p, log=lines.append)
+    finals = [s for s, f in states if f]
+    assert len(finals) == res.outcome.mode_binary_rounds + 1
+    assert finals[-1].best_usd == pytest.approx(res.outcome.objective_usd)
+    assert {"build", "solve", "solve, round 2", "extract"} <= set(p.timings)
+    assert any("HiGHS round 0" in ln for ln in lines) and any("HiGHS round 1" in ln for ln in lines)
+    assert sum("rows" in ln for ln in lines) >= 2  # HiGHS's own model-size line, once per round
 
 
 def test_lp_first_whole_crane_counts_reach_the_hand_optimum_with_a_proven_gap():

@@ -126,7 +126,9 @@ def test_run_plots_write_valid_pngs_and_report(tmp_path, start, days, freq, week
     paths = plots.write_run_plots(tmp_path, d, j, k, a)
     names = [p.name for p in paths]
     expected = [f"{w}.png" for w in weeks] + ["battery.png", "crane_call.png", "monthly_energy.png",
-                                               "monthly_cost.png", "report.html"]
+                                               "monthly_cost.png", "energy_balance.png",
+                                               "import_duration.png", "import_heatmap.png",
+                                               "monthly_emissions.png", "report.html"]
     assert names == expected
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)  # no temp files left
     for p in paths[:-1]:
@@ -170,7 +172,8 @@ def test_without_battery_jobs_or_optional_columns(tmp_path):
     empty = j.iloc[0:0]
     bare = {"bill_rates": a["bill_rates"]}  # only what the bill needs
     names = [p.name for p in plots.write_run_plots(tmp_path, d, empty, {}, bare)]
-    assert names == ["dispatch.png", "monthly_energy.png", "monthly_cost.png", "report.html"]
+    assert names == ["dispatch.png", "monthly_energy.png", "monthly_cost.png", "energy_balance.png",
+                     "import_duration.png", "import_heatmap.png", "monthly_emissions.png", "report.html"]
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Solver status unknown" in page
 
