@@ -13,7 +13,11 @@ compiles it into one ``highspy.Highs`` (:func:`energy.optimise.solve.compile_mod
 and then only changes the bounds of those rows and the objective's column costs: the
 cost of the model's own ``total_cost`` objective, or the coefficients of the two
 rows (least emissions, least unserved energy), all read from the compiled Pyomo
-model. HiGHS keeps its basis between such re-solves. Mode binaries are added where a
+model. While crane counts are the only integers, each re-solve takes the LP-first path
+of a ``run`` (:func:`energy.optimise.solve.relax_and_repair`: LP relaxation, whole
+counts, warm re-solve, a gap proven against the relaxation; HiGHS's branch and bound
+only when that gap exceeds ``mip_gap``), its relaxation warm from the last relaxation's
+basis with the same objective. Mode binaries are added where a
 solution charges and discharges (or imports and exports) at once, as in
 :func:`energy.optimise.solve.solve`; the model is then recompiled.
 
