@@ -553,14 +553,6 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         overrides: dict | None = None) -> RunResult:
     """Optimise one scenario of a model and (unless ``write=False``) write its run folder.
 
-    With ``economics`` (default) the run is appraised against business as usual (a
-    second solve with only the existing assets, :func:`add_economics`): its KPIs gain
-    the asset sizes and the investment figures, and the folder a ``cashflow.csv``.
-
-    ``inflexible=True`` schedules the flexible work as early as it can at full rate
-    (model-file ``[flexibility] mode = "inflexible"``) and writes to
-    ``<out>/<model>/inflexible/<scenario>/``.
-
     Writes ``<out>/<model>/<scenario>/``: ``dispatch.csv``, ``jobs.csv``,
     ``summary.json``, ``summary.csv`` (and plots and ``report.html`` unless
     ``plots=False``; ``week`` = an ISO date picks the dispatch week plotted). The
@@ -607,6 +599,14 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
     overrides : dict, optional
         Nested model keys (e.g. ``{"battery": {"energy_kwh": 16000}}``, as from
         ``--set``), applied after the scenario and validated like the file.
+    inflexible : bool
+        Flexible work as early as it can at full rate (``[flexibility] mode =
+        "inflexible"``); written to ``<out>/<model>/inflexible/<scenario>/``.
+    economics : bool
+        Appraise against business as usual (a second solve with only the existing
+        assets, :func:`add_economics`): sizes, investment KPIs and ``cashflow.csv``.
+    cache_inputs : bool
+        Read and write the content-hashed input cache in ``<out>/.cache/``.
 
     Returns
     -------
@@ -631,54 +631,62 @@ def run(model: str | Path, scenario: str | None = None, *, out: str | Path | Non
         progress("profiles")
     from energy.optimise.optimise import optimise
 
-    # solver options go through the schema like the model file's own [solver] keys
-    solver = {k: v for k, v in {"time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}.items()
-              if v is not None}
-    ov = deep_merge(horizon_overrides(start, end, resolution, inflexible, overrides),
-                    {"solver": solver} if solver else {})
-    # a Config built or changed in Python is validated again, as a model file's would be
-    cfg = (revalidate(config, ov) if config is not None
-           else load_with_options(model, scenario, ov))
-    size_check(cfg)
-    folder = files.safe_path(model_reports_dir(cfg, out), cfg.scenario) if write else None
-    if folder is not None:
-        files.check_writable(folder, overwrite)
-    if plots and week is not None:
-        from energy.report.periods import check_week
-
-        check_week(week, *horizon_bounds(cfg))
+    solver = {"time_limit_s": time_limit_s, "mip_gap": mip_gap, "threads": threads}
+    cfg = _run_config(model, scenario, config, horizon_overrides(start, end, resolution, inflexible, overrides),
+                      solver)
+    folder = _run_folder(cfg, out, write=write, overwrite=overwrite, week=week if plots else None)
     cache_folder = folder.parent.parent / CACHE_FOLDER if folder is not None and cache_inputs else None
     inputs, cached = _inputs(cfg, cache, cache_folder)
     t_inputs = time.perf_counter() - t0
-    S = cfg.solver
+    solver = {"time_limit_s": cfg.solver.time_limit_s, "mip_gap": cfg.solver.mip_gap,
+              "threads": cfg.solver.threads}
     with _solver_log_sink(solver_log, progress if verbose else None, verbose) as log:
-        results = optimise(
-            inputs,
-            time_limit_s=S.time_limit_s,
-            mip_gap=S.mip_gap,
-            threads=S.threads,
-            progress=progress,
-            log=log,
-        )
+        results = optimise(inputs, **solver, progress=progress, log=log)
     results.kpis["inputs_s"] = round(t_inputs, 3)
     results.kpis["inputs_cached"] = cached
     results.kpis["flexibility"] = inputs.flexibility
-    solver = {"time_limit_s": time_limit_s if time_limit_s is not None else S.time_limit_s,
-              "mip_gap": mip_gap if mip_gap is not None else S.mip_gap,
-              "threads": threads if threads is not None else S.threads}
-    cashflow = (add_economics(cfg, results, cache, solver, progress, cache_folder=cache_folder)
-                if economics else None)
-    add_intensities(results.kpis, results.dispatch, cfg)
     rr = RunResult(cfg, results, folder, run_assumptions(cfg, inputs), {"inputs_s": t_inputs},
                    run_provenance(cfg), call_windows(inputs.crane_jobs))
-    rr.cashflow = cashflow
+    if economics:
+        rr.cashflow = add_economics(cfg, results, cache, solver, progress, cache_folder=cache_folder)
+    add_intensities(results.kpis, results.dispatch, cfg)
     if folder is not None:
-        write_run(folder, dispatch=results.dispatch, jobs=results.jobs, kpis=results.kpis,
-                  assumptions=rr.assumptions, model=cfg.model.name, scenario=cfg.scenario,
-                  overwrite=overwrite, plots=plots, week=week, progress=progress,
-                  provenance=rr.provenance, calls=rr.calls(), cashflow=cashflow)
+        _write(rr, overwrite=overwrite, plots=plots, week=week, progress=progress)
     rr.timings["total_s"] = time.perf_counter() - t0
     return rr
+
+
+def _write(rr: RunResult, *, overwrite: bool, plots: bool, week: str | None, progress) -> None:
+    """Write a finished run's folder (atomically, :func:`energy.report.runfolder.write_run`)."""
+    res = rr.results
+    write_run(rr.folder, dispatch=res.dispatch, jobs=res.jobs, kpis=res.kpis, assumptions=rr.assumptions,
+              model=rr.config.model.name, scenario=rr.config.scenario, overwrite=overwrite, plots=plots,
+              week=week, progress=progress, provenance=rr.provenance, calls=rr.calls(), cashflow=rr.cashflow)
+
+
+def _run_config(model, scenario, config: Config | None, overrides: dict, solver: dict) -> Config:
+    """The run's validated model: the file (or ``config``) with the overrides and solver options.
+
+    Solver options go through the schema like the model file's own ``[solver]`` keys; a
+    Config built or changed in Python is validated again, as a model file's would be.
+    """
+    solver = {k: v for k, v in solver.items() if v is not None}
+    ov = deep_merge(overrides, {"solver": solver} if solver else {})
+    cfg = revalidate(config, ov) if config is not None else load_with_options(model, scenario, ov)
+    size_check(cfg)
+    return cfg
+
+
+def _run_folder(cfg: Config, out, *, write: bool, overwrite: bool, week: str | None) -> Path | None:
+    """The run folder (None with ``write=False``), refused before solving if it cannot be written."""
+    folder = files.safe_path(model_reports_dir(cfg, out), cfg.scenario) if write else None
+    if folder is not None:
+        files.check_writable(folder, overwrite)
+    if week is not None:
+        from energy.report.periods import check_week
+
+        check_week(week, *horizon_bounds(cfg))
+    return folder
 
 
 @contextmanager
