@@ -1,28 +1,45 @@
 """Sweep throughput at 1 and 2 workers: 16 points of the bundled model on a one-month horizon.
 
-    nice -n 10 python benchmarks/bench_sweep.py [--cluster local] [--points-per-key 4]
+    nice -n 10 python benchmarks/bench_sweep.py [--resolution 15min] [--repeats 3]
+                                                [--cluster local] [--points-per-key 4]
 
-Runs the same 4 x 4 grid (battery energy x warehouse-roof PV) twice, with one and
-with two workers (serial in this process and two spawned worker processes; with
-``--cluster local`` a local Dask cluster of one and of two workers), each into
-its own temporary reports folder (nothing is skipped as already finished), and
-prints wall time, points per minute and the scaling efficiency
-``(T1 / T2) / 2``. The two ``sweep.csv`` files must be identical. Quote the
-machine's load (printed) beside the figures: on a shared machine they move with it.
+Runs the same 4 x 4 grid (battery energy x warehouse-roof PV, January 2025) with
+one and with two workers (``jobs=1``: serially in the sweep's own process;
+``jobs=2``: two local worker processes; with ``--cluster local`` a local Dask
+cluster of one and of two workers), each in a fresh Python process and its own
+temporary reports folder, so that no run inherits another's imports, caches or
+finished points. Both are timed the same way, start-up included:
+
+* ``sweep``: the call of :func:`energy.sweep.sweep`, from the grid to the written
+  ``sweep.csv`` (importing Pyomo, HiGHS and pvlib, starting and warming the
+  workers, every point);
+* ``process``: the whole command, interpreter start and ``import energy`` too.
+
+Each repeat runs the two side by side (the order alternating between repeats) and
+a CPU check: a pure-Python loop alone and then in two processes at once, whose
+scaling efficiency is what the machine itself gives two processes at that moment
+(1.00 on two idle cores; less when other jobs hold a core). The scaling efficiency
+is ``(T1 / T2) / 2``; the medians over the repeats are printed last, with the
+load average before each repeat. The ``sweep.csv`` files must be identical.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from multiprocessing import get_context
 from pathlib import Path
-
-from energy.sweep import sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "chancay.toml"
+SPIN_LOOPS = 10_000_000
 
 
 def _grid(n: int) -> list[str]:
@@ -31,16 +48,56 @@ def _grid(n: int) -> list[str]:
     return [f"battery.energy_kwh={battery}", f"pv.warehouse_roofs.capacity_kwp={pv}"]
 
 
-def _one(jobs: int, cluster: str | None, out: Path, vary: list[str],
-         resolution: str = "1h") -> tuple[float, bytes, float]:
+def _child(args) -> None:
+    """One measured sweep in this (fresh) process; prints a JSON line."""
+    from energy.sweep import sweep
+
     t0 = time.perf_counter()
-    table = sweep(MODEL, vary, jobs=jobs, cluster=cluster, out=out, plots=False, progress="none",
-                  start="2025-01-01", end="2025-02-01", resolution=resolution,
+    table = sweep(MODEL, _grid(args.points_per_key), jobs=args.jobs, cluster=args.cluster, out=Path(args.out),
+                  plots=False, progress="none", start="2025-01-01", end="2025-02-01", resolution=args.resolution,
                   overrides={"battery": {"charge_power_kw": 4000.0, "discharge_power_kw": 4000.0}})
     wall = time.perf_counter() - t0
     if (table["status"] == "failed").any():
         raise SystemExit(f"failed points: {table.loc[table['status'] == 'failed', 'error'].tolist()}")
-    return wall, Path(table.attrs["path"]).read_bytes(), float(table["elapsed_s"].mean())
+    csv = Path(table.attrs["path"]).read_bytes()
+    print(json.dumps({"sweep_s": wall, "busy_s": float(table["elapsed_s"].sum()),
+                      "sha": hashlib.sha256(csv).hexdigest()}))
+
+
+def _measure(jobs: int, args, out: Path) -> dict:
+    cmd = [sys.executable, __file__, "--child", "--jobs", str(jobs), "--out", str(out),
+           "--resolution", args.resolution, "--points-per-key", str(args.points_per_key)]
+    if args.cluster:
+        cmd += ["--cluster", args.cluster]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    process_s = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"jobs={jobs} failed:\n{done.stderr[-3000:]}")
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "process_s": process_s}
+
+
+def _spin(_=None) -> float:
+    t0 = time.perf_counter()
+    s = 0
+    for i in range(SPIN_LOOPS):
+        s += i * i
+    return time.perf_counter() - t0
+
+
+def _cpu_efficiency() -> float:
+    """Scaling efficiency of a pure-Python loop in two processes at once (the machine's ceiling now)."""
+    one = _spin()
+    with get_context("spawn").Pool(2) as pool:
+        pool.map(_spin, [0, 0])  # started
+        t0 = time.perf_counter()
+        pool.map(_spin, [0, 0], chunksize=1)
+        two = time.perf_counter() - t0
+    return one / two
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -48,21 +105,38 @@ def main() -> None:
     ap.add_argument("--cluster", default=None, help="'local' for a local Dask cluster")
     ap.add_argument("--points-per-key", type=int, default=4)
     ap.add_argument("--resolution", default="1h", help="step length, e.g. 15min for longer solves")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument("--out", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    vary = _grid(args.points_per_key)
+    if args.child:
+        _child(args)
+        return
     n = args.points_per_key ** 2
-    print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} "
-          f"(1, 5, 15 min) on {os.cpu_count()} cores")
-    with tempfile.TemporaryDirectory() as tmp:
-        t1, csv1, e1 = _one(1, args.cluster, Path(tmp) / "w1", vary, args.resolution)
-        print(f"1 worker : {t1:7.1f} s  {60 * n / t1:6.1f} points/min  mean {e1:.2f} s a point  "
-              f"load {os.getloadavg()[0]:.2f}")
-        t2, csv2, e2 = _one(2, args.cluster, Path(tmp) / "w2", vary, args.resolution)
-        print(f"2 workers: {t2:7.1f} s  {60 * n / t2:6.1f} points/min  mean {e2:.2f} s a point  "
-              f"load {os.getloadavg()[0]:.2f}")
-    assert csv1 == csv2, "sweep.csv differs between 1 and 2 workers"
-    print(f"{n} points, one-month horizon at {args.resolution}; speed-up {t1 / t2:.2f}, scaling efficiency {t1 / t2 / 2:.2f}; "
-          "sweep.csv identical")
+    where = f"local Dask cluster ({args.cluster})" if args.cluster else "serial vs local worker processes"
+    print(f"{n} points, one-month horizon at {args.resolution}; {where}; {os.cpu_count()} cores")
+    print("repeat  load (1, 5, 15 min)   T1 sweep  T2 sweep  eff | T1 proc  T2 proc  eff | busy 1/2 [s] | cpu eff")
+    effs, peffs, shas = [], [], set()
+    for r in range(args.repeats):
+        load = _load()
+        res = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            for jobs in ((1, 2) if r % 2 == 0 else (2, 1)):
+                res[jobs] = _measure(jobs, args, Path(tmp) / f"w{jobs}")
+        cpu = _cpu_efficiency()
+        shas |= {res[1]["sha"], res[2]["sha"]}
+        eff = res[1]["sweep_s"] / res[2]["sweep_s"] / 2
+        peff = res[1]["process_s"] / res[2]["process_s"] / 2
+        effs.append(eff)
+        peffs.append(peff)
+        print(f"{r + 1:>6}  {load:<20}  {res[1]['sweep_s']:7.2f}s  {res[2]['sweep_s']:7.2f}s  {eff:.2f} | "
+              f"{res[1]['process_s']:6.2f}s  {res[2]['process_s']:6.2f}s  {peff:.2f} | "
+              f"{res[1]['busy_s']:5.1f} {res[2]['busy_s']:5.1f}  | {cpu:.2f}", flush=True)
+    assert len(shas) == 1, "sweep.csv differs between runs"
+    print(f"median scaling efficiency at 2 workers: {statistics.median(effs):.2f} (sweep call), "
+          f"{statistics.median(peffs):.2f} (whole process); sweep.csv identical in all {2 * args.repeats} runs; "
+          f"load after: {_load()}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,10 @@
 :class:`concurrent.futures.Executor`:
 
 * ``jobs <= 1`` and no cluster: serial, in this process;
-* ``jobs = N``: N spawned worker processes (:class:`~concurrent.futures.ProcessPoolExecutor`);
+* ``jobs = N``: N local worker processes (:class:`~concurrent.futures.ProcessPoolExecutor`),
+  started at once and kept for every task: forked from this process on Linux when it
+  runs no other thread (the workers then start with its imports and caches, warmed
+  once here by ``warm``), else spawned (each worker runs ``warm`` as it starts);
 * ``cluster = "tcp://host:8786"`` (or the ``DASK_SCHEDULER_ADDRESS`` environment
   variable): an existing Dask distributed cluster, through
   ``distributed.Client(address).get_executor()``;
@@ -12,8 +15,9 @@
   processes, one thread each.
 
 Tasks are data (:class:`energy.tasks.RunTask`): a worker needs no access to the
-driver's files. Each run uses one HiGHS thread unless asked otherwise, so a
-worker is one core. On Dask each task declares its memory as the resource
+driver's files. Each run uses one HiGHS thread unless asked otherwise, and worker
+processes get ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS`` and ``MKL_NUM_THREADS``
+= 1 in their environment from the start, so a worker is one core. On Dask each task declares its memory as the resource
 ``MEMORY`` [bytes] (:func:`energy.tasks.task_memory_bytes`) when the cluster's
 workers advertise it (start them with ``dask worker ADDRESS --nthreads 1
 --resources MEMORY=4e9``); a local cluster started here advertises its workers'
@@ -25,6 +29,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -33,7 +38,8 @@ from dataclasses import dataclass, field
 
 from energy.errors import EnergyError
 
-__all__ = ["CLUSTER_ENV", "MEMORY_RESOURCE", "Pool", "SerialExecutor", "cluster_address", "open_pool"]
+__all__ = ["CLUSTER_ENV", "MEMORY_RESOURCE", "Pool", "SerialExecutor", "cluster_address", "open_pool",
+           "start_method"]
 
 CLUSTER_ENV = "DASK_SCHEDULER_ADDRESS"
 MEMORY_RESOURCE = "MEMORY"
@@ -122,17 +128,66 @@ def cluster_address(cluster: str | None) -> str | None:
 
 
 def _one_thread() -> None:
-    """Worker process start: numeric libraries get one thread (the worker is one core)."""
+    """Numeric libraries loaded from now on get one thread (the worker is one core)."""
     for var in _THREAD_VARS:
         os.environ.setdefault(var, "1")
 
 
 @contextmanager
-def open_pool(jobs: int = 1, cluster: str | None = None, *, on_event=None) -> Iterator[Pool]:
+def _one_thread_children() -> Iterator[None]:
+    """Processes started inside this block inherit one-thread settings in their environment.
+
+    A spawned interpreter reads them before it loads numpy (an initializer runs too
+    late: the main module's imports come first). This process's own settings are
+    restored on exit.
+    """
+    saved = {v: os.environ.get(v) for v in _THREAD_VARS}
+    _one_thread()
+    try:
+        yield
+    finally:
+        for var, value in saved.items():
+            if value is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = value
+
+
+def _worker_start(warm: Callable | None) -> None:
+    """Initializer of a local worker process: one thread, then ``warm()`` (imports, shared caches)."""
+    _one_thread()
+    if warm is not None:
+        warm()
+
+
+def _noop() -> None:
+    """A task that only makes the pool start a worker."""
+
+
+def start_method() -> str:
+    """How local workers start: ``fork`` on Linux when this process runs no other thread, else ``spawn``.
+
+    A forked worker starts with this process's imports (Pyomo, HiGHS, pvlib: seconds
+    to import) and caches instead of importing and computing them again; forking a
+    process that runs threads is unsafe, and other platforms spawn.
+    """
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+@contextmanager
+def open_pool(jobs: int = 1, cluster: str | None = None, *, on_event=None,
+              warm: Callable | None = None) -> Iterator[Pool]:
     """A :class:`Pool` for ``jobs`` workers, or on ``cluster`` (see the module docstring).
 
     ``on_event(label, phase, elapsed_s)`` receives the workers' progress events
     (serial and local processes; on Dask the caller reports finished tasks).
+    ``warm()`` (picklable, no arguments; e.g. :func:`energy.tasks.warm` of the first
+    task) prepares a local worker process before its first task: the imports and the
+    caches every task shares, paid once per worker (once in all when workers fork
+    from this process) instead of inside the first task. Serial work and Dask
+    workers warm up in their first task.
 
     Raises
     ------
@@ -148,7 +203,7 @@ def open_pool(jobs: int = 1, cluster: str | None = None, *, on_event=None) -> It
         yield Pool(SerialExecutor(), "serial", 1, "serial, in this process",
                    events=_Direct(on_event) if on_event else None)
         return
-    with _process_pool(jobs, on_event) as pool:
+    with _process_pool(jobs, on_event, warm) as pool:
         yield pool
 
 
@@ -163,17 +218,25 @@ class _Direct:
 
 
 @contextmanager
-def _process_pool(jobs: int, on_event) -> Iterator[Pool]:
-    ctx = mp.get_context("spawn")  # no fork: safe with threads, same on every platform
-    manager = ctx.Manager() if on_event else None
-    events = manager.Queue() if manager else None
+def _process_pool(jobs: int, on_event, warm: Callable | None) -> Iterator[Pool]:
+    method = start_method()
+    ctx = mp.get_context(method)
+    if method == "fork" and warm is not None:
+        warm()  # here, once: the forked workers inherit the imports and caches
+        warm = None
     done = threading.Event()
-    pump = None
-    if events is not None:
-        pump = threading.Thread(target=_pump, args=(events, on_event, done), daemon=True)
-        pump.start()
+    pump = manager = None
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_one_thread) as ex:
+        manager = ctx.Manager() if on_event else None
+        events = manager.Queue() if manager else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_start,
+                                 initargs=(warm,)) as ex:
+            with _one_thread_children():
+                for _ in range(jobs):  # every worker starts now (and warms up) and stays for all tasks
+                    ex.submit(_noop)
+            if events is not None:  # started after the forks: a forked process must not inherit threads
+                pump = threading.Thread(target=_pump, args=(events, on_event, done), daemon=True)
+                pump.start()
             yield Pool(ex, "processes", jobs, f"{jobs} local worker processes", events=events)
     finally:
         done.set()

@@ -343,8 +343,10 @@ def _point_tasks(model, scenario, base_ov, points, run_opts):
 
 def _run_points(model, scenario, base_ov, points, run_opts, jobs, cluster, store: Path, mode: str):
     """Run the points not yet in ``store``; keep each finished one there; the table in point order."""
-    from energy.executors import open_pool
-    from energy.tasks import result_of, run_task
+    from functools import partial
+
+    from energy.executors import cluster_address, open_pool
+    from energy.tasks import result_of, run_task, warm
 
     prepared = _point_tasks(model, scenario, base_ov, points, run_opts)
     rows: dict[int, dict] = {}
@@ -362,12 +364,12 @@ def _run_points(model, scenario, base_ov, points, run_opts, jobs, cluster, store
         prog.say(f"{prog.skipped - invalid} of {len(points)} points already finished: not run again")
     if invalid:
         prog.say(f"{invalid} of {len(points)} points do not validate: failed rows, not run")
-    with open_pool(jobs, cluster) as pool:
+    if cluster_address(cluster) is None:
+        for _, t, _ in todo:
+            t.scratch = str(store.parent)  # same disk: scratch inside the reports folder
+    with open_pool(min(jobs, max(len(todo), 1)), cluster, warm=partial(warm, todo[0][1]) if todo else None) as pool:
         prog.say(f"running {len(todo)} point(s) on {pool.description}"
                  + (f"; dashboard {pool.dashboard}" if pool.dashboard else ""))
-        if pool.kind != "dask":
-            for _, t, _ in todo:
-                t.scratch = str(store.parent)  # same disk: scratch inside the reports folder
         index = {id(t): (i, k) for i, t, k in todo}
         for t, fut in pool.run_all(run_task, [t for _, t, _ in todo], memory=lambda t: t.memory_bytes):
             i, k = index[id(t)]

@@ -26,7 +26,7 @@ from energy.config import Config, config_from_dict
 from energy.errors import EnergyError
 
 __all__ = ["FILE_FIELDS", "RunTask", "TaskResult", "make_task", "result_of", "run_task", "task_key",
-           "task_memory_bytes", "write_folder"]
+           "task_memory_bytes", "warm", "write_folder"]
 
 #: Dotted paths of the model keys that name input files.
 FILE_FIELDS = ("weather.file", "loads.metered.file", "tariff.import_price_file.file",
@@ -184,6 +184,36 @@ def _config_in(task: RunTask, folder: Path) -> tuple[Config, dict]:
     cfg = config_from_dict(data, path=Path(task.model))
     cfg.scenario = task.scenario
     return cfg, renames
+
+
+def warm(task: RunTask) -> None:
+    """Prepare this process for tasks like ``task``; never raises (a bad task fails when it runs).
+
+    Imports the solver stack (Pyomo, HiGHS) and the input builders (pvlib), and fills
+    the process's shared cache with what every point of a sweep (or scenario of a
+    comparison) reuses: the weather on the horizon and the business-as-usual KPIs
+    (:func:`energy.runner.bau_kpis`, one solve). Results do not change: the cache
+    only memoises. Workers forked after this start with it (:mod:`energy.executors`).
+    """
+    from energy.appraisal import has_new_assets
+    from energy.build import build_profiles
+    from energy.config import revalidate
+    from energy.runner import bau_kpis
+
+    try:
+        if task.scratch is not None:
+            Path(task.scratch).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".port-energy-warm-", dir=task.scratch) as tmp:
+            cfg, _ = _config_in(task, Path(tmp))
+            solver = {k: task.options[k] for k in ("time_limit_s", "mip_gap", "threads")
+                      if task.options.get(k) is not None}
+            cfg = revalidate(cfg, {"solver": solver} if solver else {})  # as energy.runner.run does
+            build_profiles(cfg, _WEATHER_CACHE)
+            if has_new_assets(cfg):
+                bau_kpis(cfg, _WEATHER_CACHE, {"time_limit_s": cfg.solver.time_limit_s,
+                                               "mip_gap": cfg.solver.mip_gap, "threads": cfg.solver.threads})
+    except Exception:  # warming is only an optimisation: the task itself reports the fault
+        return
 
 
 def _message(exc: BaseException, renames: dict) -> str:
