@@ -257,8 +257,10 @@ def _run_scenarios(model_path: Path, names: list[str], hov: dict, run_opts: dict
                    cluster: str | None, display: _Display, folder: Path | None, *,
                    overwrite: bool, plots: bool) -> dict[str, dict]:
     """Validate each scenario, run the valid ones on the pool, write their run folders."""
-    from energy.executors import open_pool
-    from energy.tasks import make_task, result_of, run_task, write_folder
+    from functools import partial
+
+    from energy.executors import cluster_address, open_pool
+    from energy.tasks import make_task, result_of, run_task, warm, write_folder
 
     rows: dict[str, dict] = {}
     tasks = []
@@ -269,13 +271,14 @@ def _run_scenarios(model_path: Path, names: list[str], hov: dict, run_opts: dict
         except EnergyError as exc:  # a bad scenario fails its own row
             rows[n] = {"scenario": n, "status": "failed", "error": str(exc), "elapsed_s": 0.0}
             display.update(n, "failed", 0.0)
-    with open_pool(_local_jobs(jobs, len(tasks), cluster), cluster, on_event=display.update) as pool:
+    if folder is not None and cluster_address(cluster) is None:
+        for t in tasks:
+            t.scratch = str(folder)  # same disk: scratch inside the reports folder
+    with open_pool(_local_jobs(jobs, len(tasks), cluster), cluster, on_event=display.update,
+                   warm=partial(warm, tasks[0]) if tasks else None) as pool:
         if pool.kind == "dask":
             display.note(f"running on {pool.description}"
                          + (f"; dashboard {pool.dashboard}" if pool.dashboard else ""))
-        elif folder is not None:
-            for t in tasks:
-                t.scratch = str(folder)  # same disk: scratch inside the reports folder
         for t, fut in pool.run_all(run_task, tasks, memory=lambda t: t.memory_bytes):
             res = result_of(fut, t)
             display.update(t.label, "failed" if res.failed else "done", res.row["elapsed_s"])
