@@ -17,8 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,8 +173,26 @@ _WEATHER_CACHE: dict = {}
 _WEATHER_CACHE_MAX = 8
 
 
+@contextmanager
+def _task_folder(task: RunTask) -> Iterator[Path]:
+    """A private folder for one task at a time in this process and thread, removed after it.
+
+    Its path is the same for every task the thread runs, and each shipped file is written
+    under a name made of its content hash: the same file has the same path in every task,
+    so the caches keyed by the model's contents (weather, business as usual) serve every
+    point, and a different file never takes an earlier file's cached data.
+    """
+    folder = Path(task.scratch or tempfile.gettempdir()) / f".port-energy-task-{os.getpid()}-{threading.get_ident()}"
+    shutil.rmtree(folder, ignore_errors=True)  # a crashed earlier process of the same id
+    folder.mkdir(parents=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _config_in(task: RunTask, folder: Path) -> tuple[Config, dict]:
-    """The task's config with its files written into ``folder``; temp path -> driver path."""
+    """The task's config with its files written into ``folder``; local path -> driver path."""
     data = json.loads(json.dumps(task.config))
     renames = {}
     for dotted in FILE_FIELDS:
@@ -177,8 +200,9 @@ def _config_in(task: RunTask, folder: Path) -> tuple[Config, dict]:
         if name is None or name not in task.files:
             continue
         original, content = task.files[name]
-        local = folder / name
-        local.write_bytes(content)
+        local = folder / f"{hashlib.sha256(content).hexdigest()[:16]}-{name}"
+        if not local.is_file():
+            local.write_bytes(content)
         _set(data, dotted, str(local))
         renames[str(local)] = original
     cfg = config_from_dict(data, path=Path(task.model))
@@ -201,10 +225,8 @@ def warm(task: RunTask) -> None:
     from energy.runner import bau_kpis
 
     try:
-        if task.scratch is not None:
-            Path(task.scratch).mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=".port-energy-warm-", dir=task.scratch) as tmp:
-            cfg, _ = _config_in(task, Path(tmp))
+        with _task_folder(task) as tmp:
+            cfg, _ = _config_in(task, tmp)
             solver = {k: task.options[k] for k in ("time_limit_s", "mip_gap", "threads")
                       if task.options.get(k) is not None}
             cfg = revalidate(cfg, {"solver": solver} if solver else {})  # as energy.runner.run does
@@ -239,10 +261,8 @@ def run_task(task: RunTask, events=None) -> TaskResult:
     renames: dict = {}
     result = TaskResult(task.label, {})
     try:
-        if task.scratch is not None:
-            Path(task.scratch).mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=".port-energy-task-", dir=task.scratch) as tmp:
-            cfg, renames = _config_in(task, Path(tmp))
+        with _task_folder(task) as tmp:
+            cfg, renames = _config_in(task, tmp)
             if len(_WEATHER_CACHE) > _WEATHER_CACHE_MAX:
                 _WEATHER_CACHE.clear()
             opts = {k: v for k, v in task.options.items() if k not in ("plots", "week", "size")}

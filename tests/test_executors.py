@@ -17,7 +17,7 @@ from energy.config import load_config
 from energy.executors import open_pool, start_method
 from energy.sweep import sweep
 from energy.tasks import make_task, run_task, warm
-from tests.conftest import ROOT
+from tests.conftest import DATA, ROOT
 from tests.test_sweep import TWO_DAYS
 
 
@@ -116,3 +116,38 @@ def test_sweep_on_two_workers_writes_the_serial_csv(model, tmp_path):
     sweep(model, vary, out=tmp_path / "b", plots=False, progress="none", jobs=2)
     name = "small/base/sweep/sweep.csv"
     assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def _epw_model(folder: Path, ghi_scale: float) -> Path:
+    """The small model on a weather file ``site.epw`` (the sample's GHI scaled)."""
+    folder.mkdir()
+    lines = (DATA / "chancay_sample.epw").read_text().splitlines()
+    for i in range(8, len(lines)):
+        f = lines[i].split(",")
+        f[13] = f"{float(f[13]) * ghi_scale:g}"  # global horizontal irradiance [Wh/m2]
+        lines[i] = ",".join(f)
+    (folder / "site.epw").write_text("\n".join(lines) + "\n")
+    model = folder / "small.toml"
+    model.write_text(TWO_DAYS.replace("[pv.roof]", '[weather]\nsource = "file"\nfile = "site.epw"\n\n[pv.roof]'))
+    return model
+
+
+def test_points_on_a_weather_file_share_the_cache_and_never_mix_files(tmp_path, monkeypatch):
+    monkeypatch.setattr("energy.tasks._WEATHER_CACHE", {})
+    calls = []
+    real = optimise_mod.optimise
+    monkeypatch.setattr(optimise_mod, "optimise", lambda *a, **k: calls.append(1) or real(*a, **k))
+    sunny, dull = _epw_model(tmp_path / "a", 1.0), _epw_model(tmp_path / "b", 0.5)
+
+    def task(model, kwh):
+        return make_task(load_config(model, overrides={"battery": {"energy_kwh": kwh}}), options={"threads": 1},
+                         keep_results=False)
+
+    rows = [run_task(task(sunny, kwh)).row for kwh in (1000.0, 3000.0)]
+    assert len(calls) == 3  # two points, one business-as-usual solve: the file's path is the same in both
+    other = run_task(task(dull, 1000.0)).row  # a file of the same name, other contents: its own weather
+    assert len(calls) == 5
+    assert other["total_cost_usd"] > rows[0]["total_cost_usd"]  # half the sun: more bought from the grid
+    direct = run_task(task(dull, 1000.0))
+    assert direct.row["total_cost_usd"] == other["total_cost_usd"]
+    assert not list(tmp_path.glob("**/.port-energy-task-*"))  # nothing left behind
