@@ -31,6 +31,7 @@ import os
 import queue
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -139,12 +140,17 @@ def _one_thread_children() -> Iterator[None]:
 
     A spawned interpreter reads them before it loads numpy (an initializer runs too
     late: the main module's imports come first). This process's own settings are
-    restored on exit.
+    restored on exit. Python 3.12+ warns at a fork when the process has several OS
+    threads; :func:`start_method` forks only without other Python threads, and the
+    native ones are the idle thread pools of the BLAS libraries (OpenBLAS), which
+    reset themselves at a fork (``pthread_atfork``): that warning is not shown.
     """
     saved = {v: os.environ.get(v) for v in _THREAD_VARS}
     _one_thread()
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", r"This process .* is multi-threaded", DeprecationWarning)
+            yield
     finally:
         for var, value in saved.items():
             if value is None:
@@ -227,7 +233,8 @@ def _process_pool(jobs: int, on_event, warm: Callable | None) -> Iterator[Pool]:
     done = threading.Event()
     pump = manager = None
     try:
-        manager = ctx.Manager() if on_event else None
+        with _one_thread_children():
+            manager = ctx.Manager() if on_event else None
         events = manager.Queue() if manager else None
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_start,
                                  initargs=(warm,)) as ex:
