@@ -13,7 +13,10 @@ finished points. Both are timed the same way, start-up included:
 * ``sweep``: the call of :func:`energy.sweep.sweep`, from the grid to the written
   ``sweep.csv`` (importing Pyomo, HiGHS and pvlib, starting and warming the
   workers, every point);
-* ``process``: the whole command, interpreter start and ``import energy`` too.
+* ``process``: the whole command, interpreter start and ``import energy`` too;
+* ``busy``: the points' own run times, summed (``elapsed_s`` of ``timings.csv``);
+* ``CPU``: processor time of the command and its workers (user + system): more at
+  two workers than at one is work done twice (start-up, shared inputs).
 
 Each repeat runs the two side by side (the order alternating between repeats),
 between two CPU checks: a pure-Python loop alone and then in two processes at
@@ -30,6 +33,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -70,12 +74,15 @@ def _measure(jobs: int, args, out: Path) -> dict:
            "--resolution", args.resolution, "--points-per-key", str(args.points_per_key)]
     if args.cluster:
         cmd += ["--cluster", args.cluster]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     process_s = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its workers, all waited for
     if done.returncode != 0:
         raise SystemExit(f"jobs={jobs} failed:\n{done.stderr[-3000:]}")
-    return {**json.loads(done.stdout.strip().splitlines()[-1]), "process_s": process_s}
+    cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "process_s": process_s, "cpu_s": cpu_s}
 
 
 def _spin(_=None) -> float:
@@ -117,7 +124,8 @@ def main() -> None:
     n = args.points_per_key ** 2
     where = f"local Dask cluster ({args.cluster})" if args.cluster else "serial vs local worker processes"
     print(f"{n} points, one-month horizon at {args.resolution}; {where}; {os.cpu_count()} cores")
-    print("repeat  load (1, 5, 15 min)   T1 sweep  T2 sweep  eff | T1 proc  T2 proc  eff | busy 1/2 [s] | cpu eff")
+    print("repeat  load (1, 5, 15 min)   T1 sweep  T2 sweep  eff | T1 proc  T2 proc  eff | busy 1/2 [s] | "
+          "CPU 1/2 [s] | cpu check")
     effs, peffs, shas = [], [], set()
     for r in range(args.repeats):
         load = _load()
@@ -134,7 +142,8 @@ def main() -> None:
         peffs.append(peff)
         print(f"{r + 1:>6}  {load:<20}  {res[1]['sweep_s']:7.2f}s  {res[2]['sweep_s']:7.2f}s  {eff:.2f} | "
               f"{res[1]['process_s']:6.2f}s  {res[2]['process_s']:6.2f}s  {peff:.2f} | "
-              f"{res[1]['busy_s']:5.1f} {res[2]['busy_s']:5.1f}  | {cpu:.2f}", flush=True)
+              f"{res[1]['busy_s']:5.1f} {res[2]['busy_s']:5.1f}  | {res[1]['cpu_s']:5.1f} {res[2]['cpu_s']:5.1f} | "
+              f"{cpu:.2f}", flush=True)
     assert len(shas) == 1, "sweep.csv differs between runs"
     print(f"median scaling efficiency at 2 workers: {statistics.median(effs):.2f} (sweep call), "
           f"{statistics.median(peffs):.2f} (whole process); sweep.csv identical in all {2 * args.repeats} runs; "
