@@ -58,7 +58,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
@@ -407,7 +407,7 @@ def solve(
 
     Parameters
     ----------
-    model_or_inputs : pyomo.environ.ConcreteModel or energy.inputs.Inputs
+    model_or_inputs : pyomo.core.ConcreteModel or energy.inputs.Inputs
         A model from :func:`energy.optimise.dispatch.build_model`, or inputs to build one
         from (the build is timed in ``build_s``). A passed model gains the mode
         binaries the rounds add, and holds the solution in its variables.
