@@ -24,7 +24,8 @@ once, whose scaling efficiency (the lower of the two checks is printed) is what
 the machine itself gives two processes at that moment (1.00 on two idle cores;
 less when other jobs hold a core). The scaling efficiency
 is ``(T1 / T2) / 2``; the medians over the repeats are printed last, with the
-load average before each repeat. The ``sweep.csv`` files must be identical.
+load average before each repeat (``--wait-quiet S`` first waits, up to S seconds,
+for the processors to be 85 % idle). The ``sweep.csv`` files must be identical.
 """
 
 from __future__ import annotations
@@ -104,6 +105,29 @@ def _cpu_efficiency() -> float:
     return one / two
 
 
+def _idle_share(seconds: float = 2.0) -> float:
+    """Share of the machine's processor time that was idle over ``seconds`` (Linux /proc/stat)."""
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as fh:
+            v = [int(x) for x in fh.readline().split()[1:]]
+        return sum(v), v[3] + v[4]  # total, idle + iowait
+    t1, i1 = sample()
+    time.sleep(seconds)
+    t2, i2 = sample()
+    return (i2 - i1) / max(t2 - t1, 1)
+
+
+def _wait_quiet(limit_s: float) -> str:
+    """Wait (at most ``limit_s``) until the processors are at least 85 % idle; say how it went."""
+    if limit_s <= 0 or not os.path.exists("/proc/stat"):
+        return ""
+    t0 = time.perf_counter()
+    while True:
+        idle = _idle_share()
+        if idle >= 0.85 or time.perf_counter() - t0 > limit_s:
+            return f" (idle {idle:.0%} after {time.perf_counter() - t0:.0f} s)"
+
+
 def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -114,6 +138,8 @@ def main() -> None:
     ap.add_argument("--points-per-key", type=int, default=4)
     ap.add_argument("--resolution", default="1h", help="step length, e.g. 15min for longer solves")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--wait-quiet", type=float, default=0.0, metavar="S",
+                    help="before each repeat, wait up to S seconds for the processors to be 85%% idle")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--out", default=None, help=argparse.SUPPRESS)
@@ -128,6 +154,7 @@ def main() -> None:
           "CPU 1/2 [s] | cpu check")
     effs, peffs, shas = [], [], set()
     for r in range(args.repeats):
+        waited = _wait_quiet(args.wait_quiet)
         load = _load()
         cpu = _cpu_efficiency()
         res = {}
@@ -143,7 +170,7 @@ def main() -> None:
         print(f"{r + 1:>6}  {load:<20}  {res[1]['sweep_s']:7.2f}s  {res[2]['sweep_s']:7.2f}s  {eff:.2f} | "
               f"{res[1]['process_s']:6.2f}s  {res[2]['process_s']:6.2f}s  {peff:.2f} | "
               f"{res[1]['busy_s']:5.1f} {res[2]['busy_s']:5.1f}  | {res[1]['cpu_s']:5.1f} {res[2]['cpu_s']:5.1f} | "
-              f"{cpu:.2f}", flush=True)
+              f"{cpu:.2f}{waited}", flush=True)
     assert len(shas) == 1, "sweep.csv differs between runs"
     print(f"median scaling efficiency at 2 workers: {statistics.median(effs):.2f} (sweep call), "
           f"{statistics.median(peffs):.2f} (whole process); sweep.csv identical in all {2 * args.repeats} runs; "
