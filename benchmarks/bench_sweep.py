@@ -16,7 +16,10 @@ finished points. Both are timed the same way, start-up included:
 * ``process``: the whole command, interpreter start and ``import energy`` too;
 * ``busy``: the points' own run times, summed (``elapsed_s`` of ``timings.csv``);
 * ``CPU``: processor time of the command and its workers (user + system): more at
-  two workers than at one is work done twice (start-up, shared inputs).
+  two workers than at one is work done twice (start-up, shared inputs);
+* ``start-up``: the two workers' start (``start_s``: imports, weather, business as
+  usual), work the serial run does once too; ``bound`` = T1 / (2 (start-up +
+  (T1 - start-up) / 2)), the efficiency if everything after it were shared perfectly.
 
 Each repeat runs the two side by side (the order alternating between repeats),
 between two CPU checks: a pure-Python loop alone and then in two processes at
@@ -66,7 +69,7 @@ def _child(args) -> None:
     if (table["status"] == "failed").any():
         raise SystemExit(f"failed points: {table.loc[table['status'] == 'failed', 'error'].tolist()}")
     csv = Path(table.attrs["path"]).read_bytes()
-    print(json.dumps({"sweep_s": wall, "busy_s": float(table["elapsed_s"].sum()),
+    print(json.dumps({"sweep_s": wall, "busy_s": float(table["elapsed_s"].sum()), "start_s": table.attrs["start_s"],
                       "sha": hashlib.sha256(csv).hexdigest()}))
 
 
@@ -151,8 +154,8 @@ def main() -> None:
     where = f"local Dask cluster ({args.cluster})" if args.cluster else "serial vs local worker processes"
     print(f"{n} points, one-month horizon at {args.resolution}; {where}; {os.cpu_count()} cores")
     print("repeat  load (1, 5, 15 min)   T1 sweep  T2 sweep  eff | T1 proc  T2 proc  eff | busy 1/2 [s] | "
-          "CPU 1/2 [s] | cpu check")
-    effs, peffs, shas = [], [], set()
+          "CPU 1/2 [s] | cpu check | start-up, bound")
+    effs, peffs, bounds, shas = [], [], [], set()
     for r in range(args.repeats):
         waited = _wait_quiet(args.wait_quiet)
         load = _load()
@@ -165,15 +168,19 @@ def main() -> None:
         shas |= {res[1]["sha"], res[2]["sha"]}
         eff = res[1]["sweep_s"] / res[2]["sweep_s"] / 2
         peff = res[1]["process_s"] / res[2]["process_s"] / 2
+        # the workers' start-up (imports, shared inputs) is work the serial run does too, once:
+        # with the points after it perfectly shared, the efficiency would be at most this
+        start = res[2]["start_s"]
+        bounds.append(res[1]["sweep_s"] / (2 * (start + max(res[1]["sweep_s"] - start, 0) / 2)))
         effs.append(eff)
         peffs.append(peff)
         print(f"{r + 1:>6}  {load:<20}  {res[1]['sweep_s']:7.2f}s  {res[2]['sweep_s']:7.2f}s  {eff:.2f} | "
               f"{res[1]['process_s']:6.2f}s  {res[2]['process_s']:6.2f}s  {peff:.2f} | "
               f"{res[1]['busy_s']:5.1f} {res[2]['busy_s']:5.1f}  | {res[1]['cpu_s']:5.1f} {res[2]['cpu_s']:5.1f} | "
-              f"{cpu:.2f}{waited}", flush=True)
+              f"{cpu:.2f} | {start:4.2f}s {bounds[-1]:.2f}{waited}", flush=True)
     assert len(shas) == 1, "sweep.csv differs between runs"
     print(f"median scaling efficiency at 2 workers: {statistics.median(effs):.2f} (sweep call), "
-          f"{statistics.median(peffs):.2f} (whole process); sweep.csv identical in all {2 * args.repeats} runs; "
+          f"{statistics.median(peffs):.2f} (whole process), bound {statistics.median(bounds):.2f}; sweep.csv identical in all {2 * args.repeats} runs; "
           f"load after: {_load()}")
 
 

@@ -17,11 +17,11 @@
 Tasks are data (:class:`energy.tasks.RunTask`): a worker needs no access to the
 driver's files. Each run uses one HiGHS thread unless asked otherwise, and worker
 processes get ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS`` and ``MKL_NUM_THREADS``
-= 1 in their environment from the start, so a worker is one core. On Dask each task declares its memory as the resource
-``MEMORY`` [bytes] (:func:`energy.tasks.task_memory_bytes`) when the cluster's
-workers advertise it (start them with ``dask worker ADDRESS --nthreads 1
---resources MEMORY=4e9``); a local cluster started here advertises its workers'
-memory limit.
+= 1 in their environment from the start, so a worker is one core. On Dask each
+task declares its memory as the resource ``MEMORY`` [bytes]
+(:func:`energy.tasks.task_memory_bytes`) when the cluster's workers advertise it
+(start them with ``dask worker ADDRESS --nthreads 1 --resources MEMORY=4e9``); a
+local cluster started here advertises its workers' memory limit.
 """
 
 from __future__ import annotations

@@ -254,7 +254,9 @@ def sweep(model: str | Path, vary: list[str] | None = None, *, scenario: str | N
     -------
     pandas.DataFrame
         The ``sweep.csv`` table; ``attrs``: ``path``, ``failed`` (point numbers),
-        ``percentiles`` (Monte Carlo), ``skipped`` (points already finished).
+        ``percentiles`` (Monte Carlo), ``skipped`` (points already finished),
+        ``start_s`` (seconds to start the workers: processes, imports, shared inputs;
+        serial work warms up in its first point instead).
     """
     from energy.runner import horizon_overrides, model_reports_dir
 
@@ -367,7 +369,9 @@ def _run_points(model, scenario, base_ov, points, run_opts, jobs, cluster, store
     if cluster_address(cluster) is None:
         for _, t, _ in todo:
             t.scratch = str(store.parent)  # same disk: scratch inside the reports folder
+    t_open = time.perf_counter()
     with open_pool(min(jobs, max(len(todo), 1)), cluster, warm=partial(warm, todo[0][1]) if todo else None) as pool:
+        start_s = time.perf_counter() - t_open
         prog.say(f"running {len(todo)} point(s) on {pool.description}"
                  + (f"; dashboard {pool.dashboard}" if pool.dashboard else ""))
         index = {id(t): (i, k) for i, t, k in todo}
@@ -380,7 +384,7 @@ def _run_points(model, scenario, base_ov, points, run_opts, jobs, cluster, store
             prog.finished(t.label, res.failed)
     table = _table(points, prepared, rows)
     return table, {"failed": [i for i in rows if rows[i].get("status") == "failed"],
-                   "skipped": prog.skipped}
+                   "skipped": prog.skipped, "start_s": start_s}
 
 
 def _stored(path: Path) -> dict | None:
