@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import resource
 import statistics
@@ -69,7 +70,7 @@ def _child(args) -> None:
     if (table["status"] == "failed").any():
         raise SystemExit(f"failed points: {table.loc[table['status'] == 'failed', 'error'].tolist()}")
     csv = Path(table.attrs["path"]).read_bytes()
-    print(json.dumps({"sweep_s": wall, "busy_s": float(table["elapsed_s"].sum()), "start_s": table.attrs["start_s"],
+    print(json.dumps({"sweep_s": wall, "busy_s": float(table["elapsed_s"].sum()), "start_s": table.attrs.get("start_s", math.nan),
                       "sha": hashlib.sha256(csv).hexdigest()}))
 
 
