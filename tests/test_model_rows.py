@@ -1,0 +1,254 @@
+"""The dispatch model's rows, coefficient by coefficient, against DESIGN §4 written out by hand.
+
+Each micro-model has half-hour steps (so a step length multiplied and one divided differ),
+lossy efficiencies and self-discharge (so no coefficient is 1 by accident). A row is read
+back as ``(lower, {variable: coefficient}, upper)`` with the body's constant moved to the
+bounds, and compared with the rule as the design states it: a wrong sign, index, rate or
+step length in any row shows up here even when the optimum would not move.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyomo.environ as pyo
+import pytest
+from pyomo.repn import generate_standard_repn
+
+from energy.inputs import BatteryParams, GridParams, SizedAsset, SizedBattery, Sizing, TariffParams
+from energy.optimise.dispatch import add_mode_binaries, build_model, mode_conflicts
+from energy.optimise.optimise import optimise
+from tests.cases import small_inputs
+
+H = 0.5  # step length of every micro-model here [h]
+BATTERY = BatteryParams(200.0, charge_power_kw=80.0, discharge_power_kw=60.0, charge_efficiency=0.9,
+                        discharge_efficiency=0.8, soc_min=0.1, soc_max=0.9, soc_initial=0.5,
+                        self_discharge_per_h=0.02)
+
+
+def row(con):
+    """``(lower, {variable name: coefficient}, upper)`` of a linear row; constants moved to the bounds."""
+    repn = generate_standard_repn(con.body, compute_values=True)
+    assert repn.is_linear()
+    coefs: dict[str, float] = {}
+    for v, c in zip(repn.linear_vars, repn.linear_coefs, strict=True):
+        coefs[v.name] = coefs.get(v.name, 0.0) + float(c)
+    k = float(repn.constant)
+    lo = None if con.lower is None else float(pyo.value(con.lower)) - k
+    up = None if con.upper is None else float(pyo.value(con.upper)) - k
+    return lo, coefs, up
+
+
+def assert_row(con, lower, coefs, upper):
+    lo, got, up = row(con)
+    assert set(got) == set(coefs), con.name
+    for name, c in coefs.items():
+        assert got[name] == pytest.approx(c, rel=1e-12, abs=1e-12), (con.name, name)
+    assert (lo is None) == (lower is None) and (up is None) == (upper is None), con.name
+    if lower is not None:
+        assert lo == pytest.approx(lower, rel=1e-12, abs=1e-12), con.name
+    if upper is not None:
+        assert up == pytest.approx(upper, rel=1e-12, abs=1e-12), con.name
+
+
+def expression_coefs(expr) -> dict[str, float]:
+    repn = generate_standard_repn(expr, compute_values=True)
+    out: dict[str, float] = {}
+    for v, c in zip(repn.linear_vars, repn.linear_coefs, strict=True):
+        out[v.name] = out.get(v.name, 0.0) + float(c)
+    assert float(repn.constant) == 0.0
+    return out
+
+
+def test_battery_rows_with_half_hour_steps_losses_and_self_discharge():
+    m = build_model(small_inputs([50.0, 50.0, 50.0], freq="30min", battery=BATTERY))
+    keep, ch, dis = 1.0 - 0.02 * H, 0.9 * H, H / 0.8  # 0.99, 0.45, 0.625
+    soc0 = 0.5 * 200.0
+    # soc[0] = soc_initial x E x (1 - sigma h) + eta_ch h ch[0] - h / eta_dis dis[0]
+    assert_row(m.battery_soc_balance[0], soc0 * keep,
+               {"battery_soc[0]": 1.0, "battery_charge[0]": -ch, "battery_discharge[0]": dis}, soc0 * keep)
+    for t in (1, 2):
+        assert_row(m.battery_soc_balance[t], 0.0,
+                   {f"battery_soc[{t}]": 1.0, f"battery_soc[{t - 1}]": -keep,
+                    f"battery_charge[{t}]": -ch, f"battery_discharge[{t}]": dis}, 0.0)
+    assert_row(m.battery_end_soc, soc0, {"battery_soc[2]": 1.0}, None)
+    for t in range(3):
+        assert m.battery_soc[t].bounds == pytest.approx((20.0, 180.0))
+        assert m.battery_charge[t].bounds == (0.0, 80.0)
+        assert m.battery_discharge[t].bounds == (0.0, 60.0)
+    assert len(m.battery_mode_steps) == 0 and len(m.battery_mode) == 0
+
+
+def sized_inputs(**kw):
+    pv = SizedAsset("pv.roof", "pv", np.array([0.0, 0.4, 0.8, 5e-8]), 0.0, 300.0, 876.0, 87.6)
+    wind = SizedAsset("wind.w", "wind", np.array([500.0, 0.0, 250.0, 100.0]), 0.0, 3.0, 17520.0, 1752.0,
+                      integer=True)
+    battery = SizedBattery((10.0, 400.0), (5.0, 150.0), 43.8, 87.6, 8.76, 17.52)
+    return small_inputs([100.0] * 4, freq="30min", pv=[0.0, 20.0, 40.0, 0.0005], wind=[0.0, 0.0, 0.0, 30.0],
+                        battery=BATTERY, sizing=Sizing(assets=[pv, wind], battery=battery), **kw)
+
+
+def test_sized_battery_rows_take_energy_and_power_as_variables():
+    m = build_model(sized_inputs())
+    keep, ch, dis = 1.0 - 0.02 * H, 0.9 * H, H / 0.8
+    assert m.battery_energy_kwh.bounds == (10.0, 400.0)
+    assert m.battery_power_kw.bounds == (5.0, 150.0)
+    # soc[-1] = soc_initial x E with E a variable: its term moves into the first row
+    assert_row(m.battery_soc_balance[0], 0.0,
+               {"battery_soc[0]": 1.0, "battery_charge[0]": -ch, "battery_discharge[0]": dis,
+                "battery_energy_kwh": -0.5 * keep}, 0.0)
+    assert_row(m.battery_soc_balance[1], 0.0,
+               {"battery_soc[1]": 1.0, "battery_soc[0]": -keep, "battery_charge[1]": -ch,
+                "battery_discharge[1]": dis}, 0.0)
+    assert_row(m.battery_end_soc, 0.0, {"battery_soc[3]": 1.0, "battery_energy_kwh": -0.5}, None)
+    for t in range(4):
+        assert m.battery_soc[t].lb == 0.0  # the SOC range is the rows below, in E
+        assert_row(m.battery_power_limit_charge[t], None,
+                   {f"battery_charge[{t}]": 1.0, "battery_power_kw": -1.0}, 0.0)
+        assert_row(m.battery_power_limit_discharge[t], None,
+                   {f"battery_discharge[{t}]": 1.0, "battery_power_kw": -1.0}, 0.0)
+        assert_row(m.battery_soc_lower[t], 0.0, {f"battery_soc[{t}]": 1.0, "battery_energy_kwh": -0.1}, None)
+        assert_row(m.battery_soc_upper[t], None, {f"battery_soc[{t}]": 1.0, "battery_energy_kwh": -0.9}, 0.0)
+
+
+def test_sized_pv_and_wind_availability_rows():
+    m = build_model(sized_inputs())
+    assert [m.asset_size[i].bounds for i in (0, 1)] == [(0.0, 300.0), (0.0, 3.0)]
+    assert m.asset_size[0].domain is pyo.NonNegativeReals and m.asset_size[1].domain is pyo.NonNegativeIntegers
+    # PV steps: where the fixed array or the sized one at its upper bound gives power (not 5e-8 kW/kWp)
+    assert list(m.pv_steps) == [1, 2] and list(m.wind_steps) == [0, 2, 3]
+    assert_row(m.pv_available_limit[1], None, {"pv[1]": 1.0, "asset_size[0]": -0.4}, 20.0)
+    assert_row(m.pv_available_limit[2], None, {"pv[2]": 1.0, "asset_size[0]": -0.8}, 40.0)
+    assert_row(m.wind_available_limit[0], None, {"wind[0]": 1.0, "asset_size[1]": -500.0}, 0.0)
+    assert_row(m.wind_available_limit[2], None, {"wind[2]": 1.0, "asset_size[1]": -250.0}, 0.0)
+    assert_row(m.wind_available_limit[3], None, {"wind[3]": 1.0, "asset_size[1]": -100.0}, 30.0)
+    assert m.pv[2].ub == pytest.approx(40.0 + 0.8 * 300.0)  # the most there can be
+    assert m.wind[0].ub == pytest.approx(500.0 * 3.0)
+
+
+def test_investment_terms_prorate_the_yearly_costs_to_the_horizon():
+    m = build_model(sized_inputs())
+    share = 4 * H / 8760.0  # 2 h of a year
+    assert expression_coefs(m.bill["annualised_capex_usd"]) == pytest.approx(
+        {"asset_size[0]": share * 876.0, "asset_size[1]": share * 17520.0,
+         "battery_energy_kwh": share * 43.8, "battery_power_kw": share * 87.6}, rel=1e-12)
+    assert expression_coefs(m.bill["fixed_om_usd"]) == pytest.approx(
+        {"asset_size[0]": share * 87.6, "asset_size[1]": share * 1752.0,
+         "battery_energy_kwh": share * 8.76, "battery_power_kw": share * 17.52}, rel=1e-12)
+    objective = expression_coefs(m.total_cost.expr)
+    assert objective["battery_power_kw"] == pytest.approx(share * (87.6 + 17.52), rel=1e-12)
+
+
+def test_sizes_of_a_solved_sizing_model_round_whole_units():
+    from energy.optimise.dispatch import sizes_of
+
+    m = build_model(sized_inputs())
+    m.asset_size[0].value, m.asset_size[1].value = 12.5, 2.0000001
+    m.battery_energy_kwh.value, m.battery_power_kw.value = 30.0, None
+    assert sizes_of(m) == {"pv.roof": 12.5, "wind.w": 2.0, "battery_kwh": 30.0, "battery_kw": 0.0}
+    assert sizes_of(build_model(small_inputs([1.0, 1.0]))) == {}
+
+
+def test_balance_and_grid_rows_with_every_family():
+    inputs = small_inputs([100.0, 120.0], freq="30min", pv=[0.0, 30.0], wind=[10.0, 0.0], battery=BATTERY,
+                          grid=GridParams(import_limit_kw=500.0, export_limit_kw=40.0), ef=[0.5, 0.0],
+                          emissions_cap_kg=77.0)
+    m = build_model(inputs)
+    assert_row(m.energy_balance[0], 100.0,
+               {"grid_import[0]": 1.0, "unserved[0]": 1.0, "wind[0]": 1.0, "battery_discharge[0]": 1.0,
+                "battery_charge[0]": -1.0, "grid_export[0]": -1.0}, 100.0)
+    assert_row(m.energy_balance[1], 120.0,
+               {"grid_import[1]": 1.0, "unserved[1]": 1.0, "pv[1]": 1.0, "battery_discharge[1]": 1.0,
+                "battery_charge[1]": -1.0, "grid_export[1]": -1.0}, 120.0)
+    # the cap counts only the step that emits: 0.5 h x 0.5 kg/kWh
+    assert_row(m.emissions_cap, None, {"grid_import[0]": 0.25}, 77.0)
+    assert [m.grid_export[t].bounds for t in (0, 1)] == [(0.0, 40.0), (0.0, 40.0)]
+    assert [m.unserved[t].bounds for t in (0, 1)] == [(0.0, 100.0), (0.0, 120.0)]
+    assert len(m.grid_mode_steps) == 0 and len(m.grid_mode) == 0
+
+
+def test_mode_binary_rows_use_the_powers_and_the_tight_big_ms():
+    inputs = small_inputs([100.0, 120.0], freq="30min", pv=[0.0, 30.0], wind=[10.0, 0.0], battery=BATTERY,
+                          grid=GridParams(import_limit_kw=500.0, export_limit_kw=40.0))
+    m = build_model(inputs)
+    assert add_mode_binaries(m, battery_steps=[1], grid_steps=[0, 1]) == 3
+    assert add_mode_binaries(m, battery_steps=[1], grid_steps=[1]) == 0  # already there
+    assert list(m.battery_mode_steps) == [1] and list(m.grid_mode_steps) == [0, 1]
+    assert_row(m.battery_mode_charge[1], None, {"battery_charge[1]": 1.0, "battery_mode[1]": -80.0}, 0.0)
+    assert_row(m.battery_mode_discharge[1], None, {"battery_discharge[1]": 1.0, "battery_mode[1]": 60.0}, 60.0)
+    lay = m.layout
+    for t in (0, 1):
+        i_ub, x_ub = lay.import_mode_bound_kw[t], lay.export_mode_bound_kw[t]
+        assert_row(m.grid_mode_import[t], None, {f"grid_import[{t}]": 1.0, f"grid_mode[{t}]": -i_ub}, 0.0)
+        assert_row(m.grid_mode_export[t], None, {f"grid_export[{t}]": 1.0, f"grid_mode[{t}]": x_ub}, x_ub)
+    assert lay.import_mode_bound_kw == [100.0 + 80.0, 120.0 + 80.0]
+    assert lay.export_mode_bound_kw == [min(10.0 + 60.0, 40.0), min(30.0 + 60.0, 40.0)]
+    assert m.battery_mode[1].domain is pyo.Binary
+
+
+def test_mode_conflicts_find_simultaneous_flows_above_the_tolerance_only():
+    inputs = small_inputs([100.0, 120.0, 90.0], freq="30min", battery=BATTERY,
+                          grid=GridParams(import_limit_kw=500.0, export_limit_kw=40.0))
+    m = build_model(inputs)
+    for t, (c, d, i, x) in enumerate([(5.0, 3.0, 2.0, 2.0), (5.0, 1e-6, 2e-6, 1.0), (0.0, 4.0, 0.0, 0.0)]):
+        m.battery_charge[t].value, m.battery_discharge[t].value = c, d
+        m.grid_import[t].value, m.grid_export[t].value = i, x
+    assert mode_conflicts(m) == ([0], [0, 1])
+    assert mode_conflicts(m, tol_kw=1.5) == ([0], [0])
+    add_mode_binaries(m, battery_steps=[0], grid_steps=[0])
+    assert mode_conflicts(m) == ([], [1])  # steps with a binary are left out
+    m.grid_import[1].value = None  # an unset value counts as 0
+    assert mode_conflicts(m) == ([], [])
+
+
+def test_demand_charge_rows_link_each_step_to_its_months_maximum():
+    # 30-min steps 31 Jan 22:00 .. 1 Feb 00:30; peak 18-23 h: steps 0 and 1 (January)
+    inputs = small_inputs([300.0, 500.0, 100.0, 400.0, 200.0], start="2025-01-31 22:00", freq="30min",
+                          tariff=TariffParams(16.0, 4.0))
+    m = build_model(inputs)
+    assert list(m.peak_months) == [0] and list(m.peak_steps) == [0, 1]
+    for t in (0, 1):
+        assert_row(m.grid_peak_import_limit[t], None,
+                   {f"grid_import[{t}]": 1.0, "grid_peak_import[0]": -1.0}, 0.0)
+    for t, mo in enumerate([0, 0, 0, 0, 1]):
+        assert_row(m.grid_max_import_limit[t], None,
+                   {f"grid_import[{t}]": 1.0, f"grid_max_import[{mo}]": -1.0}, 0.0)
+    assert m.grid_peak_import[0].bounds == (0.0, 500.0) and m.grid_max_import[1].bounds == (0.0, 500.0)
+    f_jan, f_feb = 2.0 / 744, 0.5 / 672
+    assert expression_coefs(m.bill["capacity_charge_generation_usd"]) == pytest.approx(
+        {"grid_peak_import[0]": 16.0 * f_jan}, rel=1e-12)
+    assert expression_coefs(m.bill["capacity_charge_distribution_usd"]) == pytest.approx(
+        {"grid_max_import[0]": 4.0 * f_jan, "grid_max_import[1]": 4.0 * f_feb}, rel=1e-12)
+    # without rates, no maxima at all
+    bare = build_model(small_inputs([300.0, 500.0], start="2025-01-31 22:00", freq="30min"))
+    assert not hasattr(bare, "grid_peak_import") and not hasattr(bare, "grid_max_import")
+
+
+def test_objective_prices_every_flow_by_its_rate_and_step_length():
+    battery = BatteryParams(100.0, 50.0, 50.0, wear_cost_usd_per_kwh=0.02)
+    inputs = small_inputs([10.0, 20.0], freq="30min", price=[0.1, 0.0], export_price=[0.05, 0.07], ef=[0.4, 0.3],
+                          battery=battery, grid=GridParams(1000.0, export_limit_kw=30.0),
+                          carbon_price_usd_per_kg=0.03, value_of_lost_load_usd_per_kwh=9.0)
+    m = build_model(inputs)
+    # a zero price gives no energy term (step 1's import)
+    assert expression_coefs(m.bill["energy_cost_usd"]) == pytest.approx(
+        {"grid_import[0]": H * 0.1, "grid_export[0]": -H * 0.05, "grid_export[1]": -H * 0.07}, rel=1e-12)
+    assert expression_coefs(m.bill["carbon_cost_usd"]) == pytest.approx(
+        {"grid_import[0]": 0.03 * H * 0.4, "grid_import[1]": 0.03 * H * 0.3}, rel=1e-12)
+    assert expression_coefs(m.bill["battery_wear_usd"]) == pytest.approx(
+        {"battery_discharge[0]": 0.02 * H, "battery_discharge[1]": 0.02 * H}, rel=1e-12)
+    assert expression_coefs(m.bill["unserved_cost_usd"]) == pytest.approx(
+        {"unserved[0]": 9.0 * H, "unserved[1]": 9.0 * H}, rel=1e-12)
+    total = expression_coefs(m.total_cost.expr)
+    assert total["grid_import[0]"] == pytest.approx(H * 0.1 + 0.03 * H * 0.4, rel=1e-12)
+    assert m.total_cost.sense == pyo.minimize
+    assert list(m.bill_terms) == ["energy_cost_usd", "capacity_charge_generation_usd",
+                                  "capacity_charge_distribution_usd", "battery_wear_usd", "carbon_cost_usd",
+                                  "unserved_cost_usd"]
+
+
+def test_a_sized_model_solves_to_its_hand_optimum_with_the_investment_terms():
+    # one 0.5-h step, 100 kW at 0.2 USD/kWh = 10 USD; PV 1 kW/kWp at 0.01 USD per kWp over the
+    # horizon covers it all: 100 kWp for 1 USD
+    pv = SizedAsset("pv.a", "pv", np.array([1.0]), 0.0, 1000.0, 0.01 * 8760.0 / H, 0.0)
+    res = optimise(small_inputs([100.0], freq="30min", price=0.2, sizing=Sizing(assets=[pv])), mip_gap=0.0)
+    assert res.outcome.objective_usd == pytest.approx(1.0, rel=1e-9)
