@@ -64,7 +64,7 @@ SCOPES = {
         tests=("tests/optimise/test_dispatch.py", "tests/optimise/test_solve.py",
                "tests/optimise/test_independent.py", "tests/test_model_rules.py", "tests/test_kpis.py",
                "tests/optimise/test_sizing.py", "tests/optimise/test_inflexible.py",
-               "tests/optimise/test_reefer_dispatch.py"),
+               "tests/optimise/test_reefer_dispatch.py", "tests/test_model_rows.py"),
         # the command-line tests of those files write run folders (seconds each) and add no
         # model rule that their in-process neighbours do not check
         deselect="cli",

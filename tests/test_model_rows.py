@@ -15,9 +15,11 @@ import pytest
 from pyomo.repn import generate_standard_repn
 
 from energy.inputs import BatteryParams, GridParams, SizedAsset, SizedBattery, Sizing, TariffParams
+from energy.jobs import CraneJob, TruckWindow
 from energy.optimise.dispatch import add_mode_binaries, build_model, mode_conflicts
 from energy.optimise.optimise import optimise
-from tests.cases import small_inputs
+from energy.reefers import ReeferStore
+from tests.cases import small_inputs, ts
 
 H = 0.5  # step length of every micro-model here [h]
 BATTERY = BatteryParams(200.0, charge_power_kw=80.0, discharge_power_kw=60.0, charge_efficiency=0.9,
@@ -252,3 +254,140 @@ def test_a_sized_model_solves_to_its_hand_optimum_with_the_investment_terms():
     pv = SizedAsset("pv.a", "pv", np.array([1.0]), 0.0, 1000.0, 0.01 * 8760.0 / H, 0.0)
     res = optimise(small_inputs([100.0], freq="30min", price=0.2, sizing=Sizing(assets=[pv])), mip_gap=0.0)
     assert res.outcome.objective_usd == pytest.approx(1.0, rel=1e-9)
+
+
+# --------------------------------------------------------------------------- cranes and trucks
+
+
+def work_inputs(**kw):
+    """Six half-hour steps from 00:00: two crane jobs sharing a pool of 2, two truck windows sharing a charger.
+
+    Job A 00:00-02:00 (steps 0-3): 45 moves, at most 2 cranes, 20 moves/crane-h, 8 kWh/move;
+    job B 01:00-03:00 (steps 2-5): 20 moves, at most 2 cranes, 10 moves/crane-h, 6 kWh/move.
+    Both jobs could want 4 cranes at steps 2-3: pool rows there. Window W1 00:00-01:30
+    (steps 0-2) 40 kWh, W2 01:00-03:00 (steps 2-5) 30 kWh, a 50 kW charger: shared at step 2.
+    """
+    jobs = [CraneJob("A", "sts", ts("2025-01-06 00:00"), ts("2025-01-06 02:00"), 45.0, 2, 20.0, 8.0),
+            CraneJob("B", "sts", ts("2025-01-06 01:00"), ts("2025-01-06 03:00"), 20.0, 2, 10.0, 6.0)]
+    windows = [TruckWindow("W1", ts("2025-01-06 00:00"), ts("2025-01-06 01:30"), 40.0),
+               TruckWindow("W2", ts("2025-01-06 01:00"), ts("2025-01-06 03:00"), 30.0)]
+    return small_inputs([100.0, 110.0, 120.0, 130.0, 140.0, 150.0], freq="30min", crane_pools={"sts": 2},
+                        crane_jobs=jobs, truck_charger_kw=50.0, truck_windows=windows, **kw)
+
+
+def test_crane_rows_per_job_step_with_pool_limits():
+    m = build_model(work_inputs())
+    assert list(m.crane_steps) == list(range(8))  # A's k = 0..3 (steps 0-3), B's k = 4..7 (steps 2-5)
+    rate = [10.0] * 4 + [5.0] * 4  # moves per crane and step: rho x 0.5 h
+    assert [m.crane_moves[k].bounds for k in range(8)] == [(0.0, 2 * r) for r in rate]
+    assert list(m.crane_count_steps) == [2, 3, 4, 5]  # only where the pool is contested
+    for k in (2, 3, 4, 5):
+        assert m.crane_working[k].bounds == (0, 2)
+        assert m.crane_working[k].domain is pyo.NonNegativeIntegers
+        assert_row(m.crane_moves_capacity[k], None, {f"crane_moves[{k}]": 1.0, f"crane_working[{k}]": -rate[k]},
+                   0.0)
+    assert_row(m.crane_job_moves[0], 45.0, {f"crane_moves[{k}]": 1.0 for k in range(4)}, 45.0)
+    assert_row(m.crane_job_moves[1], 20.0, {f"crane_moves[{k}]": 1.0 for k in range(4, 8)}, 20.0)
+    assert list(m.crane_pool_rows) == [0, 1]
+    assert_row(m.crane_pool_limit[0], None, {"crane_working[2]": 1.0, "crane_working[4]": 1.0}, 2.0)
+    assert_row(m.crane_pool_limit[1], None, {"crane_working[3]": 1.0, "crane_working[5]": 1.0}, 2.0)
+    continuous = build_model(work_inputs(integer_cranes=False))
+    assert continuous.crane_working[2].domain is pyo.NonNegativeReals
+
+
+def test_truck_rows_per_window_step_with_a_shared_charger():
+    m = build_model(work_inputs())
+    assert list(m.truck_window_steps) == list(range(7))  # W1's i = 0..2 (steps 0-2), W2's 3..6 (steps 2-5)
+    assert [m.truck_charge[i].bounds for i in range(7)] == [(0.0, 50.0)] * 7
+    assert_row(m.truck_window_energy[0], 40.0, {f"truck_charge[{i}]": H for i in range(3)}, 40.0)
+    assert_row(m.truck_window_energy[1], 30.0, {f"truck_charge[{i}]": H for i in range(3, 7)}, 30.0)
+    assert list(m.truck_shared_steps) == [2]
+    assert_row(m.truck_charger_limit[2], None, {"truck_charge[2]": 1.0, "truck_charge[3]": 1.0}, 50.0)
+
+
+def test_balance_and_unserved_rows_carry_the_crane_energy_per_step_and_the_chargers():
+    m = build_model(work_inputs())
+    # crane power = kWh per move / step length x moves: 8 / 0.5 = 16 kW per move of A, 12 of B
+    assert_row(m.energy_balance[2], 120.0,
+               {"grid_import[2]": 1.0, "unserved[2]": 1.0, "truck_charge[2]": -1.0, "truck_charge[3]": -1.0,
+                "crane_moves[2]": -16.0, "crane_moves[4]": -12.0}, 120.0)
+    assert_row(m.energy_balance[5], 150.0,
+               {"grid_import[5]": 1.0, "unserved[5]": 1.0, "truck_charge[6]": -1.0, "crane_moves[7]": -12.0},
+               150.0)
+    # unserved load is at most the demand it stands for
+    assert sorted(m.unserved_limit) == list(range(6))
+    assert_row(m.unserved_limit[2], None,
+               {"unserved[2]": 1.0, "truck_charge[2]": -1.0, "truck_charge[3]": -1.0,
+                "crane_moves[2]": -16.0, "crane_moves[4]": -12.0}, 120.0)
+    assert_row(m.unserved_limit[0], None, {"unserved[0]": 1.0, "truck_charge[0]": -1.0, "crane_moves[0]": -16.0},
+               100.0)
+    assert m.unserved[2].ub is None
+
+
+def test_inflexible_work_pins_the_first_come_first_served_schedule():
+    m = build_model(work_inputs(flexibility="inflexible"))
+    # A from 00:00 with 2 cranes (10 moves each per step): 20, 20, then 5 with 1 crane at step 2,
+    # leaving B 1 crane there (5 moves), 2 at step 3 (10), 1 at step 4 (the 5 left)
+    working = [2, 2, 1, 0, 1, 2, 1, 0]
+    moves = [20.0, 20.0, 5.0, 0.0, 5.0, 10.0, 5.0, 0.0]
+    for k in range(8):
+        assert m.crane_moves[k].bounds == (moves[k], moves[k]), k
+    for k in (2, 3, 4, 5):
+        assert m.crane_working[k].bounds == (working[k], working[k]), k
+    # W1 from 00:00 at 50 kW (25 kWh), 30 kW for its last 15 kWh; W2 gets the charger at 01:00:
+    # 50 kW (25 kWh), then 10 kW for the 5 kWh left
+    q = [50.0, 30.0, 0.0, 50.0, 10.0, 0.0, 0.0]
+    assert [m.truck_charge[i].bounds for i in range(7)] == [(v, v) for v in q]
+    flexible = build_model(work_inputs())
+    assert flexible.crane_moves[0].bounds == (0.0, 20.0) and flexible.truck_charge[0].bounds == (0.0, 50.0)
+
+
+# --------------------------------------------------------------------------- reefers
+
+
+def reefer_store(name, boxes, arriving, leaving, *, c, ua, q_int, air, cop, setpoint, band, rated, arrival):
+    n = len(arriving)
+    return ReeferStore(name=name, boxes=np.asarray(boxes, dtype=float), arriving=np.asarray(arriving, dtype=float),
+                       leaving=np.asarray(leaving, dtype=float), temp_air_c=np.asarray(air, dtype=float),
+                       cop=np.asarray(cop, dtype=float), dt_h=np.full(n, H), setpoint_c=setpoint,
+                       band_low_c=band[0], band_high_c=band[1], thermal_mass_kwh_per_c=c, ua_kw_per_c=ua,
+                       internal_heat_kw_per_box=q_int, fan_kw_per_box=0.0, rated_kw_per_box=rated,
+                       arrival_temp_c=arrival)
+
+
+def test_reefer_heat_balance_rows_scaled_per_class_and_step():
+    fruit = reefer_store("fruit", [10, 10, 12, 12], [0, 2, 0], [0, 0, 0], c=20.0, ua=0.1, q_int=0.5,
+                         air=[20.0, 22.0, 24.0], cop=[2.0, 2.5, 3.0], setpoint=1.0, band=(0.0, 3.0), rated=10.0,
+                         arrival=1.5)
+    meat = reefer_store("meat", [4, 3, 0, 0], [0, 0, 0], [1, 3, 0], c=30.0, ua=0.2, q_int=0.3,
+                        air=[20.0, 20.0, 20.0], cop=[1.5, 1.5, 1.5], setpoint=-20.0, band=(-22.0, -18.0),
+                        rated=2.0, arrival=-20.0)
+    m = build_model(small_inputs([50.0, 50.0, 50.0], freq="30min", reefer_stores=[fruit, meat]))
+    # variable i = class x 3 + step; each row divided by C x (boxes at the step's end)
+    assert list(m.reefer_steps) == list(range(6))
+    assert list(m.reefer_rows) == [0, 1, 2, 3]  # the meat store is empty after step 1: no rows
+    a_prev0 = (20 * 10 - H * 10 * 0.1) / 200
+    assert_row(m.reefer_heat_balance[0], H * 10 * (0.1 * 20 + 0.5) / 200 + a_prev0 * 1.0,
+               {"reefer_temp[0]": 1.0, "reefer_power[0]": H * 2.0 / 200},
+               H * 10 * (0.1 * 20 + 0.5) / 200 + a_prev0 * 1.0)
+    rhs1 = (20 * 2 * 1.5 + H * 11 * (0.1 * 22 + 0.5)) / 240  # 2 boxes arrive at 1.5 °C
+    assert_row(m.reefer_heat_balance[1], rhs1,
+               {"reefer_temp[1]": 1.0, "reefer_temp[0]": -(20 * 10 - H * 11 * 0.1) / 240,
+                "reefer_power[1]": H * 2.5 / 240}, rhs1)
+    rhs2 = H * 12 * (0.1 * 24 + 0.5) / 240
+    assert_row(m.reefer_heat_balance[2], rhs2,
+               {"reefer_temp[2]": 1.0, "reefer_temp[1]": -(20 * 12 - H * 12 * 0.1) / 240,
+                "reefer_power[2]": H * 3.0 / 240}, rhs2)
+    a_prev3 = (30 * (4 - 1) - H * 3.5 * 0.2) / 90  # one box leaves in step 0
+    rhs3 = H * 3.5 * (0.2 * 20 + 0.3) / 90 + a_prev3 * -20.0
+    assert_row(m.reefer_heat_balance[3], rhs3, {"reefer_temp[3]": 1.0, "reefer_power[3]": H * 1.5 / 90}, rhs3)
+    assert [m.reefer_power[i].bounds for i in range(6)] == [(0.0, 100.0), (0.0, 110.0), (0.0, 120.0),
+                                                            (0.0, 7.0), (0.0, 0.0), (0.0, 0.0)]
+    assert [m.reefer_temp[i].bounds for i in range(6)] == [(0.0, 3.0)] * 3 + [(-22.0, -18.0)] + [(-20.0, -20.0)] * 2
+    assert_row(m.reefer_end_temp[0], None, {"reefer_temp[2]": 1.0}, 1.0)
+    assert_row(m.reefer_end_temp[1], None, {"reefer_temp[5]": 1.0}, -20.0)
+    for t in range(3):
+        assert_row(m.energy_balance[t], 50.0, {f"grid_import[{t}]": 1.0, f"unserved[{t}]": 1.0,
+                                               f"reefer_power[{t}]": -1.0, f"reefer_power[{3 + t}]": -1.0}, 50.0)
+        assert_row(m.unserved_limit[t], None, {f"unserved[{t}]": 1.0, f"reefer_power[{t}]": -1.0,
+                                               f"reefer_power[{3 + t}]": -1.0}, 50.0)
