@@ -264,22 +264,26 @@ def work_inputs(**kw):
 
     Job A 00:00-02:00 (steps 0-3): 45 moves, at most 2 cranes, 20 moves/crane-h, 8 kWh/move;
     job B 01:00-03:00 (steps 2-5): 20 moves, at most 2 cranes, 10 moves/crane-h, 6 kWh/move.
-    Both jobs could want 4 cranes at steps 2-3: pool rows there. Window W1 00:00-01:30
+    Both jobs could want 4 cranes at steps 2-3: pool rows there. Job C 02:00-03:00 (steps 4-5),
+    alone in its pool: 10 moves, 1 crane, 20 moves/crane-h, 2 kWh/move. Window W1 00:00-01:30
     (steps 0-2) 40 kWh, W2 01:00-03:00 (steps 2-5) 30 kWh, a 50 kW charger: shared at step 2.
     """
     jobs = [CraneJob("A", "sts", ts("2025-01-06 00:00"), ts("2025-01-06 02:00"), 45.0, 2, 20.0, 8.0),
-            CraneJob("B", "sts", ts("2025-01-06 01:00"), ts("2025-01-06 03:00"), 20.0, 2, 10.0, 6.0)]
+            CraneJob("B", "sts", ts("2025-01-06 01:00"), ts("2025-01-06 03:00"), 20.0, 2, 10.0, 6.0),
+            CraneJob("C", "rtg", ts("2025-01-06 02:00"), ts("2025-01-06 03:00"), 10.0, 1, 20.0, 2.0)]
     windows = [TruckWindow("W1", ts("2025-01-06 00:00"), ts("2025-01-06 01:30"), 40.0),
                TruckWindow("W2", ts("2025-01-06 01:00"), ts("2025-01-06 03:00"), 30.0)]
-    return small_inputs([100.0, 110.0, 120.0, 130.0, 140.0, 150.0], freq="30min", crane_pools={"sts": 2},
+    return small_inputs([100.0, 110.0, 120.0, 130.0, 140.0, 150.0], freq="30min", crane_pools={"sts": 2, "rtg": 5},
                         crane_jobs=jobs, truck_charger_kw=50.0, truck_windows=windows, **kw)
 
 
 def test_crane_rows_per_job_step_with_pool_limits():
     m = build_model(work_inputs())
-    assert list(m.crane_steps) == list(range(8))  # A's k = 0..3 (steps 0-3), B's k = 4..7 (steps 2-5)
-    rate = [10.0] * 4 + [5.0] * 4  # moves per crane and step: rho x 0.5 h
-    assert [m.crane_moves[k].bounds for k in range(8)] == [(0.0, 2 * r) for r in rate]
+    # A's k = 0..3 (steps 0-3), B's k = 4..7 (steps 2-5), C's k = 8..9 (steps 4-5)
+    assert list(m.crane_steps) == list(range(10))
+    rate = [10.0] * 4 + [5.0] * 4 + [10.0] * 2  # moves per crane and step: rho x 0.5 h
+    most = [2] * 8 + [1] * 2
+    assert [m.crane_moves[k].bounds for k in range(10)] == [(0.0, n * r) for n, r in zip(most, rate, strict=True)]
     assert list(m.crane_count_steps) == [2, 3, 4, 5]  # only where the pool is contested
     for k in (2, 3, 4, 5):
         assert m.crane_working[k].bounds == (0, 2)
@@ -288,6 +292,7 @@ def test_crane_rows_per_job_step_with_pool_limits():
                    0.0)
     assert_row(m.crane_job_moves[0], 45.0, {f"crane_moves[{k}]": 1.0 for k in range(4)}, 45.0)
     assert_row(m.crane_job_moves[1], 20.0, {f"crane_moves[{k}]": 1.0 for k in range(4, 8)}, 20.0)
+    assert_row(m.crane_job_moves[2], 10.0, {"crane_moves[8]": 1.0, "crane_moves[9]": 1.0}, 10.0)
     assert list(m.crane_pool_rows) == [0, 1]
     assert_row(m.crane_pool_limit[0], None, {"crane_working[2]": 1.0, "crane_working[4]": 1.0}, 2.0)
     assert_row(m.crane_pool_limit[1], None, {"crane_working[3]": 1.0, "crane_working[5]": 1.0}, 2.0)
@@ -312,7 +317,8 @@ def test_balance_and_unserved_rows_carry_the_crane_energy_per_step_and_the_charg
                {"grid_import[2]": 1.0, "unserved[2]": 1.0, "truck_charge[2]": -1.0, "truck_charge[3]": -1.0,
                 "crane_moves[2]": -16.0, "crane_moves[4]": -12.0}, 120.0)
     assert_row(m.energy_balance[5], 150.0,
-               {"grid_import[5]": 1.0, "unserved[5]": 1.0, "truck_charge[6]": -1.0, "crane_moves[7]": -12.0},
+               {"grid_import[5]": 1.0, "unserved[5]": 1.0, "truck_charge[6]": -1.0, "crane_moves[7]": -12.0,
+                "crane_moves[9]": -4.0},
                150.0)
     # unserved load is at most the demand it stands for
     assert sorted(m.unserved_limit) == list(range(6))
@@ -327,10 +333,11 @@ def test_balance_and_unserved_rows_carry_the_crane_energy_per_step_and_the_charg
 def test_inflexible_work_pins_the_first_come_first_served_schedule():
     m = build_model(work_inputs(flexibility="inflexible"))
     # A from 00:00 with 2 cranes (10 moves each per step): 20, 20, then 5 with 1 crane at step 2,
-    # leaving B 1 crane there (5 moves), 2 at step 3 (10), 1 at step 4 (the 5 left)
+    # leaving B 1 crane there (5 moves), 2 at step 3 (10), 1 at step 4 (the 5 left); C, in its own
+    # pool, does its 10 moves at step 4 with its one crane
     working = [2, 2, 1, 0, 1, 2, 1, 0]
-    moves = [20.0, 20.0, 5.0, 0.0, 5.0, 10.0, 5.0, 0.0]
-    for k in range(8):
+    moves = [20.0, 20.0, 5.0, 0.0, 5.0, 10.0, 5.0, 0.0, 10.0, 0.0]
+    for k in range(10):
         assert m.crane_moves[k].bounds == (moves[k], moves[k]), k
     for k in (2, 3, 4, 5):
         assert m.crane_working[k].bounds == (working[k], working[k]), k
@@ -391,3 +398,13 @@ def test_reefer_heat_balance_rows_scaled_per_class_and_step():
                                                f"reefer_power[{t}]": -1.0, f"reefer_power[{3 + t}]": -1.0}, 50.0)
         assert_row(m.unserved_limit[t], None, {f"unserved[{t}]": 1.0, f"reefer_power[{t}]": -1.0,
                                                f"reefer_power[{3 + t}]": -1.0}, 50.0)
+
+
+def test_no_crane_family_without_job_steps_and_one_with_a_single_step():
+    m = build_model(small_inputs([10.0, 10.0]))
+    assert not m.layout.has_cranes and len(m.layout.crane_rate) == 0 and not hasattr(m, "crane_moves")
+    assert len(m.layout.crane_energy_kwh_per_move) == 0
+    one = CraneJob("one", "sts", ts("2025-01-06 01:00"), ts("2025-01-06 02:00"), 5.0, 1, 10.0, 3.0)
+    m = build_model(small_inputs([10.0, 10.0], crane_pools={"sts": 1}, crane_jobs=[one]))
+    assert m.layout.has_cranes and list(m.crane_steps) == [0]
+    assert_row(m.energy_balance[1], 10.0, {"grid_import[1]": 1.0, "unserved[1]": 1.0, "crane_moves[0]": -3.0}, 10.0)
