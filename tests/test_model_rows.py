@@ -81,11 +81,11 @@ def test_battery_rows_with_half_hour_steps_losses_and_self_discharge():
 
 
 def sized_inputs(**kw):
-    pv = SizedAsset("pv.roof", "pv", np.array([0.0, 0.4, 0.8, 5e-8]), 0.0, 300.0, 876.0, 87.6)
+    pv = SizedAsset("pv.roof", "pv", np.array([5e-8, 0.4, 0.8, 0.2]), 0.0, 300.0, 876.0, 87.6)
     wind = SizedAsset("wind.w", "wind", np.array([500.0, 0.0, 250.0, 100.0]), 0.0, 3.0, 17520.0, 1752.0,
                       integer=True)
     battery = SizedBattery((10.0, 400.0), (5.0, 150.0), 43.8, 87.6, 8.76, 17.52)
-    return small_inputs([100.0] * 4, freq="30min", pv=[0.0, 20.0, 40.0, 0.0005], wind=[0.0, 0.0, 0.0, 30.0],
+    return small_inputs([100.0] * 4, freq="30min", pv=[0.0, 20.0, 40.0, 0.0005], wind=[0.0, 0.0, 0.0, 0.001],
                         battery=BATTERY, sizing=Sizing(assets=[pv, wind], battery=battery), **kw)
 
 
@@ -116,13 +116,16 @@ def test_sized_pv_and_wind_availability_rows():
     m = build_model(sized_inputs())
     assert [m.asset_size[i].bounds for i in (0, 1)] == [(0.0, 300.0), (0.0, 3.0)]
     assert m.asset_size[0].domain is pyo.NonNegativeReals and m.asset_size[1].domain is pyo.NonNegativeIntegers
+    assert list(m.sized_assets) == [0, 1]
     # PV steps: where the fixed array or the sized one at its upper bound gives power (not 5e-8 kW/kWp)
-    assert list(m.pv_steps) == [1, 2] and list(m.wind_steps) == [0, 2, 3]
+    assert list(m.pv_steps) == [1, 2, 3] and list(m.wind_steps) == [0, 2, 3]
     assert_row(m.pv_available_limit[1], None, {"pv[1]": 1.0, "asset_size[0]": -0.4}, 20.0)
     assert_row(m.pv_available_limit[2], None, {"pv[2]": 1.0, "asset_size[0]": -0.8}, 40.0)
+    # the fixed array's 0.5 W is none, the sized array's 0.2 kW/kWp is some; a fixed 1 W counts
+    assert_row(m.pv_available_limit[3], None, {"pv[3]": 1.0, "asset_size[0]": -0.2}, 0.0)
     assert_row(m.wind_available_limit[0], None, {"wind[0]": 1.0, "asset_size[1]": -500.0}, 0.0)
     assert_row(m.wind_available_limit[2], None, {"wind[2]": 1.0, "asset_size[1]": -250.0}, 0.0)
-    assert_row(m.wind_available_limit[3], None, {"wind[3]": 1.0, "asset_size[1]": -100.0}, 30.0)
+    assert_row(m.wind_available_limit[3], None, {"wind[3]": 1.0, "asset_size[1]": -100.0}, 0.001)
     assert m.pv[2].ub == pytest.approx(40.0 + 0.8 * 300.0)  # the most there can be
     assert m.wind[0].ub == pytest.approx(500.0 * 3.0)
 
@@ -164,17 +167,19 @@ def test_balance_and_grid_rows_with_every_family():
     # the cap counts only the step that emits: 0.5 h x 0.5 kg/kWh
     assert_row(m.emissions_cap, None, {"grid_import[0]": 0.25}, 77.0)
     assert [m.grid_export[t].bounds for t in (0, 1)] == [(0.0, 40.0), (0.0, 40.0)]
+    assert m.wind[0].bounds == (0.0, 10.0) and m.pv[1].bounds == (0.0, 30.0)
     assert [m.unserved[t].bounds for t in (0, 1)] == [(0.0, 100.0), (0.0, 120.0)]
     assert len(m.grid_mode_steps) == 0 and len(m.grid_mode) == 0
 
 
 def test_mode_binary_rows_use_the_powers_and_the_tight_big_ms():
-    inputs = small_inputs([100.0, 120.0], freq="30min", pv=[0.0, 30.0], wind=[10.0, 0.0], battery=BATTERY,
-                          grid=GridParams(import_limit_kw=500.0, export_limit_kw=40.0))
+    inputs = small_inputs([100.0, 120.0], freq="30min", pv=[5.0, 30.0], wind=[10.0, 0.0], battery=BATTERY,
+                          grid=GridParams(import_limit_kw=500.0, export_limit_kw=200.0))
     m = build_model(inputs)
     assert add_mode_binaries(m, battery_steps=[1], grid_steps=[0, 1]) == 3
     assert add_mode_binaries(m, battery_steps=[1], grid_steps=[1]) == 0  # already there
-    assert list(m.battery_mode_steps) == [1] and list(m.grid_mode_steps) == [0, 1]
+    assert add_mode_binaries(m, battery_steps=[1, 0]) == 1  # a step already there, then a new one
+    assert list(m.battery_mode_steps) == [1, 0] and list(m.grid_mode_steps) == [0, 1]
     assert_row(m.battery_mode_charge[1], None, {"battery_charge[1]": 1.0, "battery_mode[1]": -80.0}, 0.0)
     assert_row(m.battery_mode_discharge[1], None, {"battery_discharge[1]": 1.0, "battery_mode[1]": 60.0}, 60.0)
     lay = m.layout
@@ -183,15 +188,28 @@ def test_mode_binary_rows_use_the_powers_and_the_tight_big_ms():
         assert_row(m.grid_mode_import[t], None, {f"grid_import[{t}]": 1.0, f"grid_mode[{t}]": -i_ub}, 0.0)
         assert_row(m.grid_mode_export[t], None, {f"grid_export[{t}]": 1.0, f"grid_mode[{t}]": x_ub}, x_ub)
     assert lay.import_mode_bound_kw == [100.0 + 80.0, 120.0 + 80.0]
-    assert lay.export_mode_bound_kw == [min(10.0 + 60.0, 40.0), min(30.0 + 60.0, 40.0)]
+    assert lay.export_mode_bound_kw == [5.0 + 10.0 + 60.0, 30.0 + 60.0]  # PV + wind + discharge
     assert m.battery_mode[1].domain is pyo.Binary
+    # without a battery: no battery binaries, and export comes from PV and wind only
+    bare = build_model(small_inputs([100.0, 120.0], freq="30min", pv=[5.0, 30.0], wind=[10.0, 0.0],
+                                    grid=GridParams(import_limit_kw=500.0, export_limit_kw=0.5)))
+    assert bare.layout.has_export and bare.layout.export_mode_bound_kw == [0.5, 0.5]
+    assert add_mode_binaries(bare, battery_steps=[0]) == 0
+    assert bare.layout.import_mode_bound_kw == [100.0, 120.0]
+    wide = build_model(small_inputs([100.0, 120.0], freq="30min", pv=[5.0, 30.0], wind=[10.0, 0.0],
+                                    grid=GridParams(import_limit_kw=500.0, export_limit_kw=200.0)))
+    assert wide.layout.export_mode_bound_kw == [15.0, 30.0]
+    no_export = build_model(small_inputs([100.0, 120.0], freq="30min", battery=BATTERY))
+    assert add_mode_binaries(no_export, grid_steps=[0]) == 0 and not hasattr(no_export, "grid_mode")
 
 
 def test_mode_conflicts_find_simultaneous_flows_above_the_tolerance_only():
-    inputs = small_inputs([100.0, 120.0, 90.0], freq="30min", battery=BATTERY,
+    inputs = small_inputs([100.0, 120.0, 90.0, 80.0], freq="30min", battery=BATTERY,
                           grid=GridParams(import_limit_kw=500.0, export_limit_kw=40.0))
     m = build_model(inputs)
-    for t, (c, d, i, x) in enumerate([(5.0, 3.0, 2.0, 2.0), (5.0, 1e-6, 2e-6, 1.0), (0.0, 4.0, 0.0, 0.0)]):
+    # flows of exactly the tolerance (1e-6 kW) count as none, on either side
+    flows = [(5.0, 3.0, 2.0, 2.0), (5.0, 1e-6, 2e-6, 1.0), (1e-6, 4.0, 1e-6, 3.0), (0.0, 0.0, 5.0, 1e-6)]
+    for t, (c, d, i, x) in enumerate(flows):
         m.battery_charge[t].value, m.battery_discharge[t].value = c, d
         m.grid_import[t].value, m.grid_export[t].value = i, x
     assert mode_conflicts(m) == ([0], [0, 1])
@@ -207,6 +225,7 @@ def test_demand_charge_rows_link_each_step_to_its_months_maximum():
     inputs = small_inputs([300.0, 500.0, 100.0, 400.0, 200.0], start="2025-01-31 22:00", freq="30min",
                           tariff=TariffParams(16.0, 4.0))
     m = build_model(inputs)
+    assert list(m.months) == [0, 1]
     assert list(m.peak_months) == [0] and list(m.peak_steps) == [0, 1]
     for t in (0, 1):
         assert_row(m.grid_peak_import_limit[t], None,
@@ -220,6 +239,9 @@ def test_demand_charge_rows_link_each_step_to_its_months_maximum():
         {"grid_peak_import[0]": 16.0 * f_jan}, rel=1e-12)
     assert expression_coefs(m.bill["capacity_charge_distribution_usd"]) == pytest.approx(
         {"grid_max_import[0]": 4.0 * f_jan, "grid_max_import[1]": 4.0 * f_feb}, rel=1e-12)
+    small = build_model(small_inputs([300.0, 500.0], start="2025-01-31 22:00", freq="30min",
+                                     tariff=TariffParams(0.5, 0.25)))  # any rate > 0 has its maxima
+    assert hasattr(small, "grid_peak_import") and hasattr(small, "grid_max_import")
     # without rates, no maxima at all
     bare = build_model(small_inputs([300.0, 500.0], start="2025-01-31 22:00", freq="30min"))
     assert not hasattr(bare, "grid_peak_import") and not hasattr(bare, "grid_max_import")
@@ -227,13 +249,13 @@ def test_demand_charge_rows_link_each_step_to_its_months_maximum():
 
 def test_objective_prices_every_flow_by_its_rate_and_step_length():
     battery = BatteryParams(100.0, 50.0, 50.0, wear_cost_usd_per_kwh=0.02)
-    inputs = small_inputs([10.0, 20.0], freq="30min", price=[0.1, 0.0], export_price=[0.05, 0.07], ef=[0.4, 0.3],
+    inputs = small_inputs([10.0, 20.0], freq="30min", price=[2.0, 0.0], export_price=[0.05, 2.0], ef=[0.4, 0.3],
                           battery=battery, grid=GridParams(1000.0, export_limit_kw=30.0),
                           carbon_price_usd_per_kg=0.03, value_of_lost_load_usd_per_kwh=9.0)
     m = build_model(inputs)
-    # a zero price gives no energy term (step 1's import)
+    # a zero price gives no energy term (step 1's import); 0.5 h x 2 USD/kWh = 1 is a term like any
     assert expression_coefs(m.bill["energy_cost_usd"]) == pytest.approx(
-        {"grid_import[0]": H * 0.1, "grid_export[0]": -H * 0.05, "grid_export[1]": -H * 0.07}, rel=1e-12)
+        {"grid_import[0]": 1.0, "grid_export[0]": -H * 0.05, "grid_export[1]": -1.0}, rel=1e-12)
     assert expression_coefs(m.bill["carbon_cost_usd"]) == pytest.approx(
         {"grid_import[0]": 0.03 * H * 0.4, "grid_import[1]": 0.03 * H * 0.3}, rel=1e-12)
     assert expression_coefs(m.bill["battery_wear_usd"]) == pytest.approx(
@@ -241,7 +263,7 @@ def test_objective_prices_every_flow_by_its_rate_and_step_length():
     assert expression_coefs(m.bill["unserved_cost_usd"]) == pytest.approx(
         {"unserved[0]": 9.0 * H, "unserved[1]": 9.0 * H}, rel=1e-12)
     total = expression_coefs(m.total_cost.expr)
-    assert total["grid_import[0]"] == pytest.approx(H * 0.1 + 0.03 * H * 0.4, rel=1e-12)
+    assert total["grid_import[0]"] == pytest.approx(1.0 + 0.03 * H * 0.4, rel=1e-12)
     assert m.total_cost.sense == pyo.minimize
     assert list(m.bill_terms) == ["energy_cost_usd", "capacity_charge_generation_usd",
                                   "capacity_charge_distribution_usd", "battery_wear_usd", "carbon_cost_usd",
@@ -273,7 +295,7 @@ def work_inputs(**kw):
             CraneJob("C", "rtg", ts("2025-01-06 02:00"), ts("2025-01-06 03:00"), 10.0, 1, 20.0, 2.0)]
     windows = [TruckWindow("W1", ts("2025-01-06 00:00"), ts("2025-01-06 01:30"), 40.0),
                TruckWindow("W2", ts("2025-01-06 01:00"), ts("2025-01-06 03:00"), 30.0)]
-    return small_inputs([100.0, 110.0, 120.0, 130.0, 140.0, 150.0], freq="30min", crane_pools={"sts": 2, "rtg": 5},
+    return small_inputs([100.0, 110.0, 120.0, 130.0, 140.0, 150.0], freq="30min", crane_pools={"rtg": 5, "sts": 2},
                         crane_jobs=jobs, truck_charger_kw=50.0, truck_windows=windows, **kw)
 
 
@@ -366,7 +388,7 @@ def test_reefer_heat_balance_rows_scaled_per_class_and_step():
     fruit = reefer_store("fruit", [10, 10, 12, 12], [0, 2, 0], [0, 0, 0], c=20.0, ua=0.1, q_int=0.5,
                          air=[20.0, 22.0, 24.0], cop=[2.0, 2.5, 3.0], setpoint=1.0, band=(0.0, 3.0), rated=10.0,
                          arrival=1.5)
-    meat = reefer_store("meat", [4, 3, 0, 0], [0, 0, 0], [1, 3, 0], c=30.0, ua=0.2, q_int=0.3,
+    meat = reefer_store("meat", [4, 1, 0, 0], [0, 0, 0], [3, 1, 0], c=30.0, ua=0.2, q_int=0.3,
                         air=[20.0, 20.0, 20.0], cop=[1.5, 1.5, 1.5], setpoint=-20.0, band=(-22.0, -18.0),
                         rated=2.0, arrival=-20.0)
     m = build_model(small_inputs([50.0, 50.0, 50.0], freq="30min", reefer_stores=[fruit, meat]))
@@ -385,11 +407,13 @@ def test_reefer_heat_balance_rows_scaled_per_class_and_step():
     assert_row(m.reefer_heat_balance[2], rhs2,
                {"reefer_temp[2]": 1.0, "reefer_temp[1]": -(20 * 12 - H * 12 * 0.1) / 240,
                 "reefer_power[2]": H * 3.0 / 240}, rhs2)
-    a_prev3 = (30 * (4 - 1) - H * 3.5 * 0.2) / 90  # one box leaves in step 0
-    rhs3 = H * 3.5 * (0.2 * 20 + 0.3) / 90 + a_prev3 * -20.0
-    assert_row(m.reefer_heat_balance[3], rhs3, {"reefer_temp[3]": 1.0, "reefer_power[3]": H * 1.5 / 90}, rhs3)
+    a_prev3 = (30 * (4 - 3) - H * 2.5 * 0.2) / 30  # three boxes leave in step 0, one is left
+    rhs3 = H * 2.5 * (0.2 * 20 + 0.3) / 30 + a_prev3 * -20.0
+    assert_row(m.reefer_heat_balance[3], rhs3, {"reefer_temp[3]": 1.0, "reefer_power[3]": H * 1.5 / 30}, rhs3)
     assert [m.reefer_power[i].bounds for i in range(6)] == [(0.0, 100.0), (0.0, 110.0), (0.0, 120.0),
-                                                            (0.0, 7.0), (0.0, 0.0), (0.0, 0.0)]
+                                                            (0.0, 5.0), (0.0, 0.0), (0.0, 0.0)]
+    # import can absorb the load and every class's rated compressors (10 x 10, 10 x 11, ...; 2 x 2.5, 2 x 0.5)
+    assert m.layout.import_upper_kw == pytest.approx([50.0 + 100.0 + 5.0, 50.0 + 110.0 + 1.0, 50.0 + 120.0])
     assert [m.reefer_temp[i].bounds for i in range(6)] == [(0.0, 3.0)] * 3 + [(-22.0, -18.0)] + [(-20.0, -20.0)] * 2
     assert_row(m.reefer_end_temp[0], None, {"reefer_temp[2]": 1.0}, 1.0)
     assert_row(m.reefer_end_temp[1], None, {"reefer_temp[5]": 1.0}, -20.0)
@@ -408,3 +432,69 @@ def test_no_crane_family_without_job_steps_and_one_with_a_single_step():
     m = build_model(small_inputs([10.0, 10.0], crane_pools={"sts": 1}, crane_jobs=[one]))
     assert m.layout.has_cranes and list(m.crane_steps) == [0]
     assert_row(m.energy_balance[1], 10.0, {"grid_import[1]": 1.0, "unserved[1]": 1.0, "crane_moves[0]": -3.0}, 10.0)
+
+
+def test_sized_pv_alone_adds_no_wind_rows_and_a_unit_profile_of_exactly_0_1_mw_counts():
+    pv = SizedAsset("pv.a", "pv", np.array([1e-7, 5e-8, 0.5]), 0.0, 100.0, 1.0, 0.0)
+    m = build_model(small_inputs([10.0] * 3, freq="30min", wind=[0.0, 4.0, 0.0], sizing=Sizing(assets=[pv])))
+    assert list(m.pv_steps) == [0, 2] and list(m.wind_steps) == [1]
+    assert_row(m.pv_available_limit[0], None, {"pv[0]": 1.0, "asset_size[0]": -1e-7}, 0.0)
+    assert not hasattr(m, "wind_available_limit")  # no sized wind: the bounds say it all
+
+
+def test_dispose_model_removes_every_component():
+    from energy.optimise.dispatch import dispose_model
+
+    m = build_model(work_inputs())
+    dispose_model(m)
+    assert list(m.component_objects()) == []
+
+
+def test_trucks_exist_only_with_a_window_step_and_a_charger():
+    w = [TruckWindow("w", ts("2025-01-06 00:00"), ts("2025-01-06 02:00"), 1.0)]
+    assert build_model(small_inputs([1.0, 1.0], truck_windows=w, truck_charger_kw=1.0)).layout.has_trucks
+    no_charger = build_model(small_inputs([1.0, 1.0], truck_windows=[
+        TruckWindow("w", ts("2025-01-06 00:00"), ts("2025-01-06 02:00"), 0.0)], truck_charger_kw=0.0))
+    assert not no_charger.layout.has_trucks and not hasattr(no_charger, "truck_charge")
+    no_window = build_model(small_inputs([1.0, 1.0], truck_charger_kw=50.0))
+    assert not no_window.layout.has_trucks and not hasattr(no_window, "truck_charge")
+
+
+def test_inflexible_serves_jobs_and_windows_by_start_time_not_list_order():
+    jobs = [CraneJob("late", "sts", ts("2025-01-06 01:00"), ts("2025-01-06 03:00"), 20.0, 2, 10.0, 6.0),
+            CraneJob("early", "sts", ts("2025-01-06 00:00"), ts("2025-01-06 02:00"), 45.0, 2, 20.0, 8.0)]
+    # the charger (30 kW) is shared at step 2: the early window takes 20 kW, the late one the 10 left
+    windows = [TruckWindow("late", ts("2025-01-06 01:00"), ts("2025-01-06 03:00"), 30.0),
+               TruckWindow("early", ts("2025-01-06 00:00"), ts("2025-01-06 01:30"), 40.0)]
+    m = build_model(small_inputs([100.0] * 6, freq="30min", crane_pools={"sts": 2}, crane_jobs=jobs,
+                                 truck_charger_kw=30.0, truck_windows=windows, flexibility="inflexible"))
+    # k: "late" 0..3 (steps 2-5), "early" 4..7 (steps 0-3); early has the cranes first at step 2
+    assert [m.crane_moves[k].ub for k in range(8)] == [5.0, 10.0, 5.0, 0.0, 20.0, 20.0, 5.0, 0.0]
+    # i: "late" 0..3 (steps 2-5), "early" 4..6 (steps 0-2)
+    assert [m.truck_charge[i].ub for i in range(7)] == [10.0, 30.0, 20.0, 0.0, 30.0, 30.0, 20.0]
+
+
+def test_inflexible_crane_doing_one_move_a_step_still_works():
+    job = CraneJob("slow", "sts", ts("2025-01-06 00:00"), ts("2025-01-06 02:00"), 3.0, 1, 2.0, 5.0)
+    m = build_model(small_inputs([10.0] * 4, freq="30min", crane_pools={"sts": 1}, crane_jobs=[job],
+                                 flexibility="inflexible"))
+    assert [m.crane_moves[k].ub for k in range(4)] == [1.0, 1.0, 1.0, 0.0]
+
+
+def test_inflexible_schedules_that_cannot_finish_say_what_to_change():
+    from energy.errors import EnergyError
+
+    jobs = [CraneJob("a", "sts", ts("2025-01-06 00:00"), ts("2025-01-06 01:00"), 10.0, 1, 10.0, 8.0),
+            CraneJob("b", "sts", ts("2025-01-06 00:00"), ts("2025-01-06 01:00"), 10.0, 1, 10.0, 8.0)]
+    with pytest.raises(EnergyError, match=r"crane job 'b' cannot finish its 10 moves .* \(10\.0 moves left\); "
+                                          r"expected windows that fit first-come-first-served work, or "
+                                          r"flexibility\.mode = 'optimised'$"):
+        build_model(small_inputs([10.0] * 2, freq="30min", crane_pools={"sts": 1}, crane_jobs=jobs,
+                                 flexibility="inflexible"))
+    windows = [TruckWindow("a", ts("2025-01-06 00:00"), ts("2025-01-06 01:00"), 40.0),
+               TruckWindow("b", ts("2025-01-06 00:00"), ts("2025-01-06 01:00"), 40.0)]
+    with pytest.raises(EnergyError, match=r"truck window 'b' cannot receive its 40 kWh from its start at 50 kW "
+                                          r"shared with earlier windows; expected non-overlapping charging "
+                                          r"windows, or flexibility\.mode = 'optimised'$"):
+        build_model(small_inputs([10.0] * 2, freq="30min", truck_charger_kw=50.0, truck_windows=windows,
+                                 flexibility="inflexible"))

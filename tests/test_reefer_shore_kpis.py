@@ -147,3 +147,11 @@ def test_shore_power_charge_uses_the_first_step_of_a_tied_maximum():
     assert math.isclose(k["shore_power_capacity_charge_usd"],
                         4.0 * 60 * F_FEB + 16.0 * 100 * F_FEB + 4.0 * 20 * F_MAR + 16.0 * 30 * F_MAR,
                         rel_tol=1e-12)
+
+
+def test_shore_power_kpis_of_a_table_without_steps_are_zero():
+    empty = pd.DataFrame({"dt_h": [], "shore_power_kw": [], "grid_import_kw": []},
+                         index=pd.DatetimeIndex([], tz=TZ))
+    k = shore_power_kpis(empty, RATES, AUX_KG_PER_KWH)
+    assert k["shore_power_max_kw"] == 0.0 and k["shore_power_mwh"] == 0.0
+    assert k["shore_power_capacity_charge_usd"] == 0.0
