@@ -1,0 +1,100 @@
+"""More edges of the CSV time-series reader (energy.timeseries): a model index without a freq,
+files that start before the horizon, whole messages naming the first bad row or step, and PVGIS
+files in their other shapes (energy.weatherfile).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from energy.config import SeriesFile
+from energy.errors import EnergyError
+from energy.timeseries import read_series_csv
+from energy.weatherfile import read_weather_file
+
+TZ = "America/Lima"
+DATA = Path(__file__).parent / "data"
+
+
+def write(path, start, periods, freq, values=None):
+    idx = pd.date_range(pd.Timestamp(start, tz=TZ), periods=periods, freq=freq)
+    vals = np.arange(periods, dtype=float) if values is None else values
+    path.write_text("timestamp,value\n" + "".join(f"{t.isoformat()},{v}\n" for t, v in zip(idx, vals, strict=True)))
+    return path
+
+
+def read(path, index, end, **kw):
+    return read_series_csv(SeriesFile(file=path, units="kW"), index, end, quantity="power_kw", **kw)
+
+
+def no_freq(start, periods, freq):
+    """A model index like one read back from a file: the same steps, but no freq attribute."""
+    idx = pd.date_range(pd.Timestamp(start, tz=TZ), periods=periods, freq=freq)
+    out = pd.DatetimeIndex(list(idx))
+    assert out.freq is None
+    return out, idx[-1] + pd.Timedelta(freq)
+
+
+def test_a_model_index_without_freq_takes_its_step_from_the_first_two_steps(tmp_path):
+    index, end = no_freq("2025-03-01 00:00", 3, "1h")
+    p = write(tmp_path / "q.csv", "2025-03-01 00:00", 12, "15min")
+    got = read(p, index, end)
+    np.testing.assert_allclose(got.values.to_numpy(), np.arange(12.0).reshape(3, 4).mean(axis=1))
+    assert got.notes == ["q.csv: resampled from 15min to 1h by the mean of each step"]
+    p = write(tmp_path / "h.csv", "2025-03-01 00:00", 2, "2h", [4.0, 8.0])
+    index4, end4 = no_freq("2025-03-01 00:00", 4, "1h")
+    np.testing.assert_array_equal(read(p, index4, end4).values.to_numpy(), [4.0, 4.0, 8.0, 8.0])
+
+
+def test_refining_a_file_that_starts_before_the_horizon_keeps_the_model_steps(tmp_path):
+    index = pd.date_range(pd.Timestamp("2025-03-01 00:00", tz=TZ), periods=4, freq="30min")
+    end = index[-1] + pd.Timedelta("30min")
+    p = write(tmp_path / "a.csv", "2025-02-28 22:00", 5, "1h", [1.0, 2.0, 3.0, 4.0, 5.0])
+    got = read(p, index, end)
+    assert got.values.index.equals(index)
+    np.testing.assert_array_equal(got.values.to_numpy(), [3.0, 3.0, 4.0, 4.0])
+
+
+def test_the_offset_message_names_the_file_start_and_the_horizon_start(tmp_path):
+    index = pd.date_range(pd.Timestamp("2025-03-01 00:00", tz=TZ), periods=3, freq="1h")
+    p = write(tmp_path / "a.csv", "2025-02-28 23:30", 6, "1h")
+    with pytest.raises(EnergyError, match=r"a\.csv: timestamps every 1h from 2025-02-28T23:30:00-05:00 do not fall "
+                                          r"on the model steps of 1h from 2025-03-01T00:00:00-05:00; expected "
+                                          r"intervals that start on the model's step boundaries$"):
+        read(p, index, index[-1] + pd.Timedelta("1h"))
+
+
+def test_an_index_with_a_gap_holds_the_file_value_of_each_model_step(tmp_path):
+    # 2-hourly file from 00:00, a model of 1-hour steps whose index skips 02:00 and 03:00 (no freq):
+    # a file that ends at 04:00 does not cover the horizon; one that goes on to 06:00 is held
+    index = pd.DatetimeIndex([pd.Timestamp(f"2025-03-01 {h:02d}:00", tz=TZ) for h in (0, 1, 4, 5)])
+    p = write(tmp_path / "a.csv", "2025-03-01 00:00", 2, "2h", [1.0, 2.0])
+    with pytest.raises(EnergyError, match=r"a\.csv: covers .*expected it to cover the model horizon"):
+        read(p, index, pd.Timestamp("2025-03-01 06:00", tz=TZ))
+    p = write(tmp_path / "b.csv", "2025-03-01 00:00", 3, "2h", [1.0, 2.0, 3.0])
+    got = read(p, index, pd.Timestamp("2025-03-01 06:00", tz=TZ))
+    np.testing.assert_array_equal(got.values.to_numpy(), [1.0, 1.0, 3.0, 3.0])
+
+
+def test_pvgis_tmy_as_epw_json_without_its_extension_and_with_a_bom(tmp_path):
+    index = pd.date_range(pd.Timestamp("2025-01-04", tz=TZ), periods=3, freq="h")
+    data_epw, meta = read_weather_file(DATA / "chancay_sample.epw", fmt="pvgis_tmy", index=index)
+    assert meta["source"] == "pvgis_tmy" and meta["name"] == "Chancay fixture"
+    bom = tmp_path / "bom.epw"
+    bom.write_text("\ufeff" + (DATA / "chancay_sample.epw").read_text(), encoding="utf-8")
+    data_bom, meta = read_weather_file(bom, fmt="pvgis_tmy", index=index)
+    assert meta["source"] == "pvgis_tmy"
+    pd.testing.assert_frame_equal(data_bom, data_epw)
+    as_text = tmp_path / "pvgis.txt"  # the JSON under a name that does not say so
+    as_text.write_text((DATA / "chancay_sample_pvgis_tmy.json").read_text())
+    data_txt, meta = read_weather_file(as_text, fmt="pvgis_tmy", index=index)
+    data_json, _ = read_weather_file(DATA / "chancay_sample_pvgis_tmy.json", fmt="pvgis_tmy", index=index)
+    pd.testing.assert_frame_equal(data_txt, data_json)
+    assert meta["source"] == "pvgis_tmy"
+    doc = json.loads((DATA / "chancay_sample_pvgis_tmy.json").read_text())
+    assert meta["latitude"] == pytest.approx(doc["inputs"]["location"]["latitude"])
