@@ -176,9 +176,10 @@ def test_mode_binary_rows_use_the_powers_and_the_tight_big_ms():
     inputs = small_inputs([100.0, 120.0], freq="30min", pv=[5.0, 30.0], wind=[10.0, 0.0], battery=BATTERY,
                           grid=GridParams(import_limit_kw=500.0, export_limit_kw=200.0))
     m = build_model(inputs)
-    assert add_mode_binaries(m, battery_steps=[1], grid_steps=[0, 1]) == 3
-    assert add_mode_binaries(m, battery_steps=[1], grid_steps=[1]) == 0  # already there
-    assert add_mode_binaries(m, battery_steps=[1, 0]) == 1  # a step already there, then a new one
+    assert add_mode_binaries(m, battery_steps=[1], grid_steps=[0]) == 2
+    assert add_mode_binaries(m, battery_steps=[1], grid_steps=[0]) == 0  # already there
+    assert add_mode_binaries(m, grid_steps=[0, 1]) == 1  # a step already there, then a new one
+    assert add_mode_binaries(m, battery_steps=[1, 0]) == 1
     assert list(m.battery_mode_steps) == [1, 0] and list(m.grid_mode_steps) == [0, 1]
     assert_row(m.battery_mode_charge[1], None, {"battery_charge[1]": 1.0, "battery_mode[1]": -80.0}, 0.0)
     assert_row(m.battery_mode_discharge[1], None, {"battery_discharge[1]": 1.0, "battery_mode[1]": 60.0}, 60.0)
