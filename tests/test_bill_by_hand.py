@@ -316,3 +316,17 @@ def test_intensity_kpis_by_hand():
     none = intensity_kpis(30.0, 0.0, 5.0, 0, 1.5)  # nothing to divide by: NaN, not an error
     assert all(math.isnan(none[k]) for k in ("cost_usd_per_mwh", "kwh_per_teu", "usd_per_move", "kg_co2_per_teu"))
     assert none["quay_moves"] == 0.0 and none["teu"] == 0.0
+
+
+def test_step_bill_puts_a_months_generation_charge_on_its_own_peak_step():
+    from energy.kpis import step_bill
+
+    d = dispatch()
+    # March's 00:00 marked peak (50 kW): its generation charge falls there, not on February's
+    # 22:30 peak step that happens to import 50 kW too
+    d["grid_import_kw"] = [300.0, 50.0, 400.0, 100.0, 50.0, 120.0]
+    d["is_peak"] = [True, True, False, False, True, False]
+    s = step_bill(d, RATES)
+    np.testing.assert_allclose(s["capacity_charge_usd"].to_numpy(),
+                               [16.0 * 300 * 2 / 672, 0.0, 4.0 * 400 * 2 / 672, 0.0, 16.0 * 50 / 744,
+                                4.0 * 120 / 744], rtol=1e-12)
