@@ -80,7 +80,7 @@ SCOPES = {
         tests=("tests/test_timeseries.py", "tests/test_weather.py", "tests/test_bad_inputs.py",
                "tests/test_readers.py", "tests/test_meter_formats.py", "tests/test_weather_timing.py",
                "tests/test_vessel_schedule.py", "tests/test_vessel_calls_file.py",
-               "tests/test_weather_file_edges.py"),
+               "tests/test_weather_file_edges.py", "tests/test_series_file_edges.py"),
     ),
 }
 

@@ -98,3 +98,62 @@ def test_pvgis_tmy_as_epw_json_without_its_extension_and_with_a_bom(tmp_path):
     assert meta["source"] == "pvgis_tmy"
     doc = json.loads((DATA / "chancay_sample_pvgis_tmy.json").read_text())
     assert meta["latitude"] == pytest.approx(doc["inputs"]["location"]["latitude"])
+
+
+@pytest.mark.parametrize(("text", "dayfirst", "reason"), [
+    ("2025-02-30 10:00", False, " (day is out of range for month)"),
+    ("2025-02-30 10:00", True, " (day is out of range for month)"),
+    ("2025-13-01 10:00", False, " (month must be in 1..12)"),
+    ("30/02/2025 10:00", False, " (day-first dates need dayfirst = true)"),
+    ("30/02/2025 10:00", True, " (day is out of range for month)"),
+    ("2025-01-01 25:00", False, " (hour must be in 0..23)"),
+    ("2025-01-01 10:00 later", False, ""),
+])
+def test_an_unparsable_timestamp_says_why_when_pandas_says_so_briefly(text, dayfirst, reason):
+    from energy.timeseries import parse_timestamps
+
+    raw = pd.Series(["2025-01-01 00:00", text])
+    with pytest.raises(EnergyError) as err:
+        parse_timestamps(raw, Path("a.csv"), "timestamp", tz=TZ, file_tz=TZ, dayfirst=dayfirst)
+    assert str(err.value) == (f"a.csv: row 3: cannot parse timestamp '{text}' in column 'timestamp'; "
+                              f"expected ISO 8601 such as 2025-01-31 18:15{reason}")
+
+
+def test_coarsening_onto_an_index_with_a_gap_is_refused_naming_the_file_start(tmp_path):
+    index = pd.DatetimeIndex([pd.Timestamp(f"2025-03-01 {h:02d}:00", tz=TZ) for h in (0, 1, 4, 5)])
+    p = write(tmp_path / "a.csv", "2025-03-01 00:00", 12, "30min")
+    with pytest.raises(EnergyError) as err:
+        read(p, index, pd.Timestamp("2025-03-01 06:00", tz=TZ))
+    assert str(err.value) == (f"{p}: timestamps every 30min starting 2025-03-01T00:00:00-05:00 do not align with "
+                              "the model steps of 1h; expected timestamps on the model's step boundaries")
+
+
+def test_a_non_numeric_crane_count_names_its_column(tmp_path):
+    from energy.config.schema import VesselCallsFile
+    from energy.timeseries import read_vessel_calls
+
+    p = tmp_path / "calls.csv"
+    p.write_text("vessel,arrival,departure,moves,max_cranes\nA,2025-01-06 00:00,2025-01-06 04:00,10,x\n")
+    with pytest.raises(EnergyError) as err:
+        read_vessel_calls(VesselCallsFile(file=p), TZ)
+    assert str(err.value) == f"{p}: row 2: column 'max_cranes' is 'x'; expected a number"
+
+
+def test_pvgis_json_metadata_and_a_location_that_is_not_a_table(tmp_path):
+    index = pd.date_range(pd.Timestamp("2025-01-04", tz=TZ), periods=2, freq="h")
+    _, meta = read_weather_file(DATA / "chancay_sample_pvgis_tmy.json", fmt="pvgis_tmy", index=index)
+    assert meta["name"] == "PVGIS TMY" and meta["tz_offset_h"] == 0.0
+    assert meta["path"] == str(DATA / "chancay_sample_pvgis_tmy.json")
+    doc = json.loads((DATA / "chancay_sample_pvgis_tmy.json").read_text())
+    del doc["inputs"]["location"]["elevation"]  # a PVGIS file may leave its location out
+    no_elevation = tmp_path / "no_elevation.json"
+    no_elevation.write_text(json.dumps(doc))
+    _, meta = read_weather_file(no_elevation, fmt="pvgis_tmy", index=index)
+    assert np.isnan(meta["altitude_m"])
+    doc["inputs"]["location"] = "Chancay"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc))
+    with pytest.raises(EnergyError) as err:
+        read_weather_file(bad, fmt="pvgis_tmy", index=index)
+    assert str(err.value) == (f"weather file {bad}: inputs.location is 'Chancay'; expected a table of latitude, "
+                              "longitude and elevation")
