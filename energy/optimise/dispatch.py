@@ -80,7 +80,7 @@ with f_mo the share of month mo inside the horizon (:func:`energy.timegrid.month
 from __future__ import annotations
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression
 
@@ -561,7 +561,7 @@ def build_model(inputs: Inputs) -> pyo.ConcreteModel:
 
     Returns
     -------
-    pyomo.environ.ConcreteModel
+    pyomo.core.ConcreteModel
         Flat model (components documented in this module's docstring), minimising
         ``total_cost`` [USD]. ``model.layout`` (a :class:`Layout`) tells which
         components exist and maps crane job-steps to time steps.

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression
 
@@ -131,7 +131,7 @@ class EpsilonModel:
 
     Attributes
     ----------
-    model : pyomo.environ.ConcreteModel
+    model : pyomo.core.ConcreteModel
         The Pyomo model; holds the last solution in its variables.
     build_s, translate_s, solve_s : float
         Build, compile (all recompilations) and HiGHS time so far. [s]

@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from energy.emission_factors import FACTOR_COLUMNS, factors_on, sein_profile
@@ -131,7 +131,7 @@ def extract(model: pyo.ConcreteModel, outcome: SolveOutcome) -> Results:
 
     Parameters
     ----------
-    model : pyomo.environ.ConcreteModel
+    model : pyomo.core.ConcreteModel
         Model from :func:`energy.optimise.dispatch.build_model`, solved by
         :func:`energy.optimise.solve.solve`.
     outcome : energy.optimise.solve.SolveOutcome

@@ -132,7 +132,7 @@ def optimise_sizes(
     energy.errors.SolveError
         No usable solution.
     """
-    import pyomo.environ as pyo
+    import pyomo.core as pyo
 
     with PauseGC():
         t = time.perf_counter()

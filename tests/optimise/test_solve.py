@@ -457,3 +457,24 @@ def test_lp_first_whole_crane_counts_reach_the_hand_optimum_with_a_proven_gap():
         assert sum(n for k, n in counts.items() if steps[k] == t) <= 3 + 1e-9
     moves = np.array([v.value for v in m.crane_moves.values()])
     assert (moves <= m.layout.crane_rate * np.array([counts.get(k, 2) for k in range(len(moves))]) + 1e-6).all()
+
+
+def test_a_solve_imports_scipy_sparse_but_not_scipy_stats():
+    """Pyomo's deferred scipy import would add scipy.stats (~0.5 s per process) to every run.
+
+    A fresh process (this one has imported whatever other tests needed): solving a
+    small model must load scipy.sparse (the compiler's) and nothing of scipy.stats.
+    """
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from tests.cases import small_inputs\n"
+            "from energy.optimise.optimise import optimise\n"
+            "assert 'scipy.stats' not in sys.modules, 'imported before the solve'\n"
+            "res = optimise(small_inputs([100.0, 200.0, 150.0], pv=50.0))\n"
+            "assert res.kpis['status'] == 'optimal', res.kpis['status']\n"
+            "print(int('scipy.sparse' in sys.modules), int('scipy.stats' in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["1", "0"]
