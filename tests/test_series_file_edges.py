@@ -157,3 +157,63 @@ def test_pvgis_json_metadata_and_a_location_that_is_not_a_table(tmp_path):
         read_weather_file(bad, fmt="pvgis_tmy", index=index)
     assert str(err.value) == (f"weather file {bad}: inputs.location is 'Chancay'; expected a table of latitude, "
                               "longitude and elevation")
+
+
+def numbers(values, **kw):
+    from energy.timeseries import parse_numbers
+
+    return parse_numbers(pd.Series(["0", *values]), Path("a.csv"), "v", **kw)
+
+
+def test_decimal_commas_thousands_dots_and_no_break_spaces():
+    np.testing.assert_array_equal(numbers(["1.234,5", "1234,5", "7", " 2\u00a0000,25 "], decimal=","),
+                                  [0.0, 1234.5, 1234.5, 7.0, 2000.25])
+    np.testing.assert_array_equal(numbers(["1\u00a0234.5"]), [0.0, 1234.5])
+
+
+@pytest.mark.parametrize(("value", "kw", "message"), [
+    ("1,5", {}, "column 'v' is '1,5'; expected a number (is the decimal separator right? it is '.')"),
+    ("1.5", {"decimal": ","}, "column 'v' is '1.5'; expected a number (is the decimal separator right? it is ',')"),
+    ("abc", {"decimal": ","}, "column 'v' is 'abc'; expected a number"),
+    (" ", {}, "column 'v' is empty; expected a number"),
+    ("-1", {}, "column 'v' is '-1'; expected a value >= 0"),
+    ("1.000001e12", {}, "column 'v' is '1.000001e12'; expected a number of magnitude at most 1e12"),
+    ("-2e12", {"allow_negative": True}, "column 'v' is '-2e12'; expected a number of magnitude at most 1e12"),
+])
+def test_bad_numbers_name_the_first_bad_row(value, kw, message):
+    with pytest.raises(EnergyError) as err:
+        numbers([value, value], **kw)
+    assert str(err.value) == f"a.csv: row 3: {message}"
+
+
+def test_numbers_of_magnitude_1e12_are_the_largest_accepted():
+    np.testing.assert_array_equal(numbers(["1e12", "-1e12"], allow_negative=True), [0.0, 1e12, -1e12])
+
+
+def spacing(stamps):
+    from energy.timeseries import check_spacing
+
+    idx = pd.DatetimeIndex([pd.Timestamp(s, tz=TZ) for s in stamps])
+    return check_spacing(idx, Path("a.csv"))
+
+
+def test_spacing_returns_the_step_and_names_the_first_bad_row():
+    assert spacing(["2025-01-01 00:00", "2025-01-01 00:15", "2025-01-01 00:30"]) == pd.Timedelta("15min")
+    cases = [
+        (["2024-02-27", "2024-02-28", "2024-03-01", "2024-03-02"],
+         "row 4: gap of 2D before 2024-03-01T00:00:00-05:00 (the file skips 29 February); "
+         "expected evenly spaced timestamps every 1D"),
+        (["2025-02-27", "2025-02-28", "2025-03-02", "2025-03-03"],
+         "row 4: gap of 2D before 2025-03-02T00:00:00-05:00; expected evenly spaced timestamps every 1D"),
+        (["2025-01-01 00:00", "2025-01-01 01:00", "2025-01-01 01:30", "2025-01-01 02:30"],
+         "row 4: irregular step of 30min before 2025-01-01T01:30:00-05:00; expected evenly spaced timestamps every 1h"),
+        (["2025-01-01 00:00", "2025-01-01 01:00", "2025-01-01 00:30"],
+         "row 4: timestamp 2025-01-01T00:30:00-05:00 is earlier than the row before (2025-01-01T01:00:00-05:00); "
+         "expected increasing timestamps"),
+        (["2025-01-01 00:00", "2025-01-01 01:00", "2025-01-01 01:00"],
+         "row 4: duplicate timestamp 2025-01-01T01:00:00-05:00; expected unique timestamps"),
+    ]
+    for stamps, message in cases:
+        with pytest.raises(EnergyError) as err:
+            spacing(stamps)
+        assert str(err.value) == f"a.csv: {message}"
