@@ -256,3 +256,77 @@ def test_small_flows_below_one_kwh_still_count():
 
 def test_battery_cycles_need_the_usable_energy():
     assert run_kpis(dispatch(), RATES)["battery_cycles"] == 0.0  # default: no battery
+
+
+# step_bill by hand: E = kW x 0.5 h; each month's capacity charges on the step that set them
+STEP_ENERGY_USD = [0.5 * 0.1 * 300, 0.5 * 0.2 * 250, 0.5 * 0.2 * 400, 0.5 * 0.1 * 100,
+                   0.5 * (0.05 * 50 - 0.02 * 30), 0.5 * 0.05 * 120]  # 15, 25, 40, 5, 0.95, 3
+STEP_KG = [0.5 * 0.2 * 300, 0.5 * 0.2 * 250, 0.5 * 0.3 * 400, 0.5 * 0.3 * 100, 0.5 * 0.4 * 50, 0.5 * 0.4 * 120]
+STEP_CAPACITY_USD = [16.0 * 300 * 2 / 672, 0.0, 4.0 * 400 * 2 / 672, 0.0, 0.0, 4.0 * 120 * 1 / 744]
+STEP_WEAR_USD = [0.0, 0.02 * 0.5 * 50, 0.0, 0.0, 0.0, 0.02 * 0.5 * 20]
+STEP_UNSERVED_USD = [0.0, 0.0, 7.0 * 0.5 * 10, 0.0, 0.0, 0.0]
+
+
+def test_step_bill_by_hand():
+    from energy.kpis import step_bill
+
+    s = step_bill(dispatch(), RATES)
+    assert list(s.columns) == ["energy_cost_usd", "capacity_charge_usd", "battery_wear_usd", "carbon_cost_usd",
+                               "unserved_cost_usd", "cost_usd", "emissions_kg"]
+    assert s.index.equals(dispatch().index)
+    carbon = [0.05 * kg for kg in STEP_KG]
+    expected = {"energy_cost_usd": STEP_ENERGY_USD, "capacity_charge_usd": STEP_CAPACITY_USD,
+                "battery_wear_usd": STEP_WEAR_USD, "carbon_cost_usd": carbon,
+                "unserved_cost_usd": STEP_UNSERVED_USD, "emissions_kg": STEP_KG,
+                "cost_usd": [sum(v) for v in zip(STEP_ENERGY_USD, STEP_CAPACITY_USD, STEP_WEAR_USD, carbon,
+                                                 STEP_UNSERVED_USD, strict=True)]}
+    for name, values in expected.items():
+        np.testing.assert_allclose(s[name].to_numpy(), values, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+def test_step_bill_puts_both_charges_on_one_step_when_it_sets_both_maxima():
+    from energy.kpis import step_bill
+
+    d = dispatch()
+    d["is_peak"] = [True, True, True, False, False, False]  # February's 400 kW at 23:00 is now peak too
+    s = step_bill(d, RATES)
+    np.testing.assert_allclose(s["capacity_charge_usd"].to_numpy(),
+                               [0.0, 0.0, (16.0 + 4.0) * 400 * 2 / 672, 0.0, 0.0, 4.0 * 120 / 744], rtol=1e-12)
+
+
+def test_step_bill_without_a_peak_column_has_only_distribution_charges():
+    from energy.kpis import step_bill
+
+    s = step_bill(dispatch().drop(columns="is_peak"), RATES)
+    np.testing.assert_allclose(s["capacity_charge_usd"].to_numpy(),
+                               [0.0, 0.0, 4.0 * 400 * 2 / 672, 0.0, 0.0, 4.0 * 120 / 744], rtol=1e-12)
+
+
+def test_intensity_kpis_by_hand():
+    from energy.kpis import intensity_kpis
+
+    k = intensity_kpis(1000.0, 50.0, 2000.0, 400, 1.5)  # 400 moves x 1.5 TEU = 600 TEU
+    assert k == pytest.approx({"cost_usd_per_mwh": 20.0, "quay_moves": 400.0, "teu": 600.0,
+                               "kwh_per_teu": 50_000.0 / 600, "usd_per_move": 2.5, "kg_co2_per_teu": 2000.0 / 600},
+                              rel=1e-12)
+    assert isinstance(k["quay_moves"], float) and isinstance(k["teu"], float)
+    one = intensity_kpis(30.0, 1.0, 5.0, 1, 1.0)  # divisors of exactly 1 divide like any other
+    assert one == pytest.approx({"cost_usd_per_mwh": 30.0, "quay_moves": 1.0, "teu": 1.0, "kwh_per_teu": 1000.0,
+                                 "usd_per_move": 30.0, "kg_co2_per_teu": 5.0}, rel=1e-12)
+    none = intensity_kpis(30.0, 0.0, 5.0, 0, 1.5)  # nothing to divide by: NaN, not an error
+    assert all(math.isnan(none[k]) for k in ("cost_usd_per_mwh", "kwh_per_teu", "usd_per_move", "kg_co2_per_teu"))
+    assert none["quay_moves"] == 0.0 and none["teu"] == 0.0
+
+
+def test_step_bill_puts_a_months_generation_charge_on_its_own_peak_step():
+    from energy.kpis import step_bill
+
+    d = dispatch()
+    # March's 00:00 marked peak (50 kW): its generation charge falls there, not on February's
+    # 22:30 peak step that happens to import 50 kW too
+    d["grid_import_kw"] = [300.0, 50.0, 400.0, 100.0, 50.0, 120.0]
+    d["is_peak"] = [True, True, False, False, True, False]
+    s = step_bill(d, RATES)
+    np.testing.assert_allclose(s["capacity_charge_usd"].to_numpy(),
+                               [16.0 * 300 * 2 / 672, 0.0, 4.0 * 400 * 2 / 672, 0.0, 16.0 * 50 / 744,
+                                4.0 * 120 / 744], rtol=1e-12)
