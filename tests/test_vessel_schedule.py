@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -34,13 +35,13 @@ Y2025, Y2027 = y(2025), y(2027)
 
 
 def calls(start=Y2025, end=Y2027, *, teu=1_000_000.0, berths=2, sts=6, slack=1.5, mooring=2.0,
-          rho=28.0, classes=None, teu_per_move=None, seed=7):
+          rho=28.0, classes=None, teu_per_move=None, seed=7, **delays):
     v = Vessels()
     return generate_vessel_calls(start, end, throughput_teu_per_year=teu,
                                  teu_per_move=v.teu_per_move if teu_per_move is None else teu_per_move,
                                  classes=v.classes if classes is None else classes, container_berths=berths,
                                  window_slack=slack, mooring_hours=mooring, sts_count=sts,
-                                 moves_per_crane_hour=rho, seed=seed)
+                                 moves_per_crane_hour=rho, seed=seed, **delays)
 
 
 def of_year(c: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -106,6 +107,54 @@ def test_calls_queueing_past_the_next_year_are_refused():
                                           r"smaller window_slack\)$"):
         calls(teu=5 * 4380.0, **args)
     assert len(of_year(calls(teu=4 * 4380.0, **args), 2025)) == 4
+
+
+def test_a_queue_ending_exactly_two_years_on_is_accepted():
+    # one berth, one-hour calls, two wanted an hour: seed 2's 17,520th call of 2025 arrives at
+    # exactly 2 x 8760 h (the end of 2026), the limit itself; a 17,521st call queues past it
+    args = dict(berths=1, sts=1, slack=1.0, mooring=0.0, rho=1.0, teu_per_move=1.0, classes=one_class(1.0),
+                seed=2)
+    c = calls(y(2025), y(2028), teu=17_520.0, **args)
+    c = of_year(c, 2025)
+    assert len(c) == 17_520 and c["arrival"].max() == y(2027)
+    with pytest.raises(EnergyError, match=r"^vessels: the 17521 calls of 2025 do not fit 1 container berth"):
+        calls(y(2025), y(2026), teu=17_521.0, **args)
+
+
+def test_exactly_the_most_calls_a_year_are_accepted(monkeypatch):
+    import energy.jobs
+
+    monkeypatch.setattr(energy.jobs, "MAX_CALLS_PER_YEAR", 5)
+    assert len(of_year(calls(teu=5.0, teu_per_move=1.0, classes=one_class(1.0)), 2025)) == 5
+    with pytest.raises(EnergyError, match=r"^vessels: 6 calls in 2025 .* expected at most 5$"):
+        calls(teu=6.0, teu_per_move=1.0, classes=one_class(1.0))
+
+
+@pytest.mark.parametrize(("mean_h", "k"), [(0.5, 1), (24.0, None), (24.0, 4), (6.0, 2)])
+def test_arrival_delays_are_their_own_seeded_erlang_stream(mean_h, k):
+    """Each wanted arrival is pushed back by an Erlang(k, mean_h) delay of stream [seed, year, 1].
+
+    Rebuilt independently: one class of equal calls and berths to spare (no queue), so a call
+    arrives at the whole hour after its wanted time plus its delay; ``k=None`` is the default
+    shape, 1 (exponential).
+    """
+    n, seed, hours = 300, 11, 8760
+    kw = dict(arrival_delay_mean_h=mean_h) | ({} if k is None else dict(arrival_delay_erlang_k=k))
+    c = of_year(calls(y(2025), y(2027), teu=n * 10.0, teu_per_move=1.0, classes=one_class(10.0, 1),
+                      berths=n, sts=n, seed=seed, **kw), 2025)
+    rng = np.random.default_rng([seed, 2025])
+    rng.choice(1, size=n, p=[1.0])  # the class of each call
+    rng.uniform(-1, 1, n)  # its moves' spread
+    want = np.sort(rng.uniform(0, hours, n))
+    shape = 1 if k is None else k
+    delays = np.random.default_rng([seed, 2025, 1]).gamma(shape, mean_h / shape, n)
+    expected = y(2025) + pd.to_timedelta(np.ceil(np.sort(want + delays)), unit="h")
+    assert len(c) == n and (c["arrival"].to_numpy() == expected.to_numpy()).all()
+    on_time = of_year(calls(y(2025), y(2027), teu=n * 10.0, teu_per_move=1.0, classes=one_class(10.0, 1),
+                            berths=n, sts=n, seed=seed), 2025)
+    assert (on_time["arrival"].to_numpy() == (y(2025) + pd.to_timedelta(np.ceil(want), unit="h")).to_numpy()).all()
+    shift_h = (c["arrival"] - on_time["arrival"]).mean() / pd.Timedelta("1h")
+    assert shift_h == pytest.approx(delays.mean(), abs=1.0)  # ceil moves each by under an hour
 
 
 def test_too_many_calls_are_refused_before_drawing_them():
