@@ -409,3 +409,22 @@ def test_weather_file_missing_column_and_missing_values(tmp_path):
     marked.write_text("\n".join(lines) + "\n")
     with pytest.raises(EnergyError, match=r"marked\.epw: column ghi_w_m2 has 1 missing"):
         read_weather_file(marked, fmt="epw", index=idx)
+
+
+@pytest.mark.parametrize("tau_h", [3.0, 30.0, 0.5])
+def test_ar1_noise_is_scipy_lfilter_bit_for_bit(tau_h):
+    """The weather's AR(1) noise: the recursion scipy.signal.lfilter computes, exactly, and
+    stationary with unit variance (the synthetic weather's statistics rest on it)."""
+    from scipy.signal import lfilter
+
+    from energy.weather import _ar1
+
+    x = np.random.default_rng(3).standard_normal(20_000)
+    phi = np.exp(-1 / tau_h)
+    scale = np.sqrt(1 - phi**2)
+    expected, _ = lfilter([scale], [1.0, -phi], x, zi=[(1 - scale) * x[0]])
+    got = _ar1(x, phi)
+    assert np.array_equal(got, expected)
+    assert got.std() == pytest.approx(1.0, abs=0.05)
+    assert np.corrcoef(got[1:], got[:-1])[0, 1] == pytest.approx(phi, abs=0.03)
+    assert _ar1(np.array([]), phi).shape == (0,) and _ar1(x[:1], phi)[0] == pytest.approx(x[0])

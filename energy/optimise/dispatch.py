@@ -80,13 +80,13 @@ with f_mo the share of month mo inside the horizon (:func:`energy.timegrid.month
 from __future__ import annotations
 
 import numpy as np
-import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from energy.inputs import Inputs
 from energy.kpis import BILL_TERMS, HOURS_PER_YEAR, INVESTMENT_TERMS
 from energy.optimise.layout import AVAILABLE_MIN_KW, Layout, ModelData, prepare, sized_profiles
+from energy.optimise.pyomo_env import pyo
 
 __all__ = [
     "Layout",

@@ -36,7 +36,6 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression
 
@@ -44,6 +43,7 @@ from energy.errors import CapError, SolveError
 from energy.inputs import Inputs
 from energy.optimise.dispatch import add_mode_binaries, build_model, dispose_model, mode_conflicts
 from energy.optimise.extract import Results, extract
+from energy.optimise.pyomo_env import pyo
 from energy.optimise.solve import (
     DEFAULT_MIP_GAP,
     SolveOutcome,

@@ -66,12 +66,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from energy.emission_factors import FACTOR_COLUMNS, factors_on, sein_profile
 from energy.errors import SolveError
 from energy.kpis import bill_rates, reefer_kpis, run_kpis, shore_power_kpis, step_bill
+from energy.optimise.pyomo_env import pyo
 from energy.optimise.solve import SolveOutcome
 
 __all__ = ["Results", "extract"]

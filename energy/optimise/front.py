@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-import pyomo.core as pyo
 
 from energy.errors import EnergyError, SolveError
 from energy.inputs import Inputs
@@ -31,6 +30,7 @@ from energy.kpis import INVESTMENT_TERMS
 from energy.optimise.dispatch import sizes_of
 from energy.optimise.epsilon import UNSERVED_TOL_KWH, EpsilonModel, slack, unserved_slack
 from energy.optimise.extract import Results
+from energy.optimise.pyomo_env import pyo
 from energy.optimise.solve import DEFAULT_MIP_GAP
 
 __all__ = ["FrontPoint", "solve_front"]

@@ -58,13 +58,13 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from energy.config import default_of, schema
 from energy.inputs import Inputs
 from energy.optimise.dispatch import add_mode_binaries, build_model, mode_conflicts
+from energy.optimise.pyomo_env import pyo, sparse_scipy_only
 from energy.progress import SolverState
 
 __all__ = ["DEFAULT_MIP_GAP", "DEFAULT_THREADS", "SolveOutcome", "only_crane_counts", "relax_and_repair",
@@ -199,26 +199,6 @@ class _Compiled:
     relaxed_basis: object | None = None
     #: :func:`_count_rows`, once read.
     count_rows: tuple | None = None
-
-
-def sparse_scipy_only() -> None:
-    """Let Pyomo's deferred ``scipy`` import load ``scipy.sparse`` only.
-
-    ``pyomo.common.dependencies`` resolves its deferred ``scipy`` (first touched by the
-    standard-form compiler, which needs only ``scipy.sparse``) with a callback that also
-    imports ``scipy.stats``, ``scipy.integrate`` and ``scipy.spatial``: 0.45-0.55 s of a
-    0.7 s translation of a 15-min month, measured with ``python -X importtime``, for
-    modules nothing in a run uses. Importing ``scipy.sparse`` ourselves and dropping that
-    callback keeps Pyomo's behaviour otherwise (an import of ``scipy.stats`` anywhere
-    still works). Does nothing if Pyomo has already resolved it, or if its internals
-    differ from Pyomo 6.x's (then the full import happens, as before).
-    """
-    from pyomo.common import dependencies
-
-    indicator = getattr(dependencies, "scipy_available", None)
-    if getattr(indicator, "_module", True) is None and hasattr(indicator, "_callback"):
-        indicator._callback = None  # before the import: Pyomo's import hook calls it
-        import scipy.sparse  # noqa: F401  (what the compiler uses)
 
 
 def _compile(m: pyo.ConcreteModel) -> _Compiled:

@@ -478,3 +478,19 @@ def test_a_solve_imports_scipy_sparse_but_not_scipy_stats():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["1", "0"]
+
+
+def test_pvlib_after_pyomo_does_not_import_scipy_stats():
+    """Pyomo's scipy hook fires on anyone's scipy import: pvlib after Pyomo (a sweep's
+    workers warming up) would load scipy.stats too (0.45-0.5 s); pvlib alone does not."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "import energy.optimise.optimise\n"
+            "import pvlib\n"
+            "import scipy.integrate\n"
+            "print(int('scipy.stats' in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["0"]
