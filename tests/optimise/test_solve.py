@@ -459,38 +459,32 @@ def test_lp_first_whole_crane_counts_reach_the_hand_optimum_with_a_proven_gap():
     assert (moves <= m.layout.crane_rate * np.array([counts.get(k, 2) for k in range(len(moves))]) + 1e-6).all()
 
 
-def test_a_solve_imports_scipy_sparse_but_not_scipy_stats():
-    """Pyomo's deferred scipy import would add scipy.stats (~0.5 s per process) to every run.
-
-    A fresh process (this one has imported whatever other tests needed): solving a
-    small model must load scipy.sparse (the compiler's) and nothing of scipy.stats.
-    """
+def _printed_by_fresh_process(code: str) -> list[str]:
+    """What ``code`` prints in a fresh interpreter (this one has imported whatever other tests needed)."""
     import subprocess
     import sys
 
-    code = ("import sys\n"
-            "from tests.cases import small_inputs\n"
-            "from energy.optimise.optimise import optimise\n"
-            "assert 'scipy.stats' not in sys.modules, 'imported before the solve'\n"
-            "res = optimise(small_inputs([100.0, 200.0, 150.0], pv=50.0))\n"
-            "assert res.kpis['status'] == 'optimal', res.kpis['status']\n"
-            "print(int('scipy.sparse' in sys.modules), int('scipy.stats' in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split() == ["1", "0"]
+    return out.stdout.split()
+
+
+def test_a_solve_imports_scipy_sparse_but_not_scipy_stats():
+    """Pyomo's deferred scipy import would add scipy.stats (~0.5 s per process) to every run:
+    solving a small model must load scipy.sparse (the compiler's) and nothing of scipy.stats."""
+    assert _printed_by_fresh_process(
+        "import sys\n"
+        "from tests.cases import small_inputs\n"
+        "from energy.optimise.optimise import optimise\n"
+        "assert 'scipy.stats' not in sys.modules, 'imported before the solve'\n"
+        "res = optimise(small_inputs([100.0, 200.0, 150.0], pv=50.0))\n"
+        "assert res.kpis['status'] == 'optimal', res.kpis['status']\n"
+        "print(int('scipy.sparse' in sys.modules), int('scipy.stats' in sys.modules))\n") == ["1", "0"]
 
 
 def test_pvlib_after_pyomo_does_not_import_scipy_stats():
     """Pyomo's scipy hook fires on anyone's scipy import: pvlib after Pyomo (a sweep's
     workers warming up) would load scipy.stats too (0.45-0.5 s); pvlib alone does not."""
-    import subprocess
-    import sys
-
-    code = ("import sys\n"
-            "import energy.optimise.optimise\n"
-            "import pvlib\n"
-            "import scipy.integrate\n"
-            "print(int('scipy.stats' in sys.modules))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split() == ["0"]
+    assert _printed_by_fresh_process(
+        "import sys\nimport energy.optimise.optimise\nimport pvlib\nimport scipy.integrate\n"
+        "print(int('scipy.stats' in sys.modules))\n") == ["0"]
