@@ -452,7 +452,10 @@ def _leap_day_note(records: pd.DataFrame, edges, path: Path, tz_offset_h: float)
     local = records.index.tz_convert(zone)
     if ((local.month == 2) & (local.day == 29)).any():
         return []
-    span = pd.date_range(edges[0].tz_convert(zone).floor("h"), edges[-1].tz_convert(zone), freq="h")
+    # the hours the lookup uses (:func:`_typical_year_hours`): a horizon ending at 29 February
+    # 00:00 uses none of that day
+    span = pd.date_range(edges[0].tz_convert(zone).floor("h"), edges[-1].tz_convert(zone), freq="h",
+                         inclusive="left")
     if ((span.month == 2) & (span.day == 29)).any():
         return [f"{path.name}: no 29 February in the file; the horizon's 29 February uses its 28 February"]
     return []

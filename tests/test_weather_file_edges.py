@@ -106,3 +106,133 @@ def test_weather_values_are_held_over_finer_steps_and_averaged_over_coarser_ones
     np.testing.assert_array_equal(fine["ghi_w_m2"].to_numpy(), np.repeat(h["ghi_w_m2"].to_numpy(), 2))
     coarse, _ = read_weather_file(EPW, fmt="epw", index=pd.date_range(hourly[0], periods=1, freq="2h"))
     assert coarse["ghi_w_m2"].iloc[0] == pytest.approx(h["ghi_w_m2"].mean(), rel=1e-12)
+
+
+def _spencer_eot_min(doy):
+    """Equation of time, Spencer (1971) as Iqbal (1983) gives it, written out here. [min]"""
+    b = 2 * np.pi * (np.asarray(doy, dtype=float) - 1) / 365
+    return 1440 / (2 * np.pi) * (0.0000075 + 0.001868 * np.cos(b) - 0.032077 * np.sin(b)
+                     - 0.014615 * np.cos(2 * b) - 0.040849 * np.sin(2 * b))
+
+
+@pytest.mark.parametrize(("tz", "lon", "shift_h"), [(UTC5, -77.2, 0.0), (UTC5, -77.2, 0.25 + 10 / 3600),
+                                                    ("Etc/GMT-12", 170.0, 0.0), ("UTC", 0.0, -0.5)])
+def test_noon_offset_is_the_ghi_weighted_solar_time_minus_noon(tz, lon, shift_h):
+    """Hand-computed: each record at the middle of its hour (+ shift) in UTC, solar time =
+    UTC + longitude / 15 + equation of time, wrapped onto 0-24 h, minus 12 h, GHI-weighted."""
+    from energy.weatherfile import irradiance_noon_offset_h
+
+    index = pd.DatetimeIndex([pd.Timestamp("2025-03-01 10:00", tz=tz) + pd.Timedelta(hours=h) for h in (0, 1, 2, 13)])
+    ghi = np.array([100.0, 300.0, 200.0, 50.0])
+    records = pd.DataFrame({"ghi_w_m2": ghi}, index=index)
+    mid = index.tz_convert("UTC") + pd.Timedelta(hours=0.5 + shift_h)
+    utc_h = np.array([t.hour + t.minute / 60 + t.second / 3600 for t in mid])
+    solar = (utc_h + lon / 15 + _spencer_eot_min([t.day_of_year for t in mid]) / 60) % 24 - 12
+    expected = float((ghi * solar).sum() / ghi.sum())
+    assert irradiance_noon_offset_h(records, lon, shift_h) == pytest.approx(expected, abs=1e-9)
+    dark = records.assign(ghi_w_m2=0.0)
+    assert irradiance_noon_offset_h(dark, lon, shift_h) == 0.0  # no sun: no offset, no division by zero
+
+
+@pytest.mark.parametrize(("off", "warned"), [(0.75, False), (-0.75, False), (0.7501, True), (-0.76, True),
+                                             (0.0, False)])
+def test_noon_warning_fires_just_past_the_tolerance_and_names_the_side(monkeypatch, off, warned):
+    import energy.weatherfile as wf
+
+    seen = {}
+
+    def fake_offset(records, longitude, sun_shift=0.0):
+        seen.update(longitude=longitude, sun_shift=sun_shift)
+        return off
+
+    monkeypatch.setattr(wf, "irradiance_noon_offset_h", fake_offset)
+    records = pd.DataFrame({"ghi_w_m2": [1.0]}, index=pd.DatetimeIndex([pd.Timestamp("2025-03-01 12:00", tz="UTC")]))
+    meta = {"longitude": -77.25, "tz_offset_h": -5.0, "sun_shift_h": 0.25}
+    got = wf.noon_warning(records, meta, Path("w.epw"))
+    assert seen == {"longitude": -77.25, "sun_shift": 0.25}
+    if not warned:
+        assert got == []
+        return
+    side = "before" if off < 0 else "after"
+    assert got == [f"suspicious data: weather file w.epw: the irradiance peaks {abs(off):.1f} h {side} solar noon "
+                   "(file time UTC-5 h, longitude -77.25); expected within 0.75 h: is the file's time zone "
+                   "(header) or its hour labelling right?"]
+    assert wf.noon_warning(records, {**meta, "longitude": float("nan")}, Path("w.epw")) == []
+    assert wf.noon_warning(records, {"tz_offset_h": -5.0}, Path("w.epw")) == []
+    del seen["sun_shift"]
+    wf.noon_warning(records, {"longitude": 1.0, "tz_offset_h": 0.0}, Path("w.epw"))
+    assert seen["sun_shift"] == 0.0  # no stated shift: the middle of the hour
+
+
+def _typical_records(year: int, start: str, hours: int, zone=UTC5) -> pd.DataFrame:
+    """Hourly records of a 'typical year' in file time, each value its own month*10000 + day*100 + hour."""
+    idx = pd.date_range(pd.Timestamp(f"{year}-{start}", tz=zone), periods=hours, freq="h")
+    key = (idx.month * 10000 + idx.day * 100 + idx.hour).to_numpy(dtype=float)
+    return pd.DataFrame({"ghi_w_m2": key, "temp_air_c": -key}, index=idx)
+
+
+def _edges(a: str, b: str, zone="America/Lima") -> pd.DatetimeIndex:
+    return pd.DatetimeIndex([pd.Timestamp(a, tz=zone), pd.Timestamp(b, tz=zone)])
+
+
+def test_typical_year_lookup_by_month_day_hour_on_whole_hours_of_the_file_zone():
+    from energy.weatherfile import _typical_year_hours
+
+    records = _typical_records(2019, "02-27 00:00", 96)  # 27 Feb .. 2 Mar, no 29 February
+    # horizon off the hour, in another zone of the same offset: the grid is whole file hours around it
+    grid, values = _typical_year_hours(records, _edges("2024-02-28 22:30", "2024-03-01 01:30"), Path("w.epw"), -5.0)
+    assert grid[0] == pd.Timestamp("2024-02-28 22:00", tz=UTC5) and grid[-1] == pd.Timestamp("2024-03-01 02:00", tz=UTC5)
+    assert (grid[1:] - grid[:-1] == pd.Timedelta("1h")).all()
+    hours = grid[:-1]
+    want = [(2 if h.day != 1 else 3) * 10000 + (28 if h.month == 2 else h.day) * 100 + h.hour for h in hours]
+    assert values.shape == (len(hours), 2) and values.dtype == float
+    assert values[:, 0].tolist() == want and values[:, 1].tolist() == [-w for w in want]
+    assert values[2:26, 0].tolist() == [22800 + h for h in range(24)]  # 29 February reads 28 February
+    # a file with its own 29 February uses it; the file's offset shifts the lookup
+    leap = _typical_records(2020, "02-28 00:00", 72)
+    _, v = _typical_year_hours(leap, _edges("2024-02-29 05:00", "2024-02-29 07:00", "UTC"), Path("w.epw"), -5.0)
+    assert v[:, 0].tolist() == [22900.0, 22901.0]  # 05:00 UTC is 00:00 at UTC-5
+
+
+def test_typical_year_refuses_off_hour_duplicate_and_missing_records():
+    from energy.weatherfile import _typical_year_hours
+
+    good = _typical_records(2019, "02-27 00:00", 48)
+    edges = _edges("2019-02-27 03:00", "2019-02-27 05:00")
+    for shift, text in [(pd.Timedelta(minutes=30), "03:30:00"), (pd.Timedelta(seconds=20), "03:00:20")]:
+        idx = good.index.to_list()
+        idx[3] = idx[3] + shift
+        bad = good.set_axis(pd.DatetimeIndex(idx))
+        with pytest.raises(EnergyError, match=r"^weather file w.epw: expected hourly records on the hour, found one "
+                                              rf"at 2019-02-27 {text}-05:00$"):
+            _typical_year_hours(bad, edges, Path("w.epw"), -5.0)
+    twice = pd.concat([good.iloc[:5], good.iloc[[2]], good.iloc[5:]])
+    with pytest.raises(EnergyError, match=r"^weather file w.epw: expected one record per hour of the year, found a "
+                                          r"second record for 02-27 02:00$"):
+        _typical_year_hours(twice, edges, Path("w.epw"), -5.0)
+    holes = good.drop(good.index[[4, 6]])  # the horizon starts at the file's first record (position 0)
+    with pytest.raises(EnergyError, match=r"^weather file w.epw: no record for 02-27 04:00 \(file time, UTC-5 h\); "
+                                          r"expected a record for every hour of the model horizon "
+                                          r"2019-02-27 00:00:00-05:00 \.\. 2019-02-27 05:00:00-05:00 "
+                                          r"\(the file has 46 hourly records\)$"):
+        _typical_year_hours(holes, _edges("2019-02-27 00:00", "2019-02-27 05:00"), Path("w.epw"), -5.0)
+    _, v = _typical_year_hours(holes, _edges("2019-02-27 00:00", "2019-02-27 04:00"), Path("w.epw"), -5.0)
+    assert v[:, 0].tolist() == [22700.0, 22701.0, 22702.0, 22703.0]  # up to the hole, not into it
+
+
+@pytest.mark.parametrize(("a", "b", "zone", "noted"), [
+    ("2024-02-28 00:00", "2024-03-01 00:00", "America/Lima", True),
+    ("2024-02-28 00:00", "2024-02-29 00:00", "America/Lima", False),  # ends as 29 February begins
+    ("2024-02-28 00:00", "2024-02-29 00:30", "America/Lima", True),  # its first half hour is used
+    ("2024-02-29 23:30", "2024-03-01 01:00", "America/Lima", True),  # starts in its last hour
+    ("2024-03-01 00:00", "2024-03-02 00:00", "America/Lima", False),
+    ("2024-03-01 00:00", "2024-03-01 03:00", "UTC", True),  # 19:00-22:00 of 29 February at UTC-5
+    ("2023-02-28 00:00", "2023-03-01 00:00", "America/Lima", False),  # no 29 February that year
+])
+def test_leap_day_note_only_when_the_horizon_uses_a_29_february_the_file_lacks(a, b, zone, noted):
+    from energy.weatherfile import _leap_day_note
+
+    plain = _typical_records(2019, "02-27 00:00", 96)
+    note = ["w.epw: no 29 February in the file; the horizon's 29 February uses its 28 February"]
+    assert _leap_day_note(plain, _edges(a, b, zone), Path("dir/w.epw"), -5.0) == (note if noted else [])
+    assert _leap_day_note(_typical_records(2020, "02-28 00:00", 72), _edges(a, b, zone), Path("w.epw"), -5.0) == []
