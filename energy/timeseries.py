@@ -343,8 +343,7 @@ def to_model_index(values: np.ndarray, idx: pd.DatetimeIndex, step: pd.Timedelta
                 f"expected a file step such as {fmt_step(model_step)} or a divisor of it"
             )
         sel = ser[(ser.index >= index[0]) & (ser.index < end)]
-        out = sel.groupby((sel.index - index[0]) // model_step).mean()
-        out.index = index[out.index.to_numpy().astype(int)] if len(out) == len(index) else out.index
+        out = sel.groupby((sel.index - index[0]) // model_step).mean()  # model step k -> group k
         if len(out) != len(index):
             raise EnergyError(
                 f"{path}: timestamps every {fmt_step(step)} starting {idx[0].isoformat()} do not align with "

@@ -217,3 +217,49 @@ def test_spacing_returns_the_step_and_names_the_first_bad_row():
         with pytest.raises(EnergyError) as err:
             spacing(stamps)
         assert str(err.value) == f"a.csv: {message}"
+
+
+def _model(start: str, periods: int, freq: str) -> tuple[pd.DatetimeIndex, pd.Timestamp]:
+    index = pd.date_range(pd.Timestamp(start, tz="America/Lima"), periods=periods, freq=freq)
+    return index, index[-1] + pd.Timedelta(freq)
+
+
+def test_to_model_index_same_step_keeps_values_as_float_and_no_note():
+    from energy.timeseries import to_model_index
+
+    index, end = _model("2025-03-01 00:00", 4, "1h")
+    idx = pd.date_range(index[0] - pd.Timedelta("2h"), periods=7, freq="1h")  # the file starts earlier
+    out, note = to_model_index(np.arange(7), idx, pd.Timedelta("1h"), Path("p.csv"), index, end)
+    assert out.tolist() == [2.0, 3.0, 4.0, 5.0] and out.dtype == np.float64 and note is None
+    one, one_end = _model("2025-03-01 02:00", 1, "1h")  # a one-step horizon: its step from its freq
+    out, note = to_model_index(np.arange(7), idx, pd.Timedelta("1h"), Path("p.csv"), one, one_end)
+    assert out.tolist() == [4.0] and note is None
+
+
+def test_to_model_index_coarsens_by_the_mean_of_each_model_step():
+    from energy.timeseries import to_model_index
+
+    index, end = _model("2025-03-01 00:00", 3, "1h")
+    # from 23:30 the day before: two quarter-hours outside, then 00:00-00:45, 01:00-01:45, 02:00-02:45
+    vals = np.array([100.0, 100.0, 1, 2, 3, 4, 10, 20, 30, 40, 0, 0, 0, 0])
+    idx = pd.date_range(index[0] - pd.Timedelta("30min"), periods=len(vals), freq="15min")
+    out, note = to_model_index(vals, idx, pd.Timedelta("15min"), Path("d/p.csv"), index, end)
+    assert out.tolist() == [2.5, 25.0, 0.0]
+    assert note == "p.csv: resampled from 15min to 1h by the mean of each step"
+
+
+def test_to_model_index_names_the_first_model_step_without_a_value():
+    from energy.timeseries import to_model_index
+
+    index, end = _model("2025-03-01 00:00", 3, "1h")
+    idx = pd.date_range(index[0], periods=3, freq="1h")
+    with pytest.raises(EnergyError, match=r"^p.csv: no value for model step 2025-03-01T01:00:00-05:00; the file's "
+                                          r"timestamps do not align with the model steps of 1h; expected timestamps "
+                                          r"on the model's step boundaries$"):
+        to_model_index(np.array([1.0, np.nan, np.nan]), idx, pd.Timedelta("1h"), Path("p.csv"), index, end)
+    # coarsening a file with a missing quarter-hour block: a model step has no values at all
+    fine = pd.date_range(index[0], periods=12, freq="15min").delete([4, 5, 6, 7])
+    with pytest.raises(EnergyError, match=r"^p.csv: timestamps every 15min starting 2025-03-01T00:00:00-05:00 do not "
+                                          r"align with the model steps of 1h; expected timestamps on the model's "
+                                          r"step boundaries$"):
+        to_model_index(np.ones(8), fine, pd.Timedelta("15min"), Path("p.csv"), index, end)
