@@ -236,3 +236,46 @@ def test_leap_day_note_only_when_the_horizon_uses_a_29_february_the_file_lacks(a
     note = ["w.epw: no 29 February in the file; the horizon's 29 February uses its 28 February"]
     assert _leap_day_note(plain, _edges(a, b, zone), Path("dir/w.epw"), -5.0) == (note if noted else [])
     assert _leap_day_note(_typical_records(2020, "02-28 00:00", 72), _edges(a, b, zone), Path("w.epw"), -5.0) == []
+
+
+PVGIS_JSON = Path(__file__).parent / "data" / "chancay_sample_pvgis_tmy.json"
+
+
+def _pvgis_variant(tmp_path: Path, name: str, change) -> Path:
+    import json
+
+    d = json.loads(PVGIS_JSON.read_text())
+    change(d)
+    p = tmp_path / name
+    p.write_text(json.dumps(d))
+    return p
+
+
+@pytest.mark.parametrize(("offset", "shift"), [(-1.0, -1.5), (1.0, 0.5), (0.25, -0.25), ("0.5", 0.0)])
+def test_pvgis_irradiance_time_offset_from_minus_one_to_one_hour_is_kept(tmp_path, offset, shift):
+    p = _pvgis_variant(tmp_path, "w.json", lambda d: d["inputs"]["location"].update(irradiance_time_offset=offset))
+    index = pd.date_range(pd.Timestamp("2025-01-01", tz="America/Lima"), periods=3, freq="h")
+    data, meta = read_weather_file(p, fmt="pvgis_tmy", index=index)
+    assert meta["irradiance_time_offset_h"] == float(offset) and meta["sun_shift_h"] == shift
+    assert data.attrs["sun_shift_h"] == shift
+    _, plain = read_weather_file(PVGIS_JSON, fmt="pvgis_tmy", index=index)
+    assert "irradiance_time_offset_h" not in plain and plain["sun_shift_h"] == 0.0
+
+
+@pytest.mark.parametrize(("offset", "shown"), [(1.0001, "1.0001"), (-1.0001, "-1.0001"), ("soon", "nan")])
+def test_pvgis_irradiance_time_offset_outside_an_hour_is_refused(tmp_path, offset, shown):
+    p = _pvgis_variant(tmp_path, "w.json", lambda d: d["inputs"]["location"].update(irradiance_time_offset=offset))
+    index = pd.date_range(pd.Timestamp("2025-01-01", tz="America/Lima"), periods=3, freq="h")
+    with pytest.raises(EnergyError) as err:
+        read_weather_file(p, fmt="pvgis_tmy", index=index)
+    assert str(err.value) == (f"weather file {p}: irradiance time offset {shown} h; expected a number of hours "
+                              "between -1 and 1 (PVGIS states about 0.1-0.5)")
+
+
+def test_pvgis_json_without_a_column_names_the_file_kind(tmp_path):
+    p = _pvgis_variant(tmp_path, "w.json", lambda d: [r.pop("T2m") for r in d["outputs"]["tmy_hourly"]])
+    index = pd.date_range(pd.Timestamp("2025-01-01", tz="America/Lima"), periods=3, freq="h")
+    with pytest.raises(EnergyError) as err:
+        read_weather_file(p, fmt="pvgis_tmy", index=index)
+    assert str(err.value) == (f"weather file {p}: the PVGIS TMY JSON file lacks the column(s) temp_air (pvlib "
+                              "names); expected ghi, dni, dhi, temp_air and wind_speed")
