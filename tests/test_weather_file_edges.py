@@ -279,3 +279,40 @@ def test_pvgis_json_without_a_column_names_the_file_kind(tmp_path):
         read_weather_file(p, fmt="pvgis_tmy", index=index)
     assert str(err.value) == (f"weather file {p}: the PVGIS TMY JSON file lacks the column(s) temp_air (pvlib "
                               "names); expected ghi, dni, dhi, temp_air and wind_speed")
+
+
+def _tmy3_frame(rows):
+    return pd.DataFrame(rows, columns=["Date (MM/DD/YYYY)", "Time (HH:MM)"])
+
+
+def test_tmy3_labels_end_their_hour_and_keep_a_29_february_of_any_year():
+    from energy.weatherfile import _tmy3_starts
+
+    rows = [("02/28/1995", "24:00"), (" 02/29/1996", "01:00 "), ("12/31/2001", "24:00"), ("1/2/2003", "5:00")]
+    got = _tmy3_starts(_tmy3_frame(rows), Path("t.csv"), -5.0)
+    assert got.tolist() == [pd.Timestamp(s, tz=UTC5) for s in
+                            ["2000-02-28 23:00", "2000-02-29 00:00", "2000-12-31 23:00", "2000-01-02 04:00"]]
+
+
+@pytest.mark.parametrize(("date", "time"), [("02/30/1999", "01:00"), ("02/28/1999", "00:00"),
+                                            ("02/28/1999", "25:00"), ("2/28", "01:00"), ("02/28/1999", "01:30"),
+                                            ("13/01/1999", "01:00")])
+def test_tmy3_refuses_a_date_or_hour_that_is_not_one_naming_its_row(date, time):
+    from energy.weatherfile import _tmy3_starts
+
+    rows = [("01/01/1999", "01:00"), ("01/01/1999", "02:00"), (date, time)]
+    with pytest.raises(EnergyError) as err:
+        _tmy3_starts(_tmy3_frame(rows), Path("t.csv"), -5.0)
+    assert str(err.value) == (f"weather file t.csv: row 5: date {date!r} and time {time!r}: expected MM/DD/YYYY "
+                              "and HH:00 from 01:00 to 24:00")
+
+
+@pytest.mark.parametrize("keep", [["Date (MM/DD/YYYY)"], ["Time (HH:MM)"], []])
+def test_tmy3_without_its_date_or_time_column_is_refused(keep):
+    from energy.weatherfile import _tmy3_starts
+
+    frame = _tmy3_frame([("01/01/1999", "01:00")])[keep].assign(GHI=1.0)
+    with pytest.raises(EnergyError) as err:
+        _tmy3_starts(frame, Path("t.csv"), -5.0)
+    assert str(err.value) == ("weather file t.csv: TMY3 file lacks the columns 'Date (MM/DD/YYYY)' and "
+                              "'Time (HH:MM)'; expected both")
