@@ -316,3 +316,70 @@ def test_tmy3_without_its_date_or_time_column_is_refused(keep):
         _tmy3_starts(frame, Path("t.csv"), -5.0)
     assert str(err.value) == ("weather file t.csv: TMY3 file lacks the columns 'Date (MM/DD/YYYY)' and "
                               "'Time (HH:MM)'; expected both")
+
+
+@pytest.mark.parametrize(("name", "text", "fmt"), [
+    ("a.txt", "LOCATION,Chancay,,PER\n", "epw"),
+    ("a.txt", "\ufefflocation,Chancay\n", "epw"),  # a byte-order mark, any case
+    ("a.txt", "  {\"inputs\": {}}\n", "pvgis_tmy"),
+    ("a.txt", "Latitude (decimal degrees): -11.6\n", "pvgis_tmy"),
+    ("a.txt", "723170,GREENSBORO,NC,-5.0,36.1,-79.9,273\nDate (MM/DD/YYYY),Time (HH:MM)\n", "tmy3"),
+    ("a.EPW", "nothing known\n", "epw"),  # then the extension, any case
+    ("a.Json", "nothing known\n", "pvgis_tmy"),
+    ("a.epw", "", "epw"),  # an empty file
+])
+def test_format_is_told_by_the_first_lines_then_the_extension(tmp_path, name, text, fmt):
+    from energy.weatherfile import _resolve_format
+
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    assert _resolve_format(p, "auto") == fmt
+    assert _resolve_format(p, "tmy3") == "tmy3"  # a stated format is taken as it is
+
+
+@pytest.mark.parametrize("text", ["nothing known\n", "one line only", "Date (MM/DD/YYYY) first\n{\n"])
+def test_an_unknown_weather_format_is_refused_with_the_choices(tmp_path, text):
+    from energy.weatherfile import _resolve_format
+
+    p = tmp_path / "w.csv"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(EnergyError) as err:
+        _resolve_format(p, "auto")
+    assert str(err.value) == (f"weather file {p}: cannot tell the format from its first lines; expected an EPW, "
+                              "TMY3 or PVGIS TMY file, or [weather] format = one of epw, tmy3, pvgis_tmy")
+    with pytest.raises(EnergyError) as err:
+        _resolve_format(p, "wrf")
+    assert str(err.value) == f"weather file {p}: format 'wrf' is unknown; expected one of auto, epw, tmy3, pvgis_tmy"
+
+
+def _raiser(exc):
+    def reader(path, **kwargs):
+        raise exc
+    return reader
+
+
+@pytest.mark.parametrize(("exc", "what", "detail", "noun"), [
+    (KeyError("Year"), "an EPW file", "field 'Year' missing", "EPW file"),
+    (KeyError(), "a PVGIS TMY JSON file", "a field is missing", "PVGIS TMY JSON file"),
+    (ValueError("bad\n  value   here"), "an EPW file", "ValueError: bad value here", "EPW file"),
+    (ValueError(""), "the TMY3 file", "ValueError", "the TMY3 file"),
+    (IndexError("x" * 250), "an EPW file", "IndexError: " + "x" * 200, "EPW file"),
+    (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"), "an EPW file",
+     "not UTF-8 text (invalid start byte at byte 0)", "EPW file"),
+])
+def test_a_failing_pvlib_reader_becomes_one_line_naming_the_file(exc, what, detail, noun):
+    from energy.weatherfile import _call_reader
+
+    seen = {}
+
+    def ok(path, **kwargs):
+        seen.update(path=path, **kwargs)
+        return "data", {}
+
+    assert _call_reader(ok, Path("d/w.epw"), what, pvgis_format="json") == ("data", {})
+    assert seen == {"path": str(Path("d/w.epw")), "pvgis_format": "json"}
+    with pytest.raises(EnergyError) as err:
+        _call_reader(_raiser(exc), Path("d/w.epw"), what)
+    assert str(err.value) == (f"weather file {Path('d/w.epw')}: cannot be read as {what} ({detail}); "
+                              f"expected a well-formed {noun}")
+    assert err.value.__cause__ is exc
