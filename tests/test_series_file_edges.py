@@ -263,3 +263,37 @@ def test_to_model_index_names_the_first_model_step_without_a_value():
                                           r"align with the model steps of 1h; expected timestamps on the model's "
                                           r"step boundaries$"):
         to_model_index(np.ones(8), fine, pd.Timedelta("15min"), Path("p.csv"), index, end)
+
+
+def _stamps(values, **kw):
+    from energy.timeseries import parse_timestamps
+
+    return parse_timestamps(pd.Series(values), Path("m.csv"), "time", tz="America/Lima", file_tz="America/Lima", **kw)
+
+
+def _stamp_error(values, **kw) -> str:
+    with pytest.raises(EnergyError) as err:
+        _stamps(values, **kw)
+    return str(err.value)
+
+
+def test_timestamp_refusals_name_the_first_bad_row_and_the_column():
+    ok = "2025-01-01 00:00"
+    assert _stamp_error([ok, ok, "  ", ""]) == "m.csv: row 4: column 'time' is empty; expected a timestamp"
+    assert _stamp_error([ok, "45658.25", "45658.5"]) == (
+        "m.csv: row 3: timestamp '45658.25' looks like a number (an Excel serial date?); expected a date-time such "
+        "as 2025-01-31 18:15 or 2025-01-31T18:15-05:00")
+    assert _stamp_error(["2025-01-01T00:00-05:00", ok, "2025-01-01 02:00", "2025-01-01T03:00-05:00"]) == (
+        "m.csv: row 3: timestamp '2025-01-01 00:00' has no UTC offset while others do; expected all timestamps "
+        "with an offset or none")
+
+
+def test_timestamps_with_offsets_are_converted_and_without_are_file_time():
+    got = _stamps(["2025-01-01T05:00Z", "2025-01-01T01:00-04:00"])
+    assert got.tolist() == [pd.Timestamp("2025-01-01 00:00", tz="America/Lima")] * 2
+    local = _stamps(["2025-01-01 00:00", "2025-01-01 01:00"])
+    assert str(local.tz) == "America/Lima" and local[1] == pd.Timestamp("2025-01-01 01:00", tz="America/Lima")
+    # month first unless asked: 02/01/2025 is 1 February by default, 2 January read day first
+    assert _stamps(["02/01/2025 00:00"])[0] == pd.Timestamp("2025-02-01", tz="America/Lima")
+    assert _stamps(["02/01/2025 00:00"], dayfirst=True)[0] == pd.Timestamp("2025-01-02", tz="America/Lima")
+    assert _stamps(["2025-02-01 00:00"], dayfirst=True)[0] == pd.Timestamp("2025-02-01", tz="America/Lima")
