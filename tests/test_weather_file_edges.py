@@ -6,6 +6,7 @@ is the project's Chancay fixture. Expected values are read from the files' own t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -383,3 +384,65 @@ def test_a_failing_pvlib_reader_becomes_one_line_naming_the_file(exc, what, deta
     assert str(err.value) == (f"weather file {Path('d/w.epw')}: cannot be read as {what} ({detail}); "
                               f"expected a well-formed {noun}")
     assert err.value.__cause__ is exc
+
+
+def _pvlib_frame(**override):
+    idx = pd.date_range(pd.Timestamp("2025-01-01", tz="UTC"), periods=3, freq="h")
+    base = {"ghi": [0.0, 100.0, 200.0], "dni": [0.0, 50.0, 60.0], "dhi": [0.0, 40.0, 70.0],
+            "temp_air": [20.0, 21.0, 22.0], "wind_speed": [3.0, 4.0, 5.0], "other": [1, 2, 3]}
+    base.update(override)
+    return pd.DataFrame(base, index=idx)
+
+
+def test_weather_values_at_their_limits_are_kept_and_small_negative_irradiance_is_zeroed():
+    from energy.weatherfile import _canonical
+
+    frame = _pvlib_frame(ghi=[-10.0, 2000.0, 5.0], dni=[-0.5, 0.0, 2000.0], temp_air=[-90.0, 70.0, 0.0],
+                         wind_speed=[0.0, 90.0, 1.0])
+    out = _canonical(frame, Path("w.epw"), "the EPW file")
+    assert list(out.columns) == ["ghi_w_m2", "dni_w_m2", "dhi_w_m2", "temp_air_c", "wind_speed_m_s"]
+    assert out["ghi_w_m2"].tolist() == [0.0, 2000.0, 5.0] and out["dni_w_m2"].tolist() == [0.0, 0.0, 2000.0]
+    assert out["temp_air_c"].tolist() == [-90.0, 70.0, 0.0] and out["wind_speed_m_s"].tolist() == [0.0, 90.0, 1.0]
+
+
+@pytest.mark.parametrize(("column", "values", "first", "count", "found"), [
+    ("ghi", [0.0, 2000.5, 3000.0], 1, 2, "2000.5"),
+    ("temp_air", [-90.5, 0.0, 0.0], 0, 1, "-90.5"),
+    ("wind_speed", [1.0, 2.0, -0.1], 2, 1, "-0.1"),
+    ("dhi", [1.0, None, 1.0], 1, 1, "an empty or non-numeric value"),
+    ("dni", [1.0, " n/a ", 1.0], 1, 1, "'n/a'"),
+])
+def test_weather_values_out_of_range_are_refused_at_the_first_row(column, values, first, count, found):
+    from energy.weatherfile import _CANONICAL_TO_PVLIB, _VALID_RANGE, _canonical
+
+    frame = _pvlib_frame(**{column: values})
+    canonical = {v: k for k, v in _CANONICAL_TO_PVLIB.items()}[column]
+    lo, hi = _VALID_RANGE[canonical]
+    stamp = frame.index[first]
+    for lines, where in [(np.array([9, 10, 11]), f"row {9 + first} ({stamp})"), (None, f"{stamp}")]:
+        with pytest.raises(EnergyError) as err:
+            _canonical(frame, Path("w.epw"), "the EPW file", lines=lines)
+        assert str(err.value) == (f"weather file w.epw: column {canonical} has {count} missing or out-of-range "
+                                  f"value(s), first at {where}: expected {lo:g}..{hi:g}, found {found} "
+                                  "(missing-data markers are not filled in)")
+
+
+def test_weather_without_pvlib_columns_names_every_missing_one():
+    from energy.weatherfile import _canonical
+
+    with pytest.raises(EnergyError) as err:
+        _canonical(_pvlib_frame().drop(columns=["dni", "wind_speed"]), Path("w.epw"), "the EPW file")
+    assert str(err.value) == ("weather file w.epw: the EPW file lacks the column(s) dni, wind_speed (pvlib names); "
+                              "expected ghi, dni, dhi, temp_air and wind_speed")
+
+
+def test_head_reads_the_first_lines_as_text_whatever_the_bytes(tmp_path):
+    from energy.weatherfile import _head
+
+    p = tmp_path / "w.epw"
+    p.write_bytes(b"LOC\xffATION,x\nsecond\nthird\n")
+    assert _head(p) == ["LOC\ufffdATION,x\n", "second\n"]
+    assert _head(p, 1) == ["LOC\ufffdATION,x\n"]
+    assert _head(p, 4) == ["LOC\ufffdATION,x\n", "second\n", "third\n", ""]
+    with pytest.raises(EnergyError, match=rf"^weather file {re.escape(str(tmp_path))}: cannot be opened \(.+\)$"):
+        _head(tmp_path)
