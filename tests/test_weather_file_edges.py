@@ -6,6 +6,7 @@ is the project's Chancay fixture. Expected values are read from the files' own t
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -446,3 +447,51 @@ def test_head_reads_the_first_lines_as_text_whatever_the_bytes(tmp_path):
     assert _head(p, 4) == ["LOC\ufffdATION,x\n", "second\n", "third\n", ""]
     with pytest.raises(EnergyError, match=rf"^weather file {re.escape(str(tmp_path))}: cannot be opened \(.+\)$"):
         _head(tmp_path)
+
+
+@pytest.mark.parametrize(("key", "lo", "hi"), [("latitude", -90.0, 90.0), ("longitude", -180.0, 180.0),
+                                               ("altitude_m", -500.0, 9000.0), ("tz_offset_h", -12.0, 14.0)])
+def test_weather_header_values_at_their_limits_are_kept_and_beyond_refused(key, lo, hi):
+    from energy.weatherfile import _meta
+
+    base = {"latitude": -11.6, "longitude": -77.3, "altitude_m": 5.0, "tz_offset_h": -5.0}
+
+    def meta(value, **kw):
+        args = {**base, key: value}
+        return _meta(Path("w.epw"), "epw", args["latitude"], args["longitude"], args["altitude_m"],
+                     args["tz_offset_h"], **kw)
+
+    for edge in (lo, hi, str(hi)):
+        assert meta(edge)[key] == float(edge)
+    for beyond, shown in [(lo - 0.01, f"{lo - 0.01!r}"), (hi + 0.01, f"{hi + 0.01!r}"), ("north", "'north'"),
+                          (None, "None")]:
+        with pytest.raises(EnergyError) as err:
+            meta(beyond)
+        assert str(err.value) == (f"weather file w.epw: header {key} is {shown}; expected a number from {lo:g} "
+                                  f"to {hi:g}")
+    assert math.isnan(meta(None, missing_ok=True)[key])  # a PVGIS file may leave its location out
+
+
+def test_weather_metadata_names_the_site_without_quotes():
+    from energy.weatherfile import _meta
+
+    m = _meta(Path("d/w.epw"), "tmy3", 1.0, 2.0, 3.0, -5.0, ' "GREENSBORO" ')
+    assert m == {"source": "tmy3", "path": str(Path("d/w.epw")), "name": "GREENSBORO", "latitude": 1.0,
+                 "longitude": 2.0, "altitude_m": 3.0, "tz_offset_h": -5.0}
+    assert _meta(Path("w.epw"), "epw", 1.0, 2.0, 3.0, 0.0)["name"] == ""
+
+
+def test_tmy3_out_of_range_value_names_its_file_line(tmp_path):
+    rows = TMY3.read_text().splitlines(keepends=True)
+    header = rows[1].split(",")
+    col = header.index("GHI (W/m^2)")
+    cells = rows[2 + 4].split(",")  # the fifth record, line 7 of the file
+    cells[col] = "2500"
+    rows[6] = ",".join(cells)
+    bad = tmp_path / "t.csv"
+    bad.write_text("".join(rows))
+    index = pd.date_range(pd.Timestamp("2025-01-01", tz=UTC5), periods=24, freq="h")
+    with pytest.raises(EnergyError, match=r"^weather file .*t\.csv: column ghi_w_m2 has 1 missing or out-of-range "
+                                          r"value\(s\), first at row 7 \(2000-01-01 04:00:00-05:00\): expected "
+                                          r"-10\.\.2000, found 2500 \(missing-data markers are not filled in\)$"):
+        read_weather_file(bad, fmt="tmy3", index=index)
