@@ -297,3 +297,43 @@ def test_timestamps_with_offsets_are_converted_and_without_are_file_time():
     assert _stamps(["02/01/2025 00:00"])[0] == pd.Timestamp("2025-02-01", tz="America/Lima")
     assert _stamps(["02/01/2025 00:00"], dayfirst=True)[0] == pd.Timestamp("2025-01-02", tz="America/Lima")
     assert _stamps(["2025-02-01 00:00"], dayfirst=True)[0] == pd.Timestamp("2025-02-01", tz="America/Lima")
+
+
+def _spacing_error(stamps: list[str]) -> str:
+    from energy.timeseries import check_spacing
+
+    with pytest.raises(EnergyError) as err:
+        check_spacing(pd.DatetimeIndex([pd.Timestamp(s, tz="America/Lima") for s in stamps]), Path("m.csv"))
+    return str(err.value)
+
+
+def _hourly(start: str, n: int) -> list[str]:
+    return [str(t) for t in pd.date_range(start, periods=n, freq="h")]
+
+
+def test_spacing_says_29_february_only_when_a_gap_skips_it():
+    # the first step is the gap (a day and an hour over 29 February), then hours
+    first = _spacing_error(["2024-02-28 23:00"] + _hourly("2024-03-01 00:00", 6))
+    assert first == ("m.csv: row 3: gap of 25h before 2024-03-01T00:00:00-05:00 (the file skips 29 February); "
+                     "expected evenly spaced timestamps every 1h")
+    # a February gap on another day, and one that starts in 29 February's last hour, skip no 29 February
+    feb10 = _spacing_error(_hourly("2024-02-10 00:00", 5) + _hourly("2024-02-10 08:00", 5))
+    assert "29 February" not in feb10 and "gap of 4h before 2024-02-10T08:00:00-05:00" in feb10
+    late = _spacing_error(_hourly("2024-02-29 20:00", 4) + _hourly("2024-03-01 02:00", 5))
+    assert "29 February" not in late and "before 2024-03-01T02:00:00-05:00" in late
+
+
+def test_numbers_are_floats_whatever_they_look_like():
+    from energy.timeseries import parse_numbers
+
+    vals = parse_numbers(pd.Series(["1", " 2 ", "3\u00a0000"]), Path("m.csv"), "kw")
+    assert vals.dtype == np.float64 and vals.tolist() == [1.0, 2.0, 3000.0]
+    comma = parse_numbers(pd.Series(["1.234,5", "7", "0,25"]), Path("m.csv"), "kw", decimal=",")
+    assert comma.dtype == np.float64 and comma.tolist() == [1234.5, 7.0, 0.25]
+
+
+def test_month_day_hour_keys():
+    from energy.weatherfile import _mdh_key
+
+    times = pd.DatetimeIndex(["2025-12-31 23:00", "2025-01-01 00:00", "2024-02-29 05:00"])
+    assert _mdh_key(times).tolist() == [123123, 10100, 22905]
