@@ -337,3 +337,39 @@ def test_month_day_hour_keys():
 
     times = pd.DatetimeIndex(["2025-12-31 23:00", "2025-01-01 00:00", "2024-02-29 05:00"])
     assert _mdh_key(times).tolist() == [123123, 10100, 22905]
+
+
+def _meter(times, *, label="start", dayfirst=False, hours=None):
+    from types import SimpleNamespace
+
+    from energy.timeseries import _meter_times
+
+    df = pd.DataFrame({"Fecha": times} | ({} if hours is None else {"Hora": hours}))
+    spec = SimpleNamespace(timestamp_column="Fecha", timezone="America/Lima", dayfirst=dayfirst)
+    return _meter_times(df, spec, Path("m.csv"), "America/Lima", None if hours is None else "Hora", label)
+
+
+def test_meter_times_end_labels_and_24_00_are_the_next_midnight():
+    ends = [f"2025-01-01 {h:02d}:00" for h in range(1, 24)] + ["2025-01-01 24:00"]
+    idx, step = _meter(ends, label="end")
+    assert step == pd.Timedelta("1h")
+    assert idx[0] == pd.Timestamp("2025-01-01 00:00", tz="America/Lima")
+    assert idx[-1] == pd.Timestamp("2025-01-01 23:00", tz="America/Lima") and len(idx) == 24
+    # a date column and an hour column, joined
+    hours = [f" {h:02d}:00" for h in range(1, 25)]
+    idx, step = _meter(["2025-01-01"] * 24, hours=hours, label="end")
+    assert step == pd.Timedelta("1h")
+    assert idx.tolist() == list(pd.date_range(pd.Timestamp("2025-01-01", tz="America/Lima"), periods=24, freq="h"))
+    with pytest.raises(EnergyError, match=r"^m\.csv: row 4: column 'Fecha \+ Hora' is empty; expected a timestamp$"):
+        _meter(["2025-01-01", "2025-01-01", ""], hours=["01:00", "02:00", ""])
+
+
+def test_meter_times_say_to_read_day_first_when_only_that_is_evenly_spaced():
+    days = ["01/02/2025 00:00", "02/02/2025 00:00", "03/02/2025 00:00", "04/02/2025 00:00"]
+    with pytest.raises(EnergyError) as err:
+        _meter(days)
+    assert str(err.value) == ("m.csv: timestamps in column 'Fecha' such as '01/02/2025 00:00' are not evenly spaced "
+                              "when read month first, but they are when read day first; expected dayfirst = true "
+                              "for this file")
+    idx, step = _meter(days, dayfirst=True)
+    assert step == pd.Timedelta("1D") and idx[1] == pd.Timestamp("2025-02-02", tz="America/Lima")
