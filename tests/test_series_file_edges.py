@@ -373,3 +373,39 @@ def test_meter_times_say_to_read_day_first_when_only_that_is_evenly_spaced():
                               "for this file")
     idx, step = _meter(days, dayfirst=True)
     assert step == pd.Timedelta("1D") and idx[1] == pd.Timestamp("2025-02-02", tz="America/Lima")
+
+
+def test_read_table_keeps_strings_as_written_and_reads_latin_1(tmp_path):
+    from energy.timeseries import read_table
+
+    p = tmp_path / "m.csv"
+    p.write_bytes("\ufefftime , kW\n2025-01-01 00:00, 007\n\n2025-01-01 01:00,NA\n2025-01-01 02:00\n".encode())
+    df = read_table(p)
+    assert list(df.columns) == ["time", "kW"]  # a byte-order mark and spaces stripped from the header
+    assert df.to_dict("list") == {"time": ["2025-01-01 00:00", "2025-01-01 01:00", "2025-01-01 02:00"],
+                                  "kW": ["007", "NA", ""]}  # strings as written, blank lines skipped
+    latin = tmp_path / "l.csv"
+    latin.write_bytes("tiempo;potencia (kW)\n01/01/2025 00:00;1,5 \xb0\n".encode("latin-1"))
+    df = read_table(latin, delimiter=";")
+    assert list(df.columns) == ["tiempo", "potencia (kW)"] and df.iloc[0, 1] == "1,5 \xb0"
+
+
+def test_read_table_ragged_rows_and_parse_failures_are_one_line(tmp_path):
+    from energy.timeseries import read_table
+
+    p = tmp_path / "m.csv"
+    p.write_text("time,kW\n2025-01-01 00:00,1\n2025-01-01 01:00,1,5\n")
+    with pytest.raises(EnergyError) as err:
+        read_table(p)
+    assert str(err.value) == (f"{p}: row 3: 3 fields; expected 2 as in the header with delimiter ','"
+                              " (is the delimiter right? a decimal comma needs another delimiter, e.g. ';')")
+    q = tmp_path / "s.csv"
+    q.write_text("time;kW\n2025-01-01 00:00;1\n2025-01-01 01:00;1;5\n")
+    with pytest.raises(EnergyError) as err:
+        read_table(q, delimiter=";")
+    assert str(err.value) == (f"{q}: row 3: 3 fields; expected 2 as in the header with delimiter ';'"
+                              " (is the delimiter right?)")
+    header_only = tmp_path / "h.csv"
+    header_only.write_text("time,kW\n")
+    with pytest.raises(EnergyError, match=r"h\.csv: no data rows; expected a header row and data rows$"):
+        read_table(header_only)
