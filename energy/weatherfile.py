@@ -427,9 +427,7 @@ def _typical_year_hours(records: pd.DataFrame, edges, path: Path, tz_offset_h: f
         )
     table = pd.DataFrame(records.to_numpy(), index=keys, columns=records.columns)
 
-    start = edges[0].tz_convert(zone).floor("h")
-    stop = edges[-1].tz_convert(zone).ceil("h")
-    grid = pd.date_range(start, stop, freq="h")
+    grid = _file_hour_grid(edges, zone)
     hours = grid[:-1]
     wanted = _mdh_key(hours)
     if not ((local.month == 2) & (local.day == 29)).any():
@@ -452,13 +450,19 @@ def _leap_day_note(records: pd.DataFrame, edges, path: Path, tz_offset_h: float)
     local = records.index.tz_convert(zone)
     if ((local.month == 2) & (local.day == 29)).any():
         return []
-    # the hours the lookup uses (:func:`_typical_year_hours`): a horizon ending at 29 February
-    # 00:00 uses none of that day
-    span = pd.date_range(edges[0].tz_convert(zone).floor("h"), edges[-1].tz_convert(zone), freq="h",
-                         inclusive="left")
+    span = _file_hour_grid(edges, zone)[:-1]  # the hours the lookup uses
     if ((span.month == 2) & (span.day == 29)).any():
         return [f"{path.name}: no 29 February in the file; the horizon's 29 February uses its 28 February"]
     return []
+
+
+def _file_hour_grid(edges, zone) -> pd.DatetimeIndex:
+    """Edges of the whole file hours (zone ``zone``) covering the horizon ``edges``.
+
+    Its hours (all edges but the last) are the records a horizon uses: one ending at
+    29 February 00:00 uses no hour of that day.
+    """
+    return pd.date_range(edges[0].tz_convert(zone).floor("h"), edges[-1].tz_convert(zone).ceil("h"), freq="h")
 
 
 def _mdh_key(times: pd.DatetimeIndex) -> np.ndarray:

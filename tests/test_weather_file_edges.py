@@ -264,23 +264,26 @@ def test_pvgis_irradiance_time_offset_from_minus_one_to_one_hour_is_kept(tmp_pat
     assert "irradiance_time_offset_h" not in plain and plain["sun_shift_h"] == 0.0
 
 
-@pytest.mark.parametrize(("offset", "shown"), [(1.0001, "1.0001"), (-1.0001, "-1.0001"), ("soon", "nan")])
-def test_pvgis_irradiance_time_offset_outside_an_hour_is_refused(tmp_path, offset, shown):
-    p = _pvgis_variant(tmp_path, "w.json", lambda d: d["inputs"]["location"].update(irradiance_time_offset=offset))
+def _pvgis_refusal(tmp_path: Path, change) -> tuple[Path, str]:
+    """The file made by ``change`` of the PVGIS fixture, and the message reading it gives."""
+    p = _pvgis_variant(tmp_path, "w.json", change)
     index = pd.date_range(pd.Timestamp("2025-01-01", tz="America/Lima"), periods=3, freq="h")
     with pytest.raises(EnergyError) as err:
         read_weather_file(p, fmt="pvgis_tmy", index=index)
-    assert str(err.value) == (f"weather file {p}: irradiance time offset {shown} h; expected a number of hours "
-                              "between -1 and 1 (PVGIS states about 0.1-0.5)")
+    return p, str(err.value)
+
+
+@pytest.mark.parametrize(("offset", "shown"), [(1.0001, "1.0001"), (-1.0001, "-1.0001"), ("soon", "nan")])
+def test_pvgis_irradiance_time_offset_outside_an_hour_is_refused(tmp_path, offset, shown):
+    p, message = _pvgis_refusal(tmp_path, lambda d: d["inputs"]["location"].update(irradiance_time_offset=offset))
+    assert message == (f"weather file {p}: irradiance time offset {shown} h; expected a number of hours "
+                       "between -1 and 1 (PVGIS states about 0.1-0.5)")
 
 
 def test_pvgis_json_without_a_column_names_the_file_kind(tmp_path):
-    p = _pvgis_variant(tmp_path, "w.json", lambda d: [r.pop("T2m") for r in d["outputs"]["tmy_hourly"]])
-    index = pd.date_range(pd.Timestamp("2025-01-01", tz="America/Lima"), periods=3, freq="h")
-    with pytest.raises(EnergyError) as err:
-        read_weather_file(p, fmt="pvgis_tmy", index=index)
-    assert str(err.value) == (f"weather file {p}: the PVGIS TMY JSON file lacks the column(s) temp_air (pvlib "
-                              "names); expected ghi, dni, dhi, temp_air and wind_speed")
+    p, message = _pvgis_refusal(tmp_path, lambda d: [r.pop("T2m") for r in d["outputs"]["tmy_hourly"]])
+    assert message == (f"weather file {p}: the PVGIS TMY JSON file lacks the column(s) temp_air (pvlib "
+                       "names); expected ghi, dni, dhi, temp_air and wind_speed")
 
 
 def _tmy3_frame(rows):

@@ -64,7 +64,7 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from energy.config import default_of, schema
 from energy.inputs import Inputs
 from energy.optimise.dispatch import add_mode_binaries, build_model, mode_conflicts
-from energy.optimise.pyomo_env import pyo, sparse_scipy_only
+from energy.optimise.pyomo_env import pyo
 from energy.progress import SolverState
 
 __all__ = ["DEFAULT_MIP_GAP", "DEFAULT_THREADS", "SolveOutcome", "only_crane_counts", "relax_and_repair",
@@ -203,7 +203,6 @@ class _Compiled:
 
 def _compile(m: pyo.ConcreteModel) -> _Compiled:
     """Pyomo model -> a ``highspy.Highs`` holding it (column-wise arrays)."""
-    sparse_scipy_only()
     info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
     cols = info.columns
     inf = highspy.kHighsInf
