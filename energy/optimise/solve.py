@@ -276,6 +276,10 @@ def _new_highs() -> highspy.Highs:
     return h
 
 
+#: HiGHS's ``mip_feasibility_tolerance`` (its default is 1e-6); see :func:`_configure`.
+MIP_INTEGRALITY_TOLERANCE = 1e-9
+
+
 def _configure(h: highspy.Highs, time_limit_s, mip_gap, threads, verbose) -> None:
     global _threads_in_use
     want = resolve_threads(threads)
@@ -288,6 +292,10 @@ def _configure(h: highspy.Highs, time_limit_s, mip_gap, threads, verbose) -> Non
     h.setOptionValue("threads", want)
     h.setOptionValue("random_seed", RANDOM_SEED)
     h.setOptionValue("mip_rel_gap", float(mip_gap))
+    # integrality to 1e-9, not HiGHS's 1e-6: a mode binary at 1 - 1e-6 lets its big-M row
+    # (export <= M (1 - y)) leak M x 1e-6 kW, a simultaneous import and export that the
+    # mode binary exists to rule out (a 40 kW export limit leaked 9e-6 kW)
+    h.setOptionValue("mip_feasibility_tolerance", MIP_INTEGRALITY_TOLERANCE)
     if time_limit_s is not None:
         h.setOptionValue("time_limit", max(float(time_limit_s), 0.0))
 
